@@ -1,0 +1,81 @@
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { IngestionService } from '../ingestion/ingestion-service.ts';
+import { CustomerService } from '../profiles/customer-service.ts';
+import { ProfileProcessor } from '../profiles/profile-processor.ts';
+import { buildHttpApp } from '../server/http-app.ts';
+import { createMetrics } from '../server/metrics.ts';
+import { type Clock, systemClock } from '../shared/clock.ts';
+import type { Config } from '../shared/config.ts';
+import { newId } from '../shared/ids.ts';
+import { openStore } from '../storage/open-store.ts';
+import type { Store } from '../storage/store.ts';
+import { WorkspaceService } from '../workspaces/workspace-service.ts';
+
+export interface Godwit {
+  config: Config;
+  store: Store;
+  workspaces: WorkspaceService;
+  ingestion: IngestionService;
+  customers: CustomerService;
+  processor: ProfileProcessor;
+  http: FastifyInstance;
+  logger: Logger;
+  /** Starts background work and listens; returns the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The composition root: the one place where adapters are chosen and wired into services. */
+export async function createGodwit(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Godwit> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? pino({ level: config.LOG_LEVEL });
+  const store = await openStore(config);
+  const workspaces = new WorkspaceService(store, clock);
+  const processor = new ProfileProcessor({
+    store,
+    clock,
+    logger,
+    owner: `${hostname()}:${process.pid}:${newId()}`,
+    defaultCountry: config.GODWIT_DEFAULT_COUNTRY,
+  });
+  const metrics = createMetrics({
+    profileLag: async () => (await store.lastEventSeq()) - processor.position,
+    ingestQueue: () => ingestion.queued,
+  });
+  const ingestion = new IngestionService({
+    store,
+    clock,
+    onCommitted: (count) => {
+      metrics.eventsIngested.inc(count);
+      processor.notify();
+    },
+  });
+  const customers = new CustomerService(store, clock, config.GODWIT_DEFAULT_COUNTRY);
+  const http = await buildHttpApp({ store, workspaces, ingestion, customers, metrics, logger });
+
+  return {
+    config,
+    store,
+    workspaces,
+    ingestion,
+    customers,
+    processor,
+    http,
+    logger,
+    async listen() {
+      processor.start();
+      await http.listen({ port: config.PORT, host: config.HOST });
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.PORT;
+      const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+      return `http://${host}:${port}`;
+    },
+    async close() {
+      await http.close();
+      await processor.stop();
+      await store.close();
+    },
+  };
+}

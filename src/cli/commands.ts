@@ -1,0 +1,129 @@
+import { writeFileSync } from 'node:fs';
+import { type Godwit, createGodwit } from '../app/godwit.ts';
+import { importFile, type ImportKind } from '../ingestion/file-import.ts';
+import { PROFILE_CURSOR } from '../profiles/profile-processor.ts';
+import { loadConfig } from '../shared/config.ts';
+import { GodwitError } from '../shared/errors.ts';
+import { sqliteFile } from '../storage/open-store.ts';
+import { progressBar } from './progress.ts';
+
+type Flags = Record<string, string | boolean | undefined>;
+const say = (line = '') => process.stderr.write(`${line}\n`);
+
+async function withGodwit<T>(run: (godwit: Godwit) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const godwit = await createGodwit({ ...config, LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  try {
+    return await run(godwit);
+  } finally {
+    await godwit.close();
+  }
+}
+
+const workspaceOf = async (godwit: Godwit, flags: Flags) =>
+  typeof flags.workspace === 'string' ? flags.workspace : godwit.workspaces.defaultWorkspaceId();
+
+export async function start(): Promise<void> {
+  const config = loadConfig();
+  const godwit = await createGodwit(config);
+  const first = await godwit.workspaces.ensureFirstWorkspace();
+  const url = await godwit.listen();
+  const where = config.DATABASE_URL ? 'PostgreSQL' : `embedded store ${sqliteFile(config.GODWIT_DATA_DIR)}`;
+  console.log(`\nGodwit is running on the ${where}`);
+  console.log(`  API:      ${url}/v1`);
+  console.log(`  Console:  ${url}/`);
+  if (first) {
+    console.log('\nFirst start: created the workspace "Default". These secrets are shown once; keep them:');
+    console.log(`  Admin sign-in:  ${first.adminEmail} / ${first.adminPassword}`);
+    console.log(`  Write key:      ${first.writeKey}   (Segment SDKs, HTTP Basic user)`);
+    console.log(`  Secret key:     ${first.secretKey}   (admin API, Authorization: Bearer)`);
+    console.log('  More keys: npm run godwit -- keys create --type write|secret');
+  }
+  console.log('\nPress Ctrl+C to stop.');
+  const stop = async (signal: string) => {
+    godwit.logger.info({ signal }, 'shutting down');
+    await godwit.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+export async function createKey(flags: Flags): Promise<void> {
+  const type = flags.type;
+  if (type !== 'write' && type !== 'secret') throw new GodwitError('invalid_input', '--type must be write or secret');
+  await withGodwit(async (godwit) => {
+    const key = await godwit.workspaces.createKey(await workspaceOf(godwit, flags), type, 'created with the CLI');
+    console.log(key);
+  });
+}
+
+export async function createWorkspace(name: string): Promise<void> {
+  await withGodwit(async (godwit) => {
+    const created = await godwit.workspaces.createWorkspace(name);
+    console.log(JSON.stringify(created, null, 2));
+  });
+}
+
+export async function exportCustomer(id: string, flags: Flags): Promise<void> {
+  await withGodwit(async (godwit) => {
+    const workspaceId = await workspaceOf(godwit, flags);
+    const customerId = await godwit.customers.resolveId(workspaceId, id, flags.by as string | undefined);
+    const data = await godwit.customers.export(workspaceId, customerId);
+    const json = JSON.stringify({ ...data, events: data.events.map((e) => JSON.parse(e.payload)) }, null, 2);
+    if (typeof flags.out === 'string') {
+      writeFileSync(flags.out, json);
+      say(`wrote ${flags.out}`);
+    } else console.log(json);
+  });
+}
+
+export async function deleteCustomer(id: string, flags: Flags): Promise<void> {
+  await withGodwit(async (godwit) => {
+    const workspaceId = await workspaceOf(godwit, flags);
+    const customerId = await godwit.customers.resolveId(workspaceId, id, flags.by as string | undefined);
+    await godwit.customers.erase(workspaceId, customerId);
+    say(`deleted customer ${customerId} and all their data`);
+  });
+}
+
+export async function importCommand(file: string, flags: Flags): Promise<void> {
+  const kind = (flags.type as ImportKind | undefined) ?? (file.endsWith('.csv') ? 'customers' : 'events');
+  if (kind !== 'customers' && kind !== 'events') {
+    throw new GodwitError('invalid_input', '--type must be customers or events');
+  }
+  await withGodwit(async (godwit) => {
+    const workspaceId = await workspaceOf(godwit, flags);
+    const reading = progressBar(`Importing ${kind}`, 'MB');
+    const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+    const summary = await importFile({
+      store: godwit.store,
+      ingestion: godwit.ingestion,
+      workspaceId,
+      file,
+      kind,
+      onProgress: (p) => reading.update(mb(p.bytes), mb(p.totalBytes)),
+    });
+    reading.stop();
+    await buildProfiles(godwit, summary.lastSeq);
+    say(`\n${summary.rows.toLocaleString('en')} rows: ${summary.imported.toLocaleString('en')} imported, ` +
+      `${summary.duplicates.toLocaleString('en')} already present, ${summary.rejected.toLocaleString('en')} rejected`);
+    for (const r of summary.rejections) say(`  line ${r.line}: ${r.reason}`);
+    if (summary.rejected > summary.rejections.length) say(`  … and ${summary.rejected - summary.rejections.length} more`);
+    if (summary.rejected > 0) process.exitCode = 2;
+  });
+}
+
+/** Folds the imported events into profiles here, or waits while a running server does it. */
+async function buildProfiles(godwit: Godwit, untilSeq: number): Promise<void> {
+  const startAt = await godwit.store.readCursor(PROFILE_CURSOR);
+  const bar = progressBar('Building profiles', 'events');
+  for (;;) {
+    await godwit.processor.processAvailable();
+    const position = await godwit.store.readCursor(PROFILE_CURSOR);
+    bar.update(Math.max(0, position - startAt), Math.max(1, untilSeq - startAt));
+    if (position >= untilSeq) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  bar.stop();
+}

@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../shared/config.ts';
+import { GodwitError } from '../shared/errors.ts';
+import { createKey, createWorkspace, deleteCustomer, exportCustomer, importCommand, start } from './commands.ts';
+
+const usage = `Usage: godwit <command>
+
+  start                               start Godwit (API and console) and keep running
+  import <file> [--type customers|events]
+                                      import customers from CSV or Segment events from NDJSON
+  export customer <id> [--out file]   everything stored about one customer, as JSON
+  delete customer <id>                erase a customer and all their data
+  keys create --type write|secret     print a new API key
+  workspaces create <name>            create a workspace with its first keys
+
+Options: --workspace <id> (default: the first workspace), --by user_id|anonymous_id|email|phone|id
+Configuration: PORT, HOST, GODWIT_DATA_DIR, DATABASE_URL (see README).`;
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      type: { type: 'string' },
+      workspace: { type: 'string' },
+      by: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub, arg] = positionals;
+  const need = (value: string | undefined, what: string) => {
+    if (!value) throw new GodwitError('invalid_input', `missing ${what}\n\n${usage}`);
+    return value;
+  };
+  if (values.help || !command) return void console.log(usage);
+  if (command === 'start') return start();
+  if (command === 'import') return importCommand(need(sub, 'the file to import'), values);
+  if (command === 'export' && sub === 'customer') return exportCustomer(need(arg, 'the customer id'), values);
+  if (command === 'delete' && sub === 'customer') return deleteCustomer(need(arg, 'the customer id'), values);
+  if (command === 'keys' && sub === 'create') return createKey(values);
+  if (command === 'workspaces' && sub === 'create') return createWorkspace(need(arg, 'the workspace name'));
+  throw new GodwitError('invalid_input', `unknown command: ${positionals.join(' ')}\n\n${usage}`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const known = error instanceof GodwitError || error instanceof ConfigError || String((error as { code?: string })?.code).startsWith('ERR_PARSE_ARGS');
+  process.stderr.write(`godwit: ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { describeIssues } from '../ingestion/segment-schema.ts';
+import { invalidInput } from '../shared/errors.ts';
+import type { Store, StoredEvent } from '../storage/store.ts';
+import { workspaceOfSecret } from '../workspaces/bearer-auth.ts';
+import type { WorkspaceService } from '../workspaces/workspace-service.ts';
+import type { CustomerService } from './customer-service.ts';
+
+const lookupQuery = z.object({
+  by: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.string().optional(),
+});
+const searchQuery = z.object({
+  q: z.string().optional(),
+  trait: z
+    .string()
+    .regex(/^[^:]+:.*$/, 'must look like name:value')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+const consentBody = z.object({
+  channel: z.string().min(1),
+  topic: z.string().min(1).default('all'),
+  status: z.enum(['granted', 'denied']),
+  source: z.string().default('api'),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw invalidInput(describeIssues(result.error, where));
+  return result.data;
+}
+
+/** Timeline entries as the API shows them: the stored Segment message plus its sequence number. */
+const timelineEntry = (event: StoredEvent) => ({ seq: event.seq, ...JSON.parse(event.payload) });
+
+export function registerCustomerRoutes(
+  app: FastifyInstance,
+  deps: { customers: CustomerService; workspaces: WorkspaceService; store: Store },
+): void {
+  const workspaceOf = (request: FastifyRequest) => workspaceOfSecret(deps.workspaces, request);
+  const customerOf = async (request: FastifyRequest<{ Params: { id: string }; Querystring: { by?: string } }>) => {
+    const workspaceId = await workspaceOf(request);
+    const customerId = await deps.customers.resolveId(workspaceId, request.params.id, request.query.by);
+    return { workspaceId, customerId };
+  };
+
+  app.get('/v1/customers', async (request) => {
+    const workspaceId = await workspaceOf(request);
+    const query = parse(searchQuery, request.query, 'query');
+    const [name, ...rest] = query.trait?.split(':') ?? [];
+    const trait = name ? { name, value: rest.join(':') } : undefined;
+    const customers = await deps.store.searchCustomers({ workspaceId, query: query.q, trait, limit: query.limit });
+    return { customers };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { by?: string } }>('/v1/customers/:id', async (request) => {
+    const { workspaceId, customerId } = await customerOf(request);
+    const page = parse(lookupQuery, request.query, 'query');
+    const view = await deps.customers.view(workspaceId, customerId, page);
+    return { ...view, timeline: { events: view.timeline.events.map(timelineEntry), next: view.timeline.next } };
+  });
+
+  app.put<{ Params: { id: string }; Querystring: { by?: string } }>('/v1/customers/:id/consent', async (request) => {
+    const { workspaceId, customerId } = await customerOf(request);
+    const change = parse(consentBody, request.body, 'body');
+    return { consent: await deps.customers.setConsent(workspaceId, customerId, change) };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { by?: string } }>('/v1/customers/:id/export', async (request) => {
+    const { workspaceId, customerId } = await customerOf(request);
+    const data = await deps.customers.export(workspaceId, customerId);
+    return { ...data, events: data.events.map(timelineEntry) };
+  });
+
+  app.delete<{ Params: { id: string }; Querystring: { by?: string } }>('/v1/customers/:id', async (request) => {
+    const { workspaceId, customerId } = await customerOf(request);
+    await deps.customers.erase(workspaceId, customerId);
+    return { deleted: customerId };
+  });
+}

@@ -1,0 +1,79 @@
+import { GodwitError, invalidInput, notFound } from '../shared/errors.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { ConsentEntry, CustomerExport, IdentityKind, IdentityRecord, ProfileRecord, Store, TimelinePage } from '../storage/store.ts';
+import { lookupForms } from './identifiers.ts';
+
+export interface CustomerView {
+  profile: ProfileRecord;
+  identities: IdentityRecord[];
+  timeline: TimelinePage;
+}
+
+const identityKinds: readonly IdentityKind[] = ['user_id', 'anonymous_id', 'email', 'phone'];
+
+/** Reads and administers profiles: lookup by any identifier, timeline, consent, export and erasure. */
+export class CustomerService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly defaultCountry?: string,
+  ) {}
+
+  /**
+   * Finds a customer by Godwit id or by any identifier (userId, anonymousId, email, phone).
+   * `by` restricts the lookup to one kind when a value could be ambiguous.
+   */
+  async resolveId(workspaceId: string, idOrIdentifier: string, by?: string): Promise<string> {
+    if (by !== undefined && by !== 'id' && !identityKinds.includes(by as IdentityKind)) {
+      throw invalidInput(`by must be one of id, ${identityKinds.join(', ')}`);
+    }
+    if (by === undefined || by === 'id') {
+      const profile = await this.store.getProfile(workspaceId, idOrIdentifier);
+      if (profile) return profile.id;
+      if (by === 'id') throw notFound(`no customer with id ${idOrIdentifier}`);
+    }
+    const matches = await this.store.findIdentities(workspaceId, lookupForms(idOrIdentifier, this.defaultCountry));
+    const ranked = identityKinds
+      .filter((kind) => by === undefined || kind === by)
+      .map((kind) => matches.find((m) => m.kind === kind))
+      .find((m) => m !== undefined);
+    if (!ranked) throw notFound(`no customer with id or identifier ${idOrIdentifier}`);
+    return ranked.customerId;
+  }
+
+  async view(workspaceId: string, customerId: string, page: { limit: number; before?: string }): Promise<CustomerView> {
+    const profile = await this.store.getProfile(workspaceId, customerId);
+    if (!profile) throw notFound(`no customer with id ${customerId}`);
+    const identities = await this.store.identitiesOf(workspaceId, customerId);
+    const timeline = await this.store.timeline({ workspaceId, customerId, ...page });
+    return { profile, identities, timeline };
+  }
+
+  async setConsent(
+    workspaceId: string,
+    customerId: string,
+    change: { channel: string; topic: string; status: ConsentEntry['status']; source: string },
+  ): Promise<ProfileRecord['consent']> {
+    const profile = await this.store.getProfile(workspaceId, customerId);
+    if (!profile) throw notFound(`no customer with id ${customerId}`);
+    const consent = profile.consent;
+    consent[change.channel] = {
+      ...consent[change.channel],
+      [change.topic]: { status: change.status, at: this.clock.now(), source: change.source },
+    };
+    await this.store.setConsent(workspaceId, customerId, consent);
+    return consent;
+  }
+
+  async export(workspaceId: string, customerId: string): Promise<CustomerExport & { exportedAt: string }> {
+    const data = await this.store.exportCustomer(workspaceId, customerId);
+    if (!data) throw notFound(`no customer with id ${customerId}`);
+    return { exportedAt: new Date(this.clock.now()).toISOString(), ...data };
+  }
+
+  async erase(workspaceId: string, customerId: string): Promise<void> {
+    if (!(await this.store.deleteCustomer(workspaceId, customerId))) {
+      throw new GodwitError('not_found', `no customer with id ${customerId}`);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { isObject } from '../shared/json.ts';
+import type { IdentityKind } from '../storage/store.ts';
+
+/** Values that SDKs and forms send when they have no real id; they must never link two people. */
+const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'anonymous', '0', '-1', 'none', 'nil', 'nan', 'unknown', '[object object]']);
+
+export function isPlaceholder(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  return PLACEHOLDERS.has(String(value).trim().toLowerCase());
+}
+
+export function normaliseEmail(value: unknown): string | undefined {
+  if (typeof value !== 'string' || isPlaceholder(value)) return undefined;
+  const email = value.trim().toLowerCase();
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : undefined;
+}
+
+/** E.164, or undefined when the number cannot be read (local numbers need a country). */
+export function normalisePhone(value: unknown, defaultCountry?: string): string | undefined {
+  if ((typeof value !== 'string' && typeof value !== 'number') || isPlaceholder(value)) return undefined;
+  const phone = parsePhoneNumberFromString(String(value), defaultCountry as CountryCode | undefined);
+  return phone?.isValid() ? phone.number : undefined;
+}
+
+export interface IdentityKey {
+  kind: IdentityKind;
+  value: string;
+}
+
+/** Identifiers in order of authority: userId, then anonymousId, then email, then phone. */
+export function identifiersOf(
+  message: { userId: string | null; anonymousId: string | null; traits?: unknown },
+  defaultCountry?: string,
+): IdentityKey[] {
+  const keys: IdentityKey[] = [];
+  if (!isPlaceholder(message.userId)) keys.push({ kind: 'user_id', value: String(message.userId) });
+  if (!isPlaceholder(message.anonymousId)) keys.push({ kind: 'anonymous_id', value: String(message.anonymousId) });
+  if (isObject(message.traits)) {
+    const email = normaliseEmail(message.traits.email);
+    if (email) keys.push({ kind: 'email', value: email });
+    const country = typeof message.traits.country === 'string' && /^[A-Za-z]{2}$/.test(message.traits.country);
+    const phone = normalisePhone(message.traits.phone, country ? String(message.traits.country).toUpperCase() : defaultCountry);
+    if (phone) keys.push({ kind: 'phone', value: phone });
+  }
+  return keys;
+}
+
+/** A value typed into a search box or URL, turned into the forms identities are stored in. */
+export function lookupForms(value: string, defaultCountry?: string): string[] {
+  const forms = new Set([value.trim()]);
+  const email = normaliseEmail(value);
+  if (email) forms.add(email);
+  const phone = normalisePhone(value, defaultCountry);
+  if (phone) forms.add(phone);
+  return [...forms];
+}

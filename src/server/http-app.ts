@@ -1,0 +1,41 @@
+import cors from '@fastify/cors';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { registerAnalyticsJsRoutes } from '../ingestion/analytics-js-routes.ts';
+import { registerIngestionRoutes } from '../ingestion/ingestion-routes.ts';
+import type { IngestionService } from '../ingestion/ingestion-service.ts';
+import { registerCustomerRoutes } from '../profiles/customer-routes.ts';
+import type { CustomerService } from '../profiles/customer-service.ts';
+import type { Store } from '../storage/store.ts';
+import type { WorkspaceService } from '../workspaces/workspace-service.ts';
+import { registerWorkspaceRoutes } from '../workspaces/workspace-routes.ts';
+import { registerErrorHandler } from './error-handler.ts';
+import { homePage } from './home-page.ts';
+import { type Metrics, registerMetricsRoutes } from './metrics.ts';
+
+export interface HttpDeps {
+  store: Store;
+  workspaces: WorkspaceService;
+  ingestion: IngestionService;
+  customers: CustomerService;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/** The HTTP surface: each domain registers its own routes; this file only assembles them. */
+export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+  // Per-request info lines would cost more than the requests at ingestion rates; warnings and errors still log.
+  const requestLogger = deps.logger.child({}, { level: deps.logger.levelVal > 40 ? deps.logger.level : 'warn' });
+  const app = Fastify({ loggerInstance: requestLogger as FastifyBaseLogger, bodyLimit: 1024 * 1024 });
+  // Browsers post events from any site (analytics.js); admin calls carry a bearer key, never cookies.
+  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 86400 });
+  registerErrorHandler(app);
+  registerMetricsRoutes(app, deps.metrics);
+  registerIngestionRoutes(app, deps);
+  registerAnalyticsJsRoutes(app, deps);
+  registerCustomerRoutes(app, deps);
+  registerWorkspaceRoutes(app, deps);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage()));
+  return app;
+}

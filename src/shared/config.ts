@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const portSchema = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const configSchema = z.object({
+  PORT: portSchema.default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  GODWIT_DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for the embedded store)')
+    .optional(),
+  NATS_URL: z.string().regex(/^nats:\/\//, 'must be a nats:// URL').optional(),
+  GODWIT_DEFAULT_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as US or CN')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = Partial<Record<keyof Config, string | number>>;
+
+/** Raised when configuration is wrong; the message names each bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads configuration from `godwit.config.json` (or the file named by GODWIT_CONFIG)
+ * and the environment; the environment wins. Empty variables count as unset.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const fromFile = readConfigFile(env.GODWIT_CONFIG, cwd);
+  const fromEnv: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  return parseConfig({ ...fromFile, ...fromEnv });
+}
+
+export function parseConfig(input: ConfigInput): Config {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || 'config';
+    const given = input[name as keyof Config];
+    return `  ${name}=${given === undefined ? '(unset)' : JSON.stringify(given)}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+function readConfigFile(explicitPath: string | undefined, cwd: string): ConfigInput {
+  const path = resolve(cwd, explicitPath ?? 'godwit.config.json');
+  if (!existsSync(path)) {
+    if (explicitPath) throw new ConfigError(`GODWIT_CONFIG: file not found: ${path}`);
+    return {};
+  }
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as ConfigInput;
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+}

@@ -1,0 +1,453 @@
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import {
+  auditFromRow,
+  auditToRow,
+  decodeTimelineCursor,
+  encodeTimelineCursor,
+  eventFromRow,
+  identityFromRow,
+  profileFromRow,
+  profileToRow,
+} from './rows.ts';
+import type { Database } from './schema.ts';
+import type {
+  CustomerExport,
+  CustomerSearch,
+  IdentityRecord,
+  KeyRecord,
+  NewEvent,
+  ProfileRecord,
+  ResolutionChange,
+  Store,
+  StoredEvent,
+  TimelinePage,
+  UserRecord,
+} from './store.ts';
+
+const chunk = <T>(items: readonly T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+export class LeaseLostError extends Error {
+  constructor(cursor: string) {
+    super(`lease on cursor ${cursor} is held by another process`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/**
+ * The store written once over Kysely for every dialect. Adapters supply only what must
+ * differ: connection set-up, the bulk paths tuned to their driver, and JSON field access.
+ */
+export abstract class KyselyStore implements Store {
+  abstract readonly dialect: 'sqlite' | 'postgres';
+  abstract readonly writeConcurrency: number;
+
+  constructor(protected readonly db: Kysely<Database>) {}
+
+  abstract migrate(): Promise<string[]>;
+  abstract close(): Promise<void>;
+  abstract appendEvents(events: readonly NewEvent[]): Promise<number>;
+  /** Sets customer_id on many events inside an open transaction. */
+  protected abstract assignEvents(trx: Transaction<Database>, pairs: ResolutionChange['assignEvents']): Promise<void>;
+  /** A trait's value as text, for filtering. */
+  protected abstract traitText(name: string): RawBuilder<string | null>;
+  /** True when some trait value (not a trait name), as lower-case text, is LIKE the pattern (backslash escapes). */
+  protected abstract traitValueLike(pattern: string): RawBuilder<boolean>;
+
+  async createWorkspace(workspace: { id: string; name: string; createdAt: number }): Promise<void> {
+    await this.db
+      .insertInto('workspaces')
+      .values({ id: workspace.id, name: workspace.name, created_at: workspace.createdAt })
+      .execute();
+  }
+
+  async listWorkspaces(): Promise<{ id: string; name: string; createdAt: number }[]> {
+    const rows = await this.db.selectFrom('workspaces').selectAll().orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: Number(r.created_at) }));
+  }
+
+  async insertKey(key: KeyRecord & { keyHash: string }): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({
+        id: key.id,
+        workspace_id: key.workspaceId,
+        kind: key.kind,
+        key_hash: key.keyHash,
+        label: key.label,
+        created_at: key.createdAt,
+      })
+      .execute();
+  }
+
+  async findKeyByHash(keyHash: string): Promise<KeyRecord | undefined> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      kind: row.kind as KeyRecord['kind'],
+      label: row.label,
+      createdAt: Number(row.created_at),
+    };
+  }
+
+  async insertUser(user: UserRecord): Promise<void> {
+    await this.db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        workspace_id: user.workspaceId,
+        email: user.email,
+        password_hash: user.passwordHash,
+        role: user.role,
+        created_at: user.createdAt,
+      })
+      .execute();
+  }
+
+  async findUser(workspaceId: string, email: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('email', '=', email)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      email: row.email,
+      passwordHash: row.password_hash,
+      role: row.role,
+      createdAt: Number(row.created_at),
+    };
+  }
+
+  async readEventsAfter(seq: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('seq', '>', seq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(eventFromRow);
+  }
+
+  async lastEventSeq(): Promise<number> {
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    return Number(row?.seq ?? 0);
+  }
+
+  async countEvents(workspaceId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async hasEvent(workspaceId: string, messageId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('events')
+      .select('seq')
+      .where('workspace_id', '=', workspaceId)
+      .where('message_id', '=', messageId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async findIdentities(workspaceId: string, values: readonly string[]): Promise<IdentityRecord[]> {
+    const out: IdentityRecord[] = [];
+    for (const part of chunk([...new Set(values)], 500)) {
+      const rows = await this.db
+        .selectFrom('identities')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('value', 'in', part)
+        .execute();
+      out.push(...rows.map(identityFromRow));
+    }
+    return out;
+  }
+
+  async loadProfiles(
+    workspaceId: string,
+    customerIds: readonly string[],
+  ): Promise<{ profiles: ProfileRecord[]; identities: IdentityRecord[] }> {
+    const profiles: ProfileRecord[] = [];
+    const identities: IdentityRecord[] = [];
+    for (const part of chunk([...new Set(customerIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('customers')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', part)
+        .execute();
+      profiles.push(...rows.map(profileFromRow));
+      const ids = await this.db.selectFrom('identities').selectAll().where('customer_id', 'in', part).execute();
+      identities.push(...ids.map(identityFromRow));
+    }
+    return { profiles, identities };
+  }
+
+  async applyResolution(change: ResolutionChange): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const { workspaceId, from, into } of change.merges) {
+        await trx
+          .updateTable('identities')
+          .set({ customer_id: into })
+          .where('workspace_id', '=', workspaceId)
+          .where('customer_id', '=', from)
+          .execute();
+        await trx.updateTable('events').set({ customer_id: into }).where('customer_id', '=', from).execute();
+        await trx
+          .updateTable('identity_audit')
+          .set({ into_customer_id: into })
+          .where('into_customer_id', '=', from)
+          .execute();
+        await trx.deleteFrom('customers').where('id', '=', from).execute();
+      }
+      for (const part of chunk(change.upsertProfiles, 200)) {
+        await trx
+          .insertInto('customers')
+          .values(part.map(profileToRow))
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet((eb) => ({
+              traits: eb.ref('excluded.traits'),
+              trait_times: eb.ref('excluded.trait_times'),
+              consent: eb.ref('excluded.consent'),
+              timezone: eb.ref('excluded.timezone'),
+              locale: eb.ref('excluded.locale'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+      for (const part of chunk(change.upsertIdentities, 500)) {
+        await trx
+          .insertInto('identities')
+          .values(
+            part.map((i) => ({
+              workspace_id: i.workspaceId,
+              value: i.value,
+              kind: i.kind,
+              customer_id: i.customerId,
+              created_at: i.createdAt,
+            })),
+          )
+          .onConflict((oc) =>
+            oc
+              .columns(['workspace_id', 'value', 'kind'])
+              .doUpdateSet((eb) => ({ customer_id: eb.ref('excluded.customer_id') })),
+          )
+          .execute();
+      }
+      for (const part of chunk(change.audit, 500)) {
+        await trx.insertInto('identity_audit').values(part.map(auditToRow)).execute();
+      }
+      await this.assignEvents(trx, change.assignEvents);
+      await trx
+      const moved = await trx
+        .updateTable('cursors')
+        .set({ position: change.cursor.position })
+        .where('name', '=', change.cursor.name)
+        .where('owner', '=', change.cursor.owner)
+        .executeTakeFirst();
+      // A processor whose lease has passed to another must not write: roll the whole batch back.
+      if (Number(moved.numUpdatedRows) !== 1) throw new LeaseLostError(change.cursor.name);
+    });
+  }
+
+  async getProfile(workspaceId: string, customerId: string): Promise<ProfileRecord | undefined> {
+    const row = await this.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', customerId)
+      .executeTakeFirst();
+    return row ? profileFromRow(row) : undefined;
+  }
+
+  async identitiesOf(workspaceId: string, customerId: string): Promise<IdentityRecord[]> {
+    const rows = await this.db
+      .selectFrom('identities')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('customer_id', '=', customerId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(identityFromRow);
+  }
+
+  async timeline(options: {
+    workspaceId: string;
+    customerId: string;
+    limit: number;
+    before?: string;
+  }): Promise<TimelinePage> {
+    let query = this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('customer_id', '=', options.customerId)
+      .where('workspace_id', '=', options.workspaceId);
+    const cursor = options.before ? decodeTimelineCursor(options.before) : undefined;
+    if (cursor) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('timestamp', '<', cursor.timestamp),
+          eb.and([eb('timestamp', '=', cursor.timestamp), eb('seq', '<', cursor.seq)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy('timestamp', 'desc')
+      .orderBy('seq', 'desc')
+      .limit(options.limit + 1)
+      .execute();
+    const events = rows.slice(0, options.limit).map(eventFromRow);
+    const last = events[events.length - 1];
+    return { events, next: rows.length > options.limit && last ? encodeTimelineCursor(last) : null };
+  }
+
+  async searchCustomers(search: CustomerSearch): Promise<ProfileRecord[]> {
+    let query = this.db.selectFrom('customers').selectAll().where('workspace_id', '=', search.workspaceId);
+    if (search.query) {
+      const q = search.query.trim().toLowerCase();
+      const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const owners = this.db
+        .selectFrom('identities')
+        .select('customer_id')
+        .where('workspace_id', '=', search.workspaceId)
+        .where('value', 'in', [search.query.trim(), q]);
+      query = query.where((eb) =>
+        eb.or([eb('id', '=', search.query ?? ''), eb('id', 'in', owners), this.traitValueLike(pattern)]),
+      );
+    }
+    if (search.trait) {
+      query = query.where(this.traitText(search.trait.name), '=', search.trait.value);
+    }
+    const rows = await query.orderBy('created_at', 'desc').limit(search.limit).execute();
+    return rows.map(profileFromRow);
+  }
+
+  async countCustomers(workspaceId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async setConsent(workspaceId: string, customerId: string, consent: ProfileRecord['consent']): Promise<void> {
+    await this.db
+      .updateTable('customers')
+      .set({ consent: JSON.stringify(consent), updated_at: Date.now() })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', customerId)
+      .execute();
+  }
+
+  async exportCustomer(workspaceId: string, customerId: string): Promise<CustomerExport | undefined> {
+    const profile = await this.getProfile(workspaceId, customerId);
+    if (!profile) return undefined;
+    const identities = await this.identitiesOf(workspaceId, customerId);
+    const events = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .orderBy('timestamp')
+      .orderBy('seq')
+      .execute();
+    const audit = await this.db
+      .selectFrom('identity_audit')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where((eb) => eb.or([eb('into_customer_id', '=', customerId), eb('from_customer_id', '=', customerId)]))
+      .execute();
+    return { profile, identities, events: events.map(eventFromRow), audit: audit.map(auditFromRow) };
+  }
+
+  async deleteCustomer(workspaceId: string, customerId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const identities = await trx
+        .selectFrom('identities')
+        .select('value')
+        .where('workspace_id', '=', workspaceId)
+        .where('customer_id', '=', customerId)
+        .execute();
+      const values = identities.map((i) => i.value);
+      await trx
+        .deleteFrom('events')
+        .where('workspace_id', '=', workspaceId)
+        .where((eb) => {
+          const own = [eb('customer_id', '=', customerId)];
+          if (values.length > 0) own.push(eb('user_id', 'in', values), eb('anonymous_id', 'in', values));
+          return eb.or(own);
+        })
+        .execute();
+      await trx
+        .deleteFrom('identities')
+        .where('workspace_id', '=', workspaceId)
+        .where('customer_id', '=', customerId)
+        .execute();
+      await trx
+        .deleteFrom('identity_audit')
+        .where('workspace_id', '=', workspaceId)
+        .where((eb) => eb.or([eb('into_customer_id', '=', customerId), eb('from_customer_id', '=', customerId)]))
+        .execute();
+      const deleted = await trx
+        .deleteFrom('customers')
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', customerId)
+        .executeTakeFirst();
+      return Number(deleted.numDeletedRows) > 0;
+    });
+  }
+
+  async acquireCursor(options: {
+    name: string;
+    owner: string;
+    now: number;
+    leaseMs: number;
+  }): Promise<number | undefined> {
+    await this.db
+      .insertInto('cursors')
+      .values({ name: options.name, position: 0, owner: null, lease_until: 0 })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const result = await this.db
+      .updateTable('cursors')
+      .set({ owner: options.owner, lease_until: options.now + options.leaseMs })
+      .where('name', '=', options.name)
+      .where((eb) =>
+        eb.or([eb('owner', 'is', null), eb('owner', '=', options.owner), eb('lease_until', '<', options.now)]),
+      )
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return undefined;
+    return this.readCursor(options.name);
+  }
+
+  async releaseCursor(name: string, owner: string): Promise<void> {
+    await this.db
+      .updateTable('cursors')
+      .set({ owner: null, lease_until: 0 })
+      .where('name', '=', name)
+      .where('owner', '=', owner)
+      .execute();
+  }
+
+  async readCursor(name: string): Promise<number> {
+    const row = await this.db.selectFrom('cursors').select('position').where('name', '=', name).executeTakeFirst();
+    return Number(row?.position ?? 0);
+  }
+}

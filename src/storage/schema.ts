@@ -1,0 +1,63 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes shared by every adapter. Times are epoch milliseconds; JSON is stored as text. */
+export interface Database {
+  workspaces: { id: string; name: string; created_at: number };
+  api_keys: {
+    id: string;
+    workspace_id: string;
+    kind: string;
+    key_hash: string;
+    label: string | null;
+    created_at: number;
+  };
+  users: {
+    id: string;
+    workspace_id: string;
+    email: string;
+    password_hash: string;
+    role: string;
+    created_at: number;
+  };
+  customers: {
+    id: string;
+    workspace_id: string;
+    traits: string;
+    trait_times: string;
+    consent: string;
+    timezone: string | null;
+    locale: string | null;
+    created_at: number;
+    updated_at: number;
+  };
+  identities: {
+    workspace_id: string;
+    value: string;
+    kind: string;
+    customer_id: string;
+    created_at: number;
+  };
+  events: {
+    seq: Generated<number>;
+    workspace_id: string;
+    message_id: string;
+    type: string;
+    event: string | null;
+    user_id: string | null;
+    anonymous_id: string | null;
+    customer_id: string | null;
+    timestamp: number;
+    received_at: number;
+    payload: string;
+  };
+  identity_audit: {
+    id: string;
+    workspace_id: string;
+    action: string;
+    from_customer_id: string;
+    into_customer_id: string;
+    reason: string;
+    created_at: number;
+  };
+  cursors: { name: string; position: number; owner: string | null; lease_until: number };
+}
