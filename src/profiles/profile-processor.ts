@@ -32,6 +32,7 @@ export class ProfileProcessor {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private processedSeq = 0;
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ProfileProcessorOptions) {
     this.batchSize = options.batchSize ?? 2000;
@@ -61,8 +62,17 @@ export class ProfileProcessor {
     return this.processedSeq;
   }
 
-  /** Processes batches until the log is drained or the lease is held elsewhere; returns events done. */
-  async processAvailable(): Promise<number> {
+  /**
+   * Processes batches until the log is drained or the lease is held elsewhere; returns events done.
+   * Calls queue behind each other, so the background loop and an explicit call never overlap.
+   */
+  processAvailable(): Promise<number> {
+    const run = this.tail.then(() => this.drain());
+    this.tail = run.catch(() => 0);
+    return run;
+  }
+
+  private async drain(): Promise<number> {
     let done = 0;
     for (;;) {
       const { store, clock, owner } = this.options;

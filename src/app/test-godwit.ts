@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Config, parseConfig } from '../shared/config.ts';
+import { createTestPostgresDatabase } from '../storage/test-databases.ts';
+import { type Godwit, createGodwit } from './godwit.ts';
+
+export interface TestGodwit {
+  godwit: Godwit;
+  url: string;
+  workspaceId: string;
+  writeKey: string;
+  secretKey: string;
+  dataDir: string;
+  /** Waits until every committed event has been folded into profiles. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Godwit on a free port with a fresh store: a temporary SQLite file, or with
+ * `store: 'postgres'` a fresh database on the local server.
+ */
+export async function startTestGodwit(options: { store?: 'sqlite' | 'postgres'; config?: Partial<Config> } = {}): Promise<TestGodwit> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'godwit-test-'));
+  const database = options.store === 'postgres' ? await createTestPostgresDatabase() : undefined;
+  const config = parseConfig({
+    PORT: 0,
+    GODWIT_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...options.config,
+  } as Record<string, string | number>);
+  const godwit = await createGodwit(config);
+  const first = await godwit.workspaces.ensureFirstWorkspace();
+  if (!first) throw new Error('expected a fresh store');
+  const url = await godwit.listen();
+  return {
+    godwit,
+    url,
+    workspaceId: first.workspaceId,
+    writeKey: first.writeKey,
+    secretKey: first.secretKey,
+    dataDir,
+    async settle() {
+      const target = await godwit.store.lastEventSeq();
+      while ((await godwit.processor.processAvailable()) > 0 || godwit.processor.position < target) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    async close() {
+      await godwit.close();
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
