@@ -5,8 +5,8 @@ import { z } from 'zod';
 const portSchema = z.coerce
   .number({ message: 'must be a number' })
   .int('must be a whole number')
-  .min(1, 'must be between 1 and 65535')
-  .max(65535, 'must be between 1 and 65535');
+  .min(0, 'must be between 0 (any free port) and 65535')
+  .max(65535, 'must be between 0 (any free port) and 65535');
 
 const configSchema = z.object({
   PORT: portSchema.default(8080),

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+const emptyDir = () => mkdtempSync(join(tmpdir(), 'godwit-config-'));
+
+describe('configuration', () => {
+  it('has defaults for the embedded start', () => {
+    const config = loadConfig({}, emptyDir());
+    assert.equal(config.PORT, 8080);
+    assert.equal(config.GODWIT_DATA_DIR, './data');
+    assert.equal(config.DATABASE_URL, undefined);
+  });
+
+  it('names each invalid variable and why', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x' }, emptyDir()),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        /PORT="eighty": must be a number/.test(error.message) &&
+        /DATABASE_URL="mysql:\/\/x": must be a postgres:\/\/ URL/.test(error.message),
+    );
+    assert.throws(() => loadConfig({ PORT: '70000' }, emptyDir()), /PORT="70000": must be between 0 .*65535/);
+    assert.throws(() => loadConfig({ NATS_URL: 'http://x' }, emptyDir()), /NATS_URL/);
+  });
+
+  it('reads godwit.config.json, with the environment winning and empty variables ignored', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'godwit.config.json'), JSON.stringify({ PORT: 9000, GODWIT_DATA_DIR: '/srv/godwit' }));
+    const config = loadConfig({ PORT: '9100', GODWIT_DATA_DIR: '' }, dir);
+    assert.equal(config.PORT, 9100);
+    assert.equal(config.GODWIT_DATA_DIR, '/srv/godwit');
+  });
+
+  it('says which file is broken', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'custom.json'), '{ nope');
+    assert.throws(() => loadConfig({ GODWIT_CONFIG: 'custom.json' }, dir), /custom\.json: not valid JSON/);
+    assert.throws(() => loadConfig({ GODWIT_CONFIG: 'missing.json' }, dir), /GODWIT_CONFIG: file not found/);
+  });
+});
