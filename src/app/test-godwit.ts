@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Config, parseConfig } from '../shared/config.ts';
 import { createTestPostgresDatabase } from '../storage/test-databases.ts';
-import { type Godwit, createGodwit } from './godwit.ts';
+import { createGodwit, type Godwit } from './godwit.ts';
 
 export interface TestGodwit {
   godwit: Godwit;
@@ -21,7 +21,9 @@ export interface TestGodwit {
  * A real Godwit on a free port with a fresh store: a temporary SQLite file, or with
  * `store: 'postgres'` a fresh database on the local server.
  */
-export async function startTestGodwit(options: { store?: 'sqlite' | 'postgres'; config?: Partial<Config> } = {}): Promise<TestGodwit> {
+export async function startTestGodwit(
+  options: { store?: 'sqlite' | 'postgres'; config?: Partial<Config> } = {},
+): Promise<TestGodwit> {
   const dataDir = mkdtempSync(join(tmpdir(), 'godwit-test-'));
   const database = options.store === 'postgres' ? await createTestPostgresDatabase() : undefined;
   const config = parseConfig({

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { type Godwit, createGodwit } from '../app/godwit.ts';
-import { importFile, type ImportKind } from '../ingestion/file-import.ts';
+import { createGodwit, type Godwit } from '../app/godwit.ts';
+import { type ImportKind, importFile } from '../ingestion/file-import.ts';
 import { PROFILE_CURSOR } from '../profiles/profile-processor.ts';
 import { loadConfig } from '../shared/config.ts';
 import { GodwitError } from '../shared/errors.ts';
@@ -106,10 +106,13 @@ export async function importCommand(file: string, flags: Flags): Promise<void> {
     });
     reading.stop();
     await buildProfiles(godwit, summary.lastSeq);
-    say(`\n${summary.rows.toLocaleString('en')} rows: ${summary.imported.toLocaleString('en')} imported, ` +
-      `${summary.duplicates.toLocaleString('en')} already present, ${summary.rejected.toLocaleString('en')} rejected`);
+    say(
+      `\n${summary.rows.toLocaleString('en')} rows: ${summary.imported.toLocaleString('en')} imported, ` +
+        `${summary.duplicates.toLocaleString('en')} already present, ${summary.rejected.toLocaleString('en')} rejected`,
+    );
     for (const r of summary.rejections) say(`  line ${r.line}: ${r.reason}`);
-    if (summary.rejected > summary.rejections.length) say(`  … and ${summary.rejected - summary.rejections.length} more`);
+    if (summary.rejected > summary.rejections.length)
+      say(`  … and ${summary.rejected - summary.rejections.length} more`);
     if (summary.rejected > 0) process.exitCode = 2;
   });
 }

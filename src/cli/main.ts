@@ -44,7 +44,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const known = error instanceof GodwitError || error instanceof ConfigError || String((error as { code?: string })?.code).startsWith('ERR_PARSE_ARGS');
+  const known =
+    error instanceof GodwitError ||
+    error instanceof ConfigError ||
+    String((error as { code?: string })?.code).startsWith('ERR_PARSE_ARGS');
   process.stderr.write(`godwit: ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
   process.exit(1);
 });

@@ -15,7 +15,10 @@ export function progressBar(label: string, unit: string): { update(value: number
     };
   }
   const bar = new cliProgress.SingleBar(
-    { format: `${label} |{bar}| {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`, stream: process.stderr },
+    {
+      format: `${label} |{bar}| {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`,
+      stream: process.stderr,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

@@ -98,8 +98,13 @@ async function* customerRows(stream: NodeJS.ReadableStream): AsyncGenerator<Row>
       info: true,
     }),
   );
-  parser.on('skip', (error: Error & { lines?: number }) => skipped.push({ line: error.lines ?? 0, error: error.message }));
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  parser.on('skip', (error: Error & { lines?: number }) =>
+    skipped.push({ line: error.lines ?? 0, error: error.message }),
+  );
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
     while (skipped.length > 0) yield skipped.shift() as Row;
     yield customerRow(record, info.lines);
   }

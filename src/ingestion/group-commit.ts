@@ -44,7 +44,10 @@ export class GroupCommit<T> {
   private takeBatch(): Waiter<T>[] {
     let count = 0;
     let taken = 0;
-    while (taken < this.pending.length && (taken === 0 || count + (this.pending[taken]?.items.length ?? 0) <= this.options.maxItems)) {
+    while (
+      taken < this.pending.length &&
+      (taken === 0 || count + (this.pending[taken]?.items.length ?? 0) <= this.options.maxItems)
+    ) {
       count += this.pending[taken]?.items.length ?? 0;
       taken += 1;
     }

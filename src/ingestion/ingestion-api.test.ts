@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { type TestGodwit, startTestGodwit } from '../app/test-godwit.ts';
+import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`ingestion API (${store})`, () => {
@@ -11,11 +11,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
     after(() => t.close());
 
-    const post = (path: string, body: unknown, init: { key?: string | null; headers?: Record<string, string> } = {}) => {
+    const post = (
+      path: string,
+      body: unknown,
+      init: { key?: string | null; headers?: Record<string, string> } = {},
+    ) => {
       const key = init.key === undefined ? t.writeKey : init.key;
       const headers: Record<string, string> = { 'content-type': 'application/json', ...init.headers };
       if (key) headers.authorization = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-      const payload = Buffer.isBuffer(body) ? body : JSON.stringify(body);
+      const payload = Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body);
       return fetch(`${t.url}${path}`, { method: 'POST', headers, body: payload });
     };
     const expectError = async (response: Response, status: number, pattern: RegExp) => {
@@ -62,7 +66,17 @@ for (const store of ['sqlite', 'postgres'] as const) {
     it('stores a message once however often it is sent', async () => {
       const message = { userId: 'dedupe-1', event: 'Clicked', messageId: 'fixed-message-id' };
       for (let i = 0; i < 3; i++) assert.equal((await post('/v1/track', message)).status, 200);
-      assert.equal((await post('/v1/batch', { batch: [{ ...message, type: 'track' }, { ...message, type: 'track' }] })).status, 200);
+      assert.equal(
+        (
+          await post('/v1/batch', {
+            batch: [
+              { ...message, type: 'track' },
+              { ...message, type: 'track' },
+            ],
+          })
+        ).status,
+        200,
+      );
       const { body } = await customer('dedupe-1');
       assert.equal(body.timeline.events.length, 1);
     });
@@ -71,7 +85,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const hourAhead = Date.now() + 3_600_000;
       const response = await post('/v1/batch', {
         sentAt: new Date(hourAhead).toISOString(),
-        batch: [{ type: 'track', userId: 'skew-1', event: 'Opened', timestamp: new Date(hourAhead - 10_000).toISOString() }],
+        batch: [
+          { type: 'track', userId: 'skew-1', event: 'Opened', timestamp: new Date(hourAhead - 10_000).toISOString() },
+        ],
       });
       assert.equal(response.status, 200);
       const { body } = await customer('skew-1');
@@ -88,7 +104,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await expectError(await post('/v1/track', [1, 2]), 400, /JSON object/);
       await expectError(await post('/v1/batch', { batch: [] }), 400, /at least one/);
       await expectError(await post('/v1/track', { userId: 'x', event: 'e', timestamp: 'yesterday' }), 400, /timestamp/);
-      const mixed = { batch: [{ type: 'track', userId: 'bad-batch', event: 'ok' }, { type: 'track', userId: 'bad-batch', event: '' }] };
+      const mixed = {
+        batch: [
+          { type: 'track', userId: 'bad-batch', event: 'ok' },
+          { type: 'track', userId: 'bad-batch', event: '' },
+        ],
+      };
       await expectError(await post('/v1/batch', mixed), 400, /batch\[1\]\.event/);
       await expectError(await post('/v1/batch', { batch: [{ type: 'launch', userId: 'x' }] }), 400, /batch\[0\].*type/);
       assert.equal((await customer('bad-batch')).status, 404, 'the valid half of a rejected batch is not stored');
@@ -97,7 +118,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
     it('enforces 32 KB per event and 500 KB per batch, after gunzip', async () => {
       const big = 'x'.repeat(33 * 1024);
       await expectError(await post('/v1/track', { userId: 'big', event: 'e', properties: { big } }), 400, /32 KB/);
-      const batch = Array.from({ length: 20 }, () => ({ type: 'track', userId: 'big', event: 'e', properties: { p: 'y'.repeat(30_000) } }));
+      const batch = Array.from({ length: 20 }, () => ({
+        type: 'track',
+        userId: 'big',
+        event: 'e',
+        properties: { p: 'y'.repeat(30_000) },
+      }));
       await expectError(await post('/v1/batch', { batch }), 400, /500 KB/);
       const zipped = gzipSync(JSON.stringify({ batch }));
       assert.ok(zipped.length < 50_000, 'small on the wire');
@@ -108,7 +134,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const zipped = gzipSync(JSON.stringify({ batch: [{ type: 'track', userId: 'enc-1', event: 'Zipped' }] }));
       assert.equal((await post('/v1/batch', zipped, { headers: { 'content-encoding': 'gzip' } })).status, 200);
       const plain = JSON.stringify({ userId: 'enc-1', event: 'Plain', writeKey: t.writeKey });
-      const response = await post('/v1/t', Buffer.from(plain), { key: null, headers: { 'content-type': 'text/plain' } });
+      const response = await post('/v1/t', Buffer.from(plain), {
+        key: null,
+        headers: { 'content-type': 'text/plain' },
+      });
       assert.equal(response.status, 200);
       const { body } = await customer('enc-1');
       assert.deepEqual(body.timeline.events.map((e: { event: string }) => e.event).sort(), ['Plain', 'Zipped']);
@@ -116,8 +145,16 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
     it('answers 401 to a missing or unknown write key', async () => {
       await expectError(await post('/v1/track', { userId: 'x', event: 'e' }, { key: null }), 401, /missing write key/);
-      await expectError(await post('/v1/track', { userId: 'x', event: 'e' }, { key: 'gw_write_nope' }), 401, /invalid write key/);
-      await expectError(await post('/v1/track', { userId: 'x', event: 'e' }, { key: t.secretKey }), 401, /invalid write key/);
+      await expectError(
+        await post('/v1/track', { userId: 'x', event: 'e' }, { key: 'gw_write_nope' }),
+        401,
+        /invalid write key/,
+      );
+      await expectError(
+        await post('/v1/track', { userId: 'x', event: 'e' }, { key: t.secretKey }),
+        401,
+        /invalid write key/,
+      );
     });
 
     it('pages a long timeline newest first', async () => {
@@ -140,7 +177,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
         seen.push(...body.timeline.events.map((e) => e.event));
         next = body.timeline.next;
       }
-      assert.deepEqual(seen, Array.from({ length: 25 }, (_, i) => `E${24 - i}`));
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 25 }, (_, i) => `E${24 - i}`),
+      );
     });
 
     it('reports ingestion in /metrics', async () => {

@@ -1,10 +1,10 @@
-import { invalidInput } from '../shared/errors.ts';
 import type { Clock } from '../shared/clock.ts';
+import { invalidInput } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { NewEvent, Store } from '../storage/store.ts';
 import { GroupCommit } from './group-commit.ts';
 import { type Envelope, normaliseMessage } from './normalise-message.ts';
-import { type MessageType, batchEnvelope, describeIssues, segmentMessage } from './segment-schema.ts';
+import { batchEnvelope, describeIssues, type MessageType, segmentMessage } from './segment-schema.ts';
 
 /** Segment's published limits. */
 export const MAX_EVENT_BYTES = 32 * 1024;
@@ -88,7 +88,12 @@ export class IngestionService {
     const { events, errors } = this.prepare(workspaceId, messages, { envelope, prefix });
     if (errors.length > 0) {
       const more = errors.length > 5 ? ` (and ${errors.length - 5} more invalid messages)` : '';
-      throw invalidInput(`${errors.slice(0, 5).map((e) => e.message).join('; ')}${more}`);
+      throw invalidInput(
+        `${errors
+          .slice(0, 5)
+          .map((e) => e.message)
+          .join('; ')}${more}`,
+      );
     }
     await this.commit.submit(events);
     return events.length;

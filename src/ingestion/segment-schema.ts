@@ -13,7 +13,10 @@ const time = z.union([
 ]);
 
 const common = {
-  messageId: z.union([z.string().min(1).max(256), z.number()]).transform(String).optional(),
+  messageId: z
+    .union([z.string().min(1).max(256), z.number()])
+    .transform(String)
+    .optional(),
   userId: id,
   anonymousId: id,
   context: object.optional(),
@@ -37,7 +40,12 @@ const page = z.looseObject({
   category: z.string().nullish(),
   properties: object.nullish(),
 });
-const screen = z.looseObject({ ...common, type: z.literal('screen'), name: z.string().nullish(), properties: object.nullish() });
+const screen = z.looseObject({
+  ...common,
+  type: z.literal('screen'),
+  name: z.string().nullish(),
+  properties: object.nullish(),
+});
 const group = z.looseObject({
   ...common,
   type: z.literal('group'),

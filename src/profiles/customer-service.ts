@@ -1,6 +1,14 @@
-import { GodwitError, invalidInput, notFound } from '../shared/errors.ts';
 import type { Clock } from '../shared/clock.ts';
-import type { ConsentEntry, CustomerExport, IdentityKind, IdentityRecord, ProfileRecord, Store, TimelinePage } from '../storage/store.ts';
+import { GodwitError, invalidInput, notFound } from '../shared/errors.ts';
+import type {
+  ConsentEntry,
+  CustomerExport,
+  IdentityKind,
+  IdentityRecord,
+  ProfileRecord,
+  Store,
+  TimelinePage,
+} from '../storage/store.ts';
 import { lookupForms } from './identifiers.ts';
 
 export interface CustomerView {

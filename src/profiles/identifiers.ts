@@ -3,7 +3,19 @@ import { isObject } from '../shared/json.ts';
 import type { IdentityKind } from '../storage/store.ts';
 
 /** Values that SDKs and forms send when they have no real id; they must never link two people. */
-const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'anonymous', '0', '-1', 'none', 'nil', 'nan', 'unknown', '[object object]']);
+const PLACEHOLDERS = new Set([
+  '',
+  'null',
+  'undefined',
+  'anonymous',
+  '0',
+  '-1',
+  'none',
+  'nil',
+  'nan',
+  'unknown',
+  '[object object]',
+]);
 
 export function isPlaceholder(value: unknown): boolean {
   if (value === null || value === undefined) return true;
@@ -40,7 +52,10 @@ export function identifiersOf(
     const email = normaliseEmail(message.traits.email);
     if (email) keys.push({ kind: 'email', value: email });
     const country = typeof message.traits.country === 'string' && /^[A-Za-z]{2}$/.test(message.traits.country);
-    const phone = normalisePhone(message.traits.phone, country ? String(message.traits.country).toUpperCase() : defaultCountry);
+    const phone = normalisePhone(
+      message.traits.phone,
+      country ? String(message.traits.country).toUpperCase() : defaultCountry,
+    );
     if (phone) keys.push({ kind: 'phone', value: phone });
   }
   return keys;

@@ -34,7 +34,12 @@ const resolve = (events: ResolvableEvent[], profiles: ProfileRecord[] = [], iden
 describe('identity resolution', () => {
   it('gives a new person a profile with their identifiers', () => {
     const out = resolve([
-      event(1, { type: 'identify', userId: 'u1', anonymousId: 'a1', traits: { email: ' Ada@X.io ', phone: '(415) 555-2671' } }),
+      event(1, {
+        type: 'identify',
+        userId: 'u1',
+        anonymousId: 'a1',
+        traits: { email: ' Ada@X.io ', phone: '(415) 555-2671' },
+      }),
     ]);
     assert.equal(out.upsertProfiles.length, 1);
     const id = out.upsertProfiles[0]?.id;
@@ -54,7 +59,11 @@ describe('identity resolution', () => {
         { kind: 'user_id', value: 'u1', customerId: 'known' },
       ],
     );
-    assert.deepEqual(out.merges, [{ workspaceId: 'w', from: 'anon', into: 'known' }], 'the profile with the userId survives');
+    assert.deepEqual(
+      out.merges,
+      [{ workspaceId: 'w', from: 'anon', into: 'known' }],
+      'the profile with the userId survives',
+    );
     assert.equal(out.audit[0]?.action, 'merge');
     assert.deepEqual(out.assignEvents, [{ seq: 5, customerId: 'known' }]);
   });
@@ -85,7 +94,11 @@ describe('identity resolution', () => {
       event(2, { type: 'identify', userId: 'null', anonymousId: 'a9', traits: { email: 'undefined', phone: '-1' } }),
       event(3, { type: 'identify', userId: 'u3', anonymousId: '-1' }),
     ]);
-    assert.deepEqual(out.assignEvents.map((a) => a.seq), [2, 3], 'event 1 links nobody');
+    assert.deepEqual(
+      out.assignEvents.map((a) => a.seq),
+      [2, 3],
+      'event 1 links nobody',
+    );
     assert.deepEqual(out.upsertIdentities.map((i) => i.value).sort(), ['a9', 'u3']);
     assert.notEqual(out.assignEvents[0]?.customerId, out.assignEvents[1]?.customerId);
   });

@@ -1,9 +1,4 @@
-import type {
-  AuditRecord,
-  IdentityRecord,
-  ProfileRecord,
-  ResolutionChange,
-} from '../storage/store.ts';
+import type { AuditRecord, IdentityRecord, ProfileRecord, ResolutionChange } from '../storage/store.ts';
 import { type IdentityKey, identifiersOf, isPlaceholder } from './identifiers.ts';
 import { applyEventTraits, mergeProfileInto } from './profile-merge.ts';
 
@@ -119,7 +114,11 @@ class ResolutionState {
 
   private keysFor(event: ResolvableEvent): IdentityKey[] {
     const keys = identifiersOf(
-      { userId: event.userId, anonymousId: event.anonymousId, traits: event.type === 'identify' ? event.traits : undefined },
+      {
+        userId: event.userId,
+        anonymousId: event.anonymousId,
+        traits: event.type === 'identify' ? event.traits : undefined,
+      },
       this.context.defaultCountry,
     );
     if (event.type === 'alias' && !isPlaceholder(event.previousId)) {

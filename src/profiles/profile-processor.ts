@@ -76,7 +76,12 @@ export class ProfileProcessor {
     let done = 0;
     for (;;) {
       const { store, clock, owner } = this.options;
-      const position = await store.acquireCursor({ name: PROFILE_CURSOR, owner, now: clock.now(), leaseMs: this.leaseMs });
+      const position = await store.acquireCursor({
+        name: PROFILE_CURSOR,
+        owner,
+        now: clock.now(),
+        leaseMs: this.leaseMs,
+      });
       if (position === undefined) return done;
       this.processedSeq = position;
       const events = await store.readEventsAfter(position, this.batchSize);
@@ -121,7 +126,9 @@ export class ProfileProcessor {
     for (const [workspaceId, list] of groupByWorkspace(events)) {
       const resolvable = list.map(toResolvable);
       const values = resolvable.flatMap((e) => [
-        ...identifiersOf({ ...e, traits: e.type === 'identify' ? e.traits : undefined }, defaultCountry).map((k) => k.value),
+        ...identifiersOf({ ...e, traits: e.type === 'identify' ? e.traits : undefined }, defaultCountry).map(
+          (k) => k.value,
+        ),
         ...(isPlaceholder(e.previousId) ? [] : [String(e.previousId)]),
       ]);
       const owners = (await store.findIdentities(workspaceId, values)).map((i) => i.customerId);

@@ -5,7 +5,9 @@ import { GodwitError } from '../shared/errors.ts';
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | GodwitError, request, reply) => {
     if (error instanceof GodwitError) {
-      return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
+      return reply
+        .status(error.status)
+        .send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {

@@ -7,9 +7,9 @@ code,pre{background:#f1f3f5;border-radius:4px;padding:.1rem .3rem}pre{padding:1r
 <body><h1>Godwit is running</h1>
 <p>Send a first event with the write key printed at start:</p>
 <pre>curl -u WRITE_KEY: -H 'content-type: application/json' \\
-  -d '{"userId":"u1","event":"Signed Up"}' ${'${location.origin}'}/v1/track</pre>
+  -d '{"userId":"u1","event":"Signed Up"}' __ORIGIN__/v1/track</pre>
 <p>Then read the customer with the secret key:</p>
-<pre>curl -H 'authorization: Bearer SECRET_KEY' ${'${location.origin}'}/v1/customers/u1</pre>
-<script>for (const pre of document.querySelectorAll('pre')) pre.textContent = pre.textContent.replaceAll('\${location.origin}', location.origin);</script>
+<pre>curl -H 'authorization: Bearer SECRET_KEY' __ORIGIN__/v1/customers/u1</pre>
+<script>for (const pre of document.querySelectorAll('pre')) pre.textContent = pre.textContent.replaceAll('__ORIGIN__', location.origin);</script>
 </body></html>`;
 }

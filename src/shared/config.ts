@@ -16,7 +16,10 @@ const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for the embedded store)')
     .optional(),
-  NATS_URL: z.string().regex(/^nats:\/\//, 'must be a nats:// URL').optional(),
+  NATS_URL: z
+    .string()
+    .regex(/^nats:\/\//, 'must be a nats:// URL')
+    .optional(),
   GODWIT_DEFAULT_COUNTRY: z
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as US or CN')

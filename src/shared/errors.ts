@@ -28,6 +28,5 @@ export class GodwitError extends Error {
   }
 }
 
-export const invalidInput = (message: string, details?: unknown) =>
-  new GodwitError('invalid_input', message, details);
+export const invalidInput = (message: string, details?: unknown) => new GodwitError('invalid_input', message, details);
 export const notFound = (message: string) => new GodwitError('not_found', message);

@@ -8,7 +8,10 @@ import type { WorkspaceService } from './workspace-service.ts';
 
 const keyBody = z.object({ type: z.enum(['write', 'secret']), label: z.string().max(200).optional() });
 
-export function registerWorkspaceRoutes(app: FastifyInstance, deps: { workspaces: WorkspaceService; store: Store }): void {
+export function registerWorkspaceRoutes(
+  app: FastifyInstance,
+  deps: { workspaces: WorkspaceService; store: Store },
+): void {
   app.get('/v1/workspace', async (request) => {
     const workspaceId = await workspaceOfSecret(deps.workspaces, request);
     const workspace = (await deps.store.listWorkspaces()).find((w) => w.id === workspaceId);

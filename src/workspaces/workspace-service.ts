@@ -59,7 +59,14 @@ export class WorkspaceService {
   /** Returns the plaintext key; only its hash is kept. */
   async createKey(workspaceId: string, kind: KeyKind, label: string | null = null): Promise<string> {
     const key = newSecret(kind === 'write' ? 'gw_write' : 'gw_secret');
-    await this.store.insertKey({ id: newId(), workspaceId, kind, label, createdAt: this.clock.now(), keyHash: hashKey(key) });
+    await this.store.insertKey({
+      id: newId(),
+      workspaceId,
+      kind,
+      label,
+      createdAt: this.clock.now(),
+      keyHash: hashKey(key),
+    });
     return key;
   }
 
@@ -67,7 +74,8 @@ export class WorkspaceService {
   async authenticate(key: string | undefined, kind: KeyKind): Promise<string> {
     const label = kind === 'write' ? 'write key' : 'secret API key';
     if (!key) {
-      const how = kind === 'write' ? 'as the HTTP Basic user name or `writeKey` in the body' : 'as `Authorization: Bearer <key>`';
+      const how =
+        kind === 'write' ? 'as the HTTP Basic user name or `writeKey` in the body' : 'as `Authorization: Bearer <key>`';
       throw new GodwitError('unauthorized', `missing ${label}: send it ${how}`);
     }
     const record = await this.lookup(key);
