@@ -21,7 +21,12 @@ function analyticsJsDir(): string | undefined {
 export function cdnSettings(writeKey: string, apiBase: { host: string; protocol: string }) {
   return {
     integrations: {
-      'Segment.io': { apiKey: writeKey, apiHost: `${apiBase.host}/v1`, protocol: apiBase.protocol, unbundledIntegrations: [] },
+      'Segment.io': {
+        apiKey: writeKey,
+        apiHost: `${apiBase.host}/v1`,
+        protocol: apiBase.protocol,
+        unbundledIntegrations: [],
+      },
     },
     plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } } },
     edgeFunction: {},
@@ -64,7 +69,11 @@ export function registerAnalyticsJsRoutes(app: FastifyInstance, deps: { workspac
 }
 
 function publicBase(request: FastifyRequest): { host: string; protocol: string } {
-  const forwarded = request.headers['x-forwarded-proto'];
-  const protocol = typeof forwarded === 'string' ? (forwarded.split(',')[0] ?? 'http').trim() : request.protocol;
-  return { host: request.headers.host ?? request.hostname, protocol };
+  // Behind a proxy, the browser reached Godwit at the forwarded host and protocol.
+  const first = (header: string | string[] | undefined) =>
+    typeof header === 'string' ? header.split(',')[0]?.trim() || undefined : undefined;
+  return {
+    host: first(request.headers['x-forwarded-host']) ?? request.headers.host ?? request.hostname,
+    protocol: first(request.headers['x-forwarded-proto']) ?? request.protocol,
+  };
 }
