@@ -1,10 +1,11 @@
 import type { Clock } from '../shared/clock.ts';
 import { invalidInput } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { describeIssues, parseInput } from '../shared/validation.ts';
 import type { NewEvent, Store } from '../storage/store.ts';
 import { GroupCommit } from './group-commit.ts';
 import { type Envelope, normaliseMessage } from './normalise-message.ts';
-import { batchEnvelope, describeIssues, type MessageType, segmentMessage } from './segment-schema.ts';
+import { batchEnvelope, type MessageType, segmentMessage } from './segment-schema.ts';
 
 /** Segment's published limits. */
 export const MAX_EVENT_BYTES = 32 * 1024;
@@ -44,9 +45,8 @@ export class IngestionService {
 
   /** POST /v1/batch: every message is checked before any is stored, so a batch lands whole or not at all. */
   async ingestBatch(workspaceId: string, body: unknown): Promise<number> {
-    const parsed = batchEnvelope.safeParse(body);
-    if (!parsed.success) throw invalidInput(describeIssues(parsed.error));
-    return this.accept(workspaceId, parsed.data.batch, parsed.data, 'batch');
+    const envelope = parseInput(batchEnvelope, body);
+    return this.accept(workspaceId, envelope.batch, envelope, 'batch');
   }
 
   get queued(): number {

@@ -80,15 +80,3 @@ export const batchEnvelope = z.looseObject({
   integrations: object.optional(),
   writeKey: z.string().optional(),
 });
-
-/** "batch[3].event: must not be empty" — names the field a person has to fix. */
-export function describeIssues(error: z.ZodError, prefix = ''): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-      const where = `${prefix}${path}`.replace(/^\./, '');
-      return where ? `${where}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
-}

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { describeIssues } from '../ingestion/segment-schema.ts';
-import { invalidInput } from '../shared/errors.ts';
+import { parseInput } from '../shared/validation.ts';
 import type { Store, StoredEvent } from '../storage/store.ts';
 import { workspaceOfSecret } from '../workspaces/bearer-auth.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
@@ -27,12 +26,6 @@ const consentBody = z.object({
   source: z.string().default('api'),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) throw invalidInput(describeIssues(result.error, where));
-  return result.data;
-}
-
 /** Timeline entries as the API shows them: the stored Segment message plus its sequence number. */
 const timelineEntry = (event: StoredEvent) => ({ seq: event.seq, ...JSON.parse(event.payload) });
 
@@ -49,7 +42,7 @@ export function registerCustomerRoutes(
 
   app.get('/v1/customers', async (request) => {
     const workspaceId = await workspaceOf(request);
-    const query = parse(searchQuery, request.query, 'query');
+    const query = parseInput(searchQuery, request.query, 'query');
     const [name, ...rest] = query.trait?.split(':') ?? [];
     const trait = name ? { name, value: rest.join(':') } : undefined;
     const customers = await deps.store.searchCustomers({ workspaceId, query: query.q, trait, limit: query.limit });
@@ -58,14 +51,14 @@ export function registerCustomerRoutes(
 
   app.get<{ Params: { id: string }; Querystring: { by?: string } }>('/v1/customers/:id', async (request) => {
     const { workspaceId, customerId } = await customerOf(request);
-    const page = parse(lookupQuery, request.query, 'query');
+    const page = parseInput(lookupQuery, request.query, 'query');
     const view = await deps.customers.view(workspaceId, customerId, page);
     return { ...view, timeline: { events: view.timeline.events.map(timelineEntry), next: view.timeline.next } };
   });
 
   app.put<{ Params: { id: string }; Querystring: { by?: string } }>('/v1/customers/:id/consent', async (request) => {
     const { workspaceId, customerId } = await customerOf(request);
-    const change = parse(consentBody, request.body, 'body');
+    const change = parseInput(consentBody, request.body ?? {}, 'body');
     return { consent: await deps.customers.setConsent(workspaceId, customerId, change) };
   });
 

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { describeIssues } from '../ingestion/segment-schema.ts';
-import { invalidInput } from '../shared/errors.ts';
+import { parseInput } from '../shared/validation.ts';
 import type { Store } from '../storage/store.ts';
 import { workspaceOfSecret } from './bearer-auth.ts';
 import type { WorkspaceService } from './workspace-service.ts';
@@ -24,9 +23,8 @@ export function registerWorkspaceRoutes(
 
   app.post('/v1/keys', async (request, reply) => {
     const workspaceId = await workspaceOfSecret(deps.workspaces, request);
-    const parsed = keyBody.safeParse(request.body ?? {});
-    if (!parsed.success) throw invalidInput(describeIssues(parsed.error, 'body'));
-    const key = await deps.workspaces.createKey(workspaceId, parsed.data.type, parsed.data.label ?? null);
-    return reply.status(201).send({ type: parsed.data.type, key });
+    const body = parseInput(keyBody, request.body ?? {}, 'body');
+    const key = await deps.workspaces.createKey(workspaceId, body.type, body.label ?? null);
+    return reply.status(201).send({ type: body.type, key });
   });
 }
