@@ -37,7 +37,8 @@ export class ProfileProcessor {
   constructor(private readonly options: ProfileProcessorOptions) {
     this.batchSize = options.batchSize ?? 2000;
     this.pollMs = options.pollMs ?? 500;
-    this.leaseMs = options.leaseMs ?? 15_000;
+    // Renewed on every poll, so it only lapses when the holder is gone: a crashed server's lease passes on within 5 s.
+    this.leaseMs = options.leaseMs ?? 5_000;
   }
 
   start(): void {

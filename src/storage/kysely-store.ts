@@ -255,7 +255,6 @@ export abstract class KyselyStore implements Store {
         await trx.insertInto('identity_audit').values(part.map(auditToRow)).execute();
       }
       await this.assignEvents(trx, change.assignEvents);
-      await trx
       const moved = await trx
         .updateTable('cursors')
         .set({ position: change.cursor.position })

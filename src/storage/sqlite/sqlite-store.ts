@@ -77,6 +77,17 @@ export class SqliteStore extends KyselyStore {
     return inserted;
   }
 
+  /** Erasure also scrubs the bytes: freed pages are zeroed and the WAL, which still holds old pages, is emptied. */
+  override async deleteCustomer(workspaceId: string, customerId: string): Promise<boolean> {
+    this.raw.pragma('secure_delete = ON');
+    try {
+      return await super.deleteCustomer(workspaceId, customerId);
+    } finally {
+      this.raw.pragma('secure_delete = OFF');
+      await this.db.connection().execute(async () => this.raw.pragma('wal_checkpoint(TRUNCATE)'));
+    }
+  }
+
   protected async assignEvents(_trx: Transaction<Database>, pairs: ResolutionChange['assignEvents']): Promise<void> {
     // The caller's transaction holds the one connection, so these run inside it.
     for (const { seq, customerId } of pairs) this.assignEvent.run(customerId, seq);
