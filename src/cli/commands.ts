@@ -7,10 +7,10 @@ import { GodwitError } from '../shared/errors.ts';
 import { sqliteFile } from '../storage/open-store.ts';
 import { progressBar } from './progress.ts';
 
-type Flags = Record<string, string | boolean | undefined>;
+export type Flags = Record<string, string | boolean | undefined>;
 const say = (line = '') => process.stderr.write(`${line}\n`);
 
-async function withGodwit<T>(run: (godwit: Godwit) => Promise<T>): Promise<T> {
+export async function withGodwit<T>(run: (godwit: Godwit) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const godwit = await createGodwit({ ...config, LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   try {
@@ -20,7 +20,7 @@ async function withGodwit<T>(run: (godwit: Godwit) => Promise<T>): Promise<T> {
   }
 }
 
-const workspaceOf = async (godwit: Godwit, flags: Flags) =>
+export const workspaceOf = async (godwit: Godwit, flags: Flags) =>
   typeof flags.workspace === 'string' ? flags.workspace : godwit.workspaces.defaultWorkspaceId();
 
 export async function start(): Promise<void> {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config.ts';
 import { GodwitError } from '../shared/errors.ts';
 import { createKey, createWorkspace, deleteCustomer, exportCustomer, importCommand, start } from './commands.ts';
+import { journeyOptions, journeyUsage, simulateJourney, validateJourneyFile } from './journey-commands.ts';
 
 const usage = `Usage: godwit <command>
 
@@ -12,6 +13,7 @@ const usage = `Usage: godwit <command>
   delete customer <id>                erase a customer and all their data
   keys create --type write|secret     print a new API key
   workspaces create <name>            create a workspace with its first keys
+${journeyUsage}
 
 Options: --workspace <id> (default: the first workspace), --by user_id|anonymous_id|email|phone|id
 Configuration: PORT, HOST, GODWIT_DATA_DIR, DATABASE_URL (see README).`;
@@ -26,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
       by: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      ...journeyOptions,
     },
   });
   const [command, sub, arg] = positionals;
@@ -40,6 +43,8 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'delete' && sub === 'customer') return deleteCustomer(need(arg, 'the customer id'), values);
   if (command === 'keys' && sub === 'create') return createKey(values);
   if (command === 'workspaces' && sub === 'create') return createWorkspace(need(arg, 'the workspace name'));
+  if (command === 'journeys' && sub === 'validate') return validateJourneyFile(need(arg, 'the journey file'));
+  if (command === 'journeys' && sub === 'simulate') return simulateJourney(need(arg, 'a file or catalog id'), values);
   throw new GodwitError('invalid_input', `unknown command: ${positionals.join(' ')}\n\n${usage}`);
 }
 

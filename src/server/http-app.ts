@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { registerAnalyticsJsRoutes } from '../ingestion/analytics-js-routes.ts';
 import { registerIngestionRoutes } from '../ingestion/ingestion-routes.ts';
 import type { IngestionService } from '../ingestion/ingestion-service.ts';
+import { registerJourneyRoutes } from '../journeys/journey-routes.ts';
 import { registerCustomerRoutes } from '../profiles/customer-routes.ts';
 import type { CustomerService } from '../profiles/customer-service.ts';
 import type { Store } from '../storage/store.ts';
@@ -35,6 +36,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerAnalyticsJsRoutes(app, deps);
   registerCustomerRoutes(app, deps);
   registerWorkspaceRoutes(app, deps);
+  registerJourneyRoutes(app, deps);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage()));
   return app;
