@@ -39,6 +39,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     logger,
     owner: `${hostname()}:${process.pid}:${newId()}`,
     defaultCountry: config.GODWIT_DEFAULT_COUNTRY,
+    writeSaturation: () => ingestion.writeSaturation,
   });
   const metrics = createMetrics({
     profileLag: async () => (await store.lastEventSeq()) - processor.position,

@@ -1,3 +1,5 @@
+import { ShareOfTime } from '../shared/share-of-time.ts';
+
 interface Waiter<T> {
   items: readonly T[];
   resolve: () => void;
@@ -11,6 +13,7 @@ interface Waiter<T> {
 export class GroupCommit<T> {
   private pending: Waiter<T>[] = [];
   private inFlight = 0;
+  private readonly slotsFull = new ShareOfTime();
 
   constructor(
     private readonly write: (items: T[]) => Promise<unknown>,
@@ -30,10 +33,16 @@ export class GroupCommit<T> {
     return this.pending.reduce((n, w) => n + w.items.length, 0);
   }
 
+  /** The share of recent time every write slot was busy: near 1 when the store is the bottleneck. */
+  get saturation(): number {
+    return this.slotsFull.share;
+  }
+
   private flush(): void {
     while (this.inFlight < this.options.concurrency && this.pending.length > 0) {
       const batch = this.takeBatch();
       this.inFlight += 1;
+      this.slotsFull.set(this.inFlight >= this.options.concurrency);
       this.write(batch.flatMap((w) => w.items)).then(
         () => this.settle(batch, (w) => w.resolve()),
         (error: unknown) => this.settle(batch, (w) => w.reject(error)),
@@ -56,6 +65,7 @@ export class GroupCommit<T> {
 
   private settle(batch: Waiter<T>[], finish: (w: Waiter<T>) => void): void {
     this.inFlight -= 1;
+    this.slotsFull.set(this.inFlight >= this.options.concurrency);
     for (const waiter of batch) finish(waiter);
     this.flush();
   }

@@ -53,6 +53,11 @@ export class IngestionService {
     return this.commit.queued;
   }
 
+  /** How saturated the event-log writes are lately, 0 to 1 (see GroupCommit.saturation). */
+  get writeSaturation(): number {
+    return this.commit.saturation;
+  }
+
   /** Validates and normalises messages; invalid ones are reported by index, never stored. */
   prepare(
     workspaceId: string,

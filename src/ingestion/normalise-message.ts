@@ -31,18 +31,18 @@ export function normaliseMessage(
   const messageId = message.messageId ?? options.newMessageId();
   const userId: string | null = message.userId ?? null;
   const anonymousId: string | null = message.anonymousId ?? null;
-  const payload = {
-    ...message,
-    messageId,
-    userId,
-    anonymousId,
-    context: envelope.context ? { ...envelope.context, ...message.context } : (message.context ?? {}),
-    integrations: message.integrations ?? envelope.integrations ?? {},
-    timestamp: new Date(timestamp).toISOString(),
-    originalTimestamp: original === undefined ? null : new Date(original).toISOString(),
-    sentAt: sentAt === undefined ? null : new Date(sentAt).toISOString(),
-    receivedAt: new Date(options.receivedAt).toISOString(),
-  };
+  // The same keys in the same order as `{ ...message, messageId, userId, … }`, built without the
+  // spread, which costs more than the rest of normalising at ingest rates.
+  const payload = copyOf(message);
+  payload.messageId = messageId;
+  payload.userId = userId;
+  payload.anonymousId = anonymousId;
+  payload.context = envelope.context ? { ...envelope.context, ...message.context } : (message.context ?? {});
+  payload.integrations = message.integrations ?? envelope.integrations ?? {};
+  payload.timestamp = new Date(timestamp).toISOString();
+  payload.originalTimestamp = original === undefined ? null : new Date(original).toISOString();
+  payload.sentAt = sentAt === undefined ? null : sentAtIso.of(sentAt);
+  payload.receivedAt = receivedAtIso.of(options.receivedAt);
   return {
     workspaceId: options.workspaceId,
     messageId,
@@ -55,6 +55,37 @@ export function normaliseMessage(
     payload: JSON.stringify(payload),
   };
 }
+
+function copyOf(message: SegmentMessage): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(message)) {
+    const value = (message as Record<string, unknown>)[key];
+    if (key === '__proto__') {
+      // Assigning __proto__ would set the prototype rather than copy the key.
+      Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      copy[key] = value;
+    }
+  }
+  return copy;
+}
+
+/** Every event of a request shares its receivedAt and usually its sentAt: format each once. */
+class LastIso {
+  private ms = Number.NaN;
+  private text = '';
+
+  of(ms: number): string {
+    if (ms !== this.ms) {
+      this.text = new Date(ms).toISOString();
+      this.ms = ms;
+    }
+    return this.text;
+  }
+}
+
+const sentAtIso = new LastIso();
+const receivedAtIso = new LastIso();
 
 /** The name shown on the timeline: the track event, or the page/screen name. */
 function eventName(message: SegmentMessage): string | null {

@@ -60,7 +60,7 @@ class ResolutionState {
     private readonly context: ResolutionContext,
   ) {
     for (const profile of input.profiles) {
-      this.profiles.set(profile.id, structuredClone(profile));
+      this.profiles.set(profile.id, editableCopy(profile));
       this.keysOf.set(profile.id, new Set());
     }
     for (const identity of input.identities) this.link(keyOf(identity), identity.customerId);
@@ -204,4 +204,15 @@ class ResolutionState {
       createdAt: this.context.now,
     });
   }
+}
+
+/**
+ * A copy resolution may change without touching its input: each object it writes into is copied
+ * (a deep clone costs more than the rest of resolving an event). Trait values and consent
+ * entries are only ever replaced, never changed in place, so they are shared.
+ */
+function editableCopy(profile: ProfileRecord): ProfileRecord {
+  const consent: ProfileRecord['consent'] = {};
+  for (const [channel, topics] of Object.entries(profile.consent)) consent[channel] = { ...topics };
+  return { ...profile, traits: { ...profile.traits }, traitTimes: { ...profile.traitTimes }, consent };
 }

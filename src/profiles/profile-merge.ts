@@ -72,8 +72,19 @@ function canonicalTimezone(value: string): string | undefined {
   }
 }
 
+// Canonicalising a locale costs microseconds per event, and events repeat a few locales.
+const knownLocales = new Map<string, string | undefined>();
+
 function validLocale(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
+  if (!knownLocales.has(value)) {
+    if (knownLocales.size > 10_000) knownLocales.clear();
+    knownLocales.set(value, canonicalLocale(value));
+  }
+  return knownLocales.get(value);
+}
+
+function canonicalLocale(value: string): string | undefined {
   try {
     return Intl.getCanonicalLocales(value.replace('_', '-'))[0];
   } catch {

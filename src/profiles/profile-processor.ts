@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { BackgroundPacer } from '../shared/background-pacer.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import { isObject } from '../shared/json.ts';
@@ -18,7 +19,18 @@ export interface ProfileProcessorOptions {
   pollMs?: number;
   leaseMs?: number;
   defaultCountry?: string;
+  /**
+   * The share of the event loop background batches keep when requests saturate the process
+   * (default 0.2): acknowledging events comes first, and the lag this builds is caught up as soon
+   * as the load eases. Below saturation, folding uses whatever the requests leave.
+   */
+  minShare?: number;
+  /** 0 to 1: how saturated the foreground's own writes are; folding gives way to them as to a busy event loop. */
+  writeSaturation?: () => number;
 }
+
+/** The longest pause between background batches under load, so profiles never stall for long. */
+const MAX_PAUSE_MS = 1000;
 
 /**
  * Reads the event log in order and folds it into profiles, one batch per transaction.
@@ -28,8 +40,10 @@ export class ProfileProcessor {
   private readonly batchSize: number;
   private readonly pollMs: number;
   private readonly leaseMs: number;
+  private readonly pacer: BackgroundPacer;
   private running = false;
   private wake: (() => void) | undefined;
+  private interrupt: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private processedSeq = 0;
   private tail: Promise<unknown> = Promise.resolve();
@@ -39,6 +53,7 @@ export class ProfileProcessor {
     this.pollMs = options.pollMs ?? 500;
     // Renewed on every poll, so it only lapses when the holder is gone: a crashed server's lease passes on within 5 s.
     this.leaseMs = options.leaseMs ?? 5_000;
+    this.pacer = new BackgroundPacer(Math.min(1, Math.max(0.01, options.minShare ?? 0.2)));
   }
 
   start(): void {
@@ -55,6 +70,7 @@ export class ProfileProcessor {
   async stop(): Promise<void> {
     this.running = false;
     this.notify();
+    this.interrupt?.();
     await this.loop;
     await this.options.store.releaseCursor(PROFILE_CURSOR, this.options.owner);
   }
@@ -68,49 +84,78 @@ export class ProfileProcessor {
    * Calls queue behind each other, so the background loop and an explicit call never overlap.
    */
   processAvailable(): Promise<number> {
-    const run = this.tail.then(() => this.drain());
+    return this.inTurn(async () => {
+      let done = 0;
+      for (let n = await this.processBatch(); n > 0; n = await this.processBatch()) done += n;
+      return done;
+    });
+  }
+
+  private inTurn(work: () => Promise<number>): Promise<number> {
+    const run = this.tail.then(work);
     this.tail = run.catch(() => 0);
     return run;
   }
 
-  private async drain(): Promise<number> {
-    let done = 0;
-    for (;;) {
-      const { store, clock, owner } = this.options;
-      const position = await store.acquireCursor({
-        name: PROFILE_CURSOR,
-        owner,
-        now: clock.now(),
-        leaseMs: this.leaseMs,
-      });
-      if (position === undefined) return done;
-      this.processedSeq = position;
-      const events = await store.readEventsAfter(position, this.batchSize);
-      if (events.length === 0) return done;
-      const last = (events[events.length - 1] as StoredEvent).seq;
-      await store.applyResolution(await this.changeFor(events, last));
-      this.processedSeq = last;
-      done += events.length;
-    }
+  /** Folds the next batch of the log; 0 when the log is drained or the lease is held elsewhere. */
+  private async processBatch(): Promise<number> {
+    const { store, clock, owner } = this.options;
+    const position = await store.acquireCursor({
+      name: PROFILE_CURSOR,
+      owner,
+      now: clock.now(),
+      leaseMs: this.leaseMs,
+    });
+    if (position === undefined) return 0;
+    this.processedSeq = position;
+    const events = await store.readEventsAfter(position, this.batchSize);
+    if (events.length === 0) return 0;
+    const last = (events[events.length - 1] as StoredEvent).seq;
+    await store.applyResolution(await this.changeFor(events, last));
+    this.processedSeq = last;
+    return events.length;
   }
 
+  /** One batch per turn, so explicit processAvailable() calls and HTTP requests get in between. */
   private async run(): Promise<void> {
     while (this.running) {
+      const started = performance.now();
+      let done = 0;
       try {
-        await this.processAvailable();
+        done = await this.inTurn(() => this.processBatch());
       } catch (error) {
         this.options.logger?.error({ err: error }, 'profile processing failed; retrying');
       }
       if (!this.running) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      if (done > 0) await this.pauseAfter(performance.now() - started);
+      else await this.waitForWork();
     }
+  }
+
+  /** Between batches: lets requests in, and holds back while they need the event loop (BackgroundPacer). */
+  private async pauseAfter(elapsedMs: number): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const pauseMs = Math.min(this.pacer.pauseAfter(elapsedMs, this.options.writeSaturation?.()), MAX_PAUSE_MS);
+    if (!this.running || pauseMs === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pauseMs);
+      this.interrupt = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.interrupt = undefined;
+  }
+
+  private async waitForWork(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.pollMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
   }
 
   private async changeFor(events: StoredEvent[], last: number): Promise<ResolutionChange> {

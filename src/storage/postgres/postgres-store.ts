@@ -10,6 +10,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 /** Advisory lock key that serialises event-log appends. */
 const EVENT_LOG_LOCK = 7_001_001;
+const APPEND_STATEMENT_ROWS = 500;
 
 /** The scale-out store: PostgreSQL through a connection pool. */
 export class PostgresStore extends KyselyStore {
@@ -42,23 +43,31 @@ export class PostgresStore extends KyselyStore {
     await this.db.destroy();
   }
 
-  /** One statement per call however many events: arrays travel as 9 parameters through unnest. */
+  /**
+   * One transaction per call; the rows travel as 9 array parameters through unnest, 500 rows per
+   * statement: a single statement of thousands of rows inserted at about half the rate here.
+   */
   async appendEvents(events: readonly NewEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
       // Appends take turns so sequence numbers commit in order: a reader that has seen seq N
       // can never later find an N-1 that was still in flight.
       await sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK})`.execute(trx);
-      const result = await sql`
-      insert into events (workspace_id, message_id, type, event, user_id, anonymous_id, timestamp, received_at, payload)
-      select * from unnest(
-        ${events.map((e) => e.workspaceId)}::text[], ${events.map((e) => e.messageId)}::text[],
-        ${events.map((e) => e.type)}::text[], ${events.map((e) => e.event)}::text[],
-        ${events.map((e) => e.userId)}::text[], ${events.map((e) => e.anonymousId)}::text[],
-        ${events.map((e) => e.timestamp)}::bigint[], ${events.map((e) => e.receivedAt)}::bigint[],
-        ${events.map((e) => e.payload)}::text[])
-      on conflict (workspace_id, message_id) do nothing`.execute(trx);
-      return Number(result.numAffectedRows ?? 0);
+      let inserted = 0;
+      for (let start = 0; start < events.length; start += APPEND_STATEMENT_ROWS) {
+        const part = events.slice(start, start + APPEND_STATEMENT_ROWS);
+        const result = await sql`
+        insert into events (workspace_id, message_id, type, event, user_id, anonymous_id, timestamp, received_at, payload)
+        select * from unnest(
+          ${part.map((e) => e.workspaceId)}::text[], ${part.map((e) => e.messageId)}::text[],
+          ${part.map((e) => e.type)}::text[], ${part.map((e) => e.event)}::text[],
+          ${part.map((e) => e.userId)}::text[], ${part.map((e) => e.anonymousId)}::text[],
+          ${part.map((e) => e.timestamp)}::bigint[], ${part.map((e) => e.receivedAt)}::bigint[],
+          ${part.map((e) => e.payload)}::text[])
+        on conflict (workspace_id, message_id) do nothing`.execute(trx);
+        inserted += Number(result.numAffectedRows ?? 0);
+      }
+      return inserted;
     });
   }
 

@@ -6,6 +6,7 @@ import { KyselyStore } from '../kysely-store.ts';
 import { migrateToLatest } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
 import type { NewEvent, ResolutionChange } from '../store.ts';
+import { SqliteProcessorWrites } from './sqlite-processor-writes.ts';
 
 /**
  * The embedded store: one SQLite file in WAL mode. Every statement, raw or through Kysely,
@@ -16,7 +17,7 @@ export class SqliteStore extends KyselyStore {
   readonly dialect = 'sqlite' as const;
   readonly writeConcurrency = 1;
   private readonly insertEvent: BetterSqlite3.Statement;
-  private readonly assignEvent: BetterSqlite3.Statement;
+  private readonly processorWrites: SqliteProcessorWrites;
 
   private constructor(private readonly raw: BetterSqlite3.Database) {
     super(new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) }));
@@ -24,7 +25,7 @@ export class SqliteStore extends KyselyStore {
       `insert into events (workspace_id, message_id, type, event, user_id, anonymous_id, timestamp, received_at, payload)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (workspace_id, message_id) do nothing`,
     );
-    this.assignEvent = raw.prepare('update events set customer_id = ? where seq = ?');
+    this.processorWrites = new SqliteProcessorWrites(raw);
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */
@@ -37,6 +38,9 @@ export class SqliteStore extends KyselyStore {
     raw.pragma('busy_timeout = 10000');
     // Fewer, larger checkpoints keep batched inserts fast (see DESIGN.md, group commit).
     raw.pragma('wal_autocheckpoint = 20000');
+    // 64 MiB of page cache (the default is 2 MiB): the profile processor looks up identities and
+    // customers at random, and with more index pages cached each lookup cost about a quarter less here.
+    raw.pragma('cache_size = -65536');
     raw.pragma('foreign_keys = ON');
     await migrateToLatest(new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) }), {
       dialect: 'sqlite',
@@ -88,9 +92,22 @@ export class SqliteStore extends KyselyStore {
     }
   }
 
+  override async applyResolution(change: ResolutionChange): Promise<void> {
+    await this.db.connection().execute(async () => this.processorWrites.applyChange(change));
+  }
+
+  override async acquireCursor(options: {
+    name: string;
+    owner: string;
+    now: number;
+    leaseMs: number;
+  }): Promise<number | undefined> {
+    return this.db.connection().execute(async () => this.processorWrites.acquireCursor(options));
+  }
+
   protected async assignEvents(_trx: Transaction<Database>, pairs: ResolutionChange['assignEvents']): Promise<void> {
     // The caller's transaction holds the one connection, so these run inside it.
-    for (const { seq, customerId } of pairs) this.assignEvent.run(customerId, seq);
+    this.processorWrites.assignEvents(pairs);
   }
 
   // JSON true/false read as 1/0 in SQLite; spell them as PostgreSQL's ->> does so filters agree.

@@ -1,0 +1,34 @@
+/**
+ * `npm run bench -- <name> [options]`: runs one benchmark by name. Each benchmark is a module
+ * under bench/ exporting `run(argv)`; add a line to the table to add one.
+ */
+type Benchmark = { description: string; load(): Promise<{ run(argv: string[]): Promise<void> }> };
+
+const benchmarks: Record<string, Benchmark> = {
+  ingest: {
+    description: 'HTTP /v1/batch events/s against raw inserts; profile catch-up; server memory',
+    load: () => import('./ingest.ts'),
+  },
+  import: {
+    description: 'CLI import of a customers CSV (1,000,000 rows) into a running server, end to end',
+    load: () => import('./import.ts'),
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(benchmarks).map(([name, b]) => `  ${name.padEnd(10)} ${b.description}`);
+  return `Usage: npm run bench -- <name> [options]   (options: see bench/README.md)\n\n${lines.join('\n')}`;
+}
+
+const [name, ...rest] = process.argv.slice(2);
+const benchmark = name ? benchmarks[name] : undefined;
+if (!benchmark) {
+  console.error(name && name !== '--help' ? `unknown benchmark "${name}"\n\n${usage()}` : usage());
+  process.exit(name && name !== '--help' ? 1 : 0);
+}
+try {
+  await (await benchmark.load()).run(rest);
+} catch (error) {
+  console.error(`bench ${name}: ${(error as Error)?.stack ?? String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BackgroundPacer } from './background-pacer.ts';
+
+/** A fake event loop: each cycle is a background slice, other busy time, then idle time. */
+function fakeLoop() {
+  const time = { active: 0, idle: 0 };
+  return {
+    loopTime: () => ({ ...time }),
+    cycle(parts: { sliceMs: number; othersMs: number; idleMs: number }) {
+      time.active += parts.sliceMs + parts.othersMs;
+      time.idle += parts.idleMs;
+    },
+  };
+}
+
+describe('BackgroundPacer', () => {
+  it('runs background slices back to back when nothing else needs the loop', () => {
+    const loop = fakeLoop();
+    const pacer = new BackgroundPacer(0.2, loop.loopTime);
+    for (let i = 0; i < 5; i++) {
+      loop.cycle({ sliceMs: 100, othersMs: 1, idleMs: 0 });
+      assert.equal(pacer.pauseAfter(100), 0);
+    }
+  });
+
+  it('gives way to saturating requests down to its minimum share', () => {
+    const loop = fakeLoop();
+    const pacer = new BackgroundPacer(0.2, loop.loopTime);
+    let pause = 0;
+    for (let i = 0; i < 10; i++) {
+      // Requests fill every pause, and squeeze in between slices too.
+      loop.cycle({ sliceMs: 100, othersMs: pause + 20, idleMs: 0 });
+      pause = pacer.pauseAfter(100);
+    }
+    assert.ok(Math.abs(pause - 400) < 1, `paused ${pause} ms, wanted 400 (a 20% share)`);
+  });
+
+  it('under moderate load leaves requests their time plus headroom and takes the rest', () => {
+    const loop = fakeLoop();
+    const pacer = new BackgroundPacer(0.2, loop.loopTime);
+    let pause = 0;
+    for (let i = 0; i < 10; i++) {
+      // Requests need 20% of the time; what is left of each pause is idle.
+      const othersMs = 0.2 * (100 + pause);
+      loop.cycle({ sliceMs: 100, othersMs, idleMs: Math.max(0, pause - othersMs) });
+      pause = pacer.pauseAfter(100);
+    }
+    const share = 100 / (100 + pause);
+    assert.ok(share > 0.6 && share < 0.75, `background share ${share}`);
+  });
+});
