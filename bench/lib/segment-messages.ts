@@ -4,21 +4,13 @@
  * messages are the same in the HTTP and raw-insert runs; message ids are unique per (seed, index).
  */
 
+import { seededRandom as random } from '../../src/journeys/seeded-random.ts';
+
+export { random };
+
 export interface BatchBody {
   batch: Record<string, unknown>[];
   sentAt: string;
-}
-
-/** A small, fast, seeded PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../src/app/test-processes.ts';
 
 /** The checkout root, so `bin/godwit.mjs` resolves whatever the caller's working directory. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -148,18 +148,6 @@ export async function waitForProfiles(server: ServerProcess, timeoutMs = 30 * 60
     await sleep(25);
   }
   return performance.now() - start;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
