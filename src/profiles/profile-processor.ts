@@ -21,7 +21,7 @@ export interface ProfileProcessorOptions {
   defaultCountry?: string;
   /**
    * The share of the event loop background batches keep when requests saturate the process
-   * (default 0.2): acknowledging events comes first, and the lag this builds is caught up as soon
+   * (default 0.1): acknowledging events comes first, and the lag this builds is caught up as soon
    * as the load eases. Below saturation, folding uses whatever the requests leave.
    */
   minShare?: number;
@@ -53,7 +53,7 @@ export class ProfileProcessor {
     this.pollMs = options.pollMs ?? 500;
     // Renewed on every poll, so it only lapses when the holder is gone: a crashed server's lease passes on within 5 s.
     this.leaseMs = options.leaseMs ?? 5_000;
-    this.pacer = new BackgroundPacer(Math.min(1, Math.max(0.01, options.minShare ?? 0.2)));
+    this.pacer = new BackgroundPacer(Math.min(1, Math.max(0.01, options.minShare ?? 0.1)));
   }
 
   start(): void {
