@@ -1,4 +1,9 @@
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import { chunk } from './chunk.ts';
+import { CUSTOMER_OWNED_TABLES } from './customer-owned-tables.ts';
+import type { JourneyStore } from './journey-store.ts';
+import { KyselyJourneyStore, type KyselyJourneyStoreOptions } from './kysely-journey-store.ts';
+import { LeaseLostError } from './lease-lost-error.ts';
 import {
   auditFromRow,
   auditToRow,
@@ -24,18 +29,6 @@ import type {
   UserRecord,
 } from './store.ts';
 
-const chunk = <T>(items: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
-
-export class LeaseLostError extends Error {
-  constructor(cursor: string) {
-    super(`lease on cursor ${cursor} is held by another process`);
-    this.name = 'LeaseLostError';
-  }
-}
 
 /**
  * The store written once over Kysely for every dialect. Adapters supply only what must
@@ -45,7 +38,14 @@ export abstract class KyselyStore implements Store {
   abstract readonly dialect: 'sqlite' | 'postgres';
   abstract readonly writeConcurrency: number;
 
-  constructor(protected readonly db: Kysely<Database>) {}
+  readonly journeys: JourneyStore;
+
+  constructor(
+    protected readonly db: Kysely<Database>,
+    journeyOptions: KyselyJourneyStoreOptions = {},
+  ) {
+    this.journeys = new KyselyJourneyStore(db, journeyOptions);
+  }
 
   abstract migrate(): Promise<string[]>;
   abstract close(): Promise<void>;
@@ -211,6 +211,9 @@ export abstract class KyselyStore implements Store {
           .set({ into_customer_id: into })
           .where('into_customer_id', '=', from)
           .execute();
+        for (const table of CUSTOMER_OWNED_TABLES) {
+          await trx.updateTable(table).set({ customer_id: into }).where('customer_id', '=', from).execute();
+        }
         await trx.deleteFrom('customers').where('id', '=', from).execute();
       }
       for (const part of chunk(change.upsertProfiles, 200)) {
@@ -370,7 +373,15 @@ export abstract class KyselyStore implements Store {
       .where('workspace_id', '=', workspaceId)
       .where((eb) => eb.or([eb('into_customer_id', '=', customerId), eb('from_customer_id', '=', customerId)]))
       .execute();
-    return { profile, identities, events: events.map(eventFromRow), audit: audit.map(auditFromRow) };
+    const runs = await this.journeys.listRuns({ workspaceId, customerId, limit: Number.MAX_SAFE_INTEGER });
+    return {
+      profile,
+      identities,
+      events: events.map(eventFromRow),
+      audit: audit.map(auditFromRow),
+      journeyRuns: await this.journeys.getRuns(runs.map((run) => run.runId)),
+      messages: await this.journeys.listOutbox({ workspaceId, customerId, limit: Number.MAX_SAFE_INTEGER }),
+    };
   }
 
   async deleteCustomer(workspaceId: string, customerId: string): Promise<boolean> {
@@ -401,6 +412,9 @@ export abstract class KyselyStore implements Store {
         .where('workspace_id', '=', workspaceId)
         .where((eb) => eb.or([eb('into_customer_id', '=', customerId), eb('from_customer_id', '=', customerId)]))
         .execute();
+      for (const table of CUSTOMER_OWNED_TABLES) {
+        await trx.deleteFrom(table).where('workspace_id', '=', workspaceId).where('customer_id', '=', customerId).execute();
+      }
       const deleted = await trx
         .deleteFrom('customers')
         .where('workspace_id', '=', workspaceId)

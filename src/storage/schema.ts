@@ -60,4 +60,52 @@ export interface Database {
     created_at: number;
   };
   cursors: { name: string; position: number; owner: string | null; lease_until: number };
+  journeys: {
+    workspace_id: string;
+    id: string;
+    name: string;
+    status: string;
+    latest_version: number;
+    created_at: number;
+    updated_at: number;
+  };
+  journey_versions: { workspace_id: string; journey_id: string; version: number; definition: string; created_at: number };
+  journey_runs: {
+    id: string;
+    workspace_id: string;
+    journey_id: string;
+    version: number;
+    customer_id: string;
+    status: string;
+    outcome: string | null;
+    node_id: string | null;
+    started_at: number;
+    updated_at: number;
+    state: string;
+    path: string;
+  };
+  journey_timers: { id: string; workspace_id: string; run_id: string; customer_id: string; due_at: number };
+  journey_node_counts: {
+    workspace_id: string;
+    journey_id: string;
+    version: number;
+    node_id: string;
+    kind: string;
+    branch: string;
+    count: number;
+  };
+  outbox: {
+    workspace_id: string;
+    idempotency_key: string;
+    customer_id: string;
+    run_id: string | null;
+    journey_id: string | null;
+    node_id: string | null;
+    kind: string;
+    channel: string | null;
+    status: string;
+    payload: string;
+    created_at: number;
+    updated_at: number;
+  };
 }

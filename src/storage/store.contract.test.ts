@@ -1,10 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PostgresStore } from './postgres/postgres-store.ts';
-import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type {
   AuditRecord,
   IdentityKind,
@@ -14,26 +9,7 @@ import type {
   Store,
   StoredEvent,
 } from './store.ts';
-import { createTestPostgresDatabase } from './test-databases.ts';
-
-/** The same cases run against every adapter of the Store port. */
-const adapters: { name: string; open(): Promise<{ store: Store; dispose(): Promise<void> }> }[] = [
-  {
-    name: 'sqlite',
-    async open() {
-      const dir = await mkdtemp(join(tmpdir(), 'godwit-store-'));
-      const store = await SqliteStore.open(join(dir, 'godwit.db'));
-      return { store, dispose: () => rm(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'postgres',
-    async open() {
-      const database = await createTestPostgresDatabase();
-      return { store: await PostgresStore.open(database.url), dispose: database.drop };
-    },
-  },
-];
+import { storeAdapters as adapters } from './test-store-adapters.ts';
 
 let counter = 0;
 /** A name no other case uses, so cases share one database without seeing each other's rows. */

@@ -107,10 +107,16 @@ export interface CustomerExport {
   identities: IdentityRecord[];
   events: StoredEvent[];
   audit: AuditRecord[];
+  journeyRuns: RunRecord[];
+  messages: OutboxRecord[];
 }
+
+import type { JourneyStore, OutboxRecord, RunRecord } from './journey-store.ts';
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Journeys, runs, timers and the outbox. */
+  readonly journeys: JourneyStore;
   /** How many event appends may run at once (1 where the database has a single writer). */
   readonly writeConcurrency: number;
 

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as foundation from './001-foundation.ts';
+import * as journeys from './002-journeys.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -12,6 +13,7 @@ type VersionedMigration = {
 /** Every schema version in order; append, never edit a released one. */
 const migrations: Record<string, VersionedMigration> = {
   '001-foundation': foundation,
+  '002-journeys': journeys,
 };
 
 class ListedMigrations implements MigrationProvider {

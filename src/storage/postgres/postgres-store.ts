@@ -12,13 +12,18 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 const EVENT_LOG_LOCK = 7_001_001;
 const APPEND_STATEMENT_ROWS = 500;
 
+/** Appends take turns so sequence numbers commit in order: a reader that has seen seq N can never later find an N-1. */
+async function lockEventLog(trx: Transaction<Database>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK})`.execute(trx);
+}
+
 /** The scale-out store: PostgreSQL through a connection pool. */
 export class PostgresStore extends KyselyStore {
   readonly dialect = 'postgres' as const;
   readonly writeConcurrency = 4;
 
   private constructor(pool: pg.Pool) {
-    super(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }));
+    super(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), { lockEventLog });
   }
 
   static async open(url: string, options: { poolSize?: number } = {}): Promise<PostgresStore> {
@@ -50,9 +55,7 @@ export class PostgresStore extends KyselyStore {
   async appendEvents(events: readonly NewEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
-      // Appends take turns so sequence numbers commit in order: a reader that has seen seq N
-      // can never later find an N-1 that was still in flight.
-      await sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK})`.execute(trx);
+      await lockEventLog(trx);
       let inserted = 0;
       for (let start = 0; start < events.length; start += APPEND_STATEMENT_ROWS) {
         const part = events.slice(start, start + APPEND_STATEMENT_ROWS);

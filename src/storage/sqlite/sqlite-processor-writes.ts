@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { LeaseLostError } from '../kysely-store.ts';
+import { CUSTOMER_OWNED_TABLES } from '../customer-owned-tables.ts';
+import { LeaseLostError } from '../lease-lost-error.ts';
 import { profileToRow } from '../rows.ts';
 import type { ResolutionChange } from '../store.ts';
 
@@ -17,6 +18,7 @@ export class SqliteProcessorWrites {
   private readonly moveIdentities: BetterSqlite3.Statement;
   private readonly moveEvents: BetterSqlite3.Statement;
   private readonly moveAudit: BetterSqlite3.Statement;
+  private readonly moveOwned: BetterSqlite3.Statement[];
   private readonly deleteCustomer: BetterSqlite3.Statement;
   private readonly upsertProfile: BetterSqlite3.Statement;
   private readonly upsertIdentity: BetterSqlite3.Statement;
@@ -34,6 +36,9 @@ export class SqliteProcessorWrites {
     );
     this.moveEvents = raw.prepare('update events set customer_id = ? where customer_id = ?');
     this.moveAudit = raw.prepare('update identity_audit set into_customer_id = ? where into_customer_id = ?');
+    this.moveOwned = CUSTOMER_OWNED_TABLES.map((table) =>
+      raw.prepare(`update ${table} set customer_id = ? where customer_id = ?`),
+    );
     this.deleteCustomer = raw.prepare('delete from customers where id = ?');
     this.upsertProfile = raw.prepare(
       `insert into customers (id, workspace_id, traits, trait_times, consent, timezone, locale, created_at, updated_at)
@@ -96,6 +101,7 @@ export class SqliteProcessorWrites {
       this.moveIdentities.run(into, workspaceId, from);
       this.moveEvents.run(into, from);
       this.moveAudit.run(into, from);
+      for (const move of this.moveOwned) move.run(into, from);
       this.deleteCustomer.run(from);
     }
     for (const profile of change.upsertProfiles) this.upsertProfile.run(profileToRow(profile));

@@ -1,0 +1,5 @@
+/**
+ * Tables whose rows belong to one customer through a `customer_id` column (besides events,
+ * identities and audit, which have their own rules): a merge moves them, an erasure deletes them.
+ */
+export const CUSTOMER_OWNED_TABLES = ['journey_runs', 'journey_timers', 'outbox'] as const;

@@ -1,0 +1,154 @@
+import type { JourneyDefinition } from '../journeys/journey-schema.ts';
+import type { RunState } from '../journeys/run-state.ts';
+import type { NewEvent } from './store.ts';
+
+/** The part of the storage port that journeys use: definitions, runs, timers, counts and the outbox. */
+
+export type JourneyStatus = 'draft' | 'live' | 'paused' | 'archived';
+
+export interface JourneyRecord {
+  workspaceId: string;
+  id: string;
+  name: string;
+  status: JourneyStatus;
+  /** The version new runs start on; older versions stay for runs in flight. */
+  latestVersion: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface JourneyVersionRecord {
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  definition: JourneyDefinition;
+  createdAt: number;
+}
+
+/** One step of a run's path, for the customer's timeline and the run inspector. */
+export interface PathEntry {
+  at: number;
+  nodeId: string | null;
+  kind: string;
+  branch?: string;
+  reason?: string;
+}
+
+export interface RunRecord {
+  workspaceId: string;
+  state: RunState;
+  path: PathEntry[];
+}
+
+/** A run without its state: enough to decide entry and to list runs. */
+export interface RunSummary {
+  runId: string;
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  customerId: string;
+  status: RunState['status'];
+  outcome: RunState['outcome'];
+  nodeId: string | null;
+  startedAt: number;
+  updatedAt: number;
+}
+
+export interface TimerRecord {
+  timerId: string;
+  workspaceId: string;
+  runId: string;
+  customerId: string;
+  dueAt: number;
+}
+
+export interface OutboxRecord {
+  workspaceId: string;
+  idempotencyKey: string;
+  customerId: string;
+  runId: string | null;
+  journeyId: string | null;
+  nodeId: string | null;
+  kind: 'message' | 'webhook';
+  channel: string | null;
+  /** `pending` waits for delivery; `suppressed` was decided against (the payload says why). */
+  status: string;
+  payload: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NodeCount {
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  nodeId: string;
+  kind: string;
+  /** '' when not counted per branch. */
+  branch: string;
+  count: number;
+}
+
+/** Everything one batch of journey steps changes, written in one transaction. */
+export interface JourneyChange {
+  /** Inserted or replaced whole. */
+  runs: RunRecord[];
+  addTimers: TimerRecord[];
+  deleteTimers: string[];
+  /** An entry whose idempotency key is already there is skipped: a replayed step never sends twice. */
+  outbox: OutboxRecord[];
+  /** Events the journeys emit (trait updates), skipped when their messageId is already stored. */
+  events: NewEvent[];
+  /** Added to the stored counts. */
+  counts: NodeCount[];
+  /** Advanced only if `owner` still holds the lease; otherwise nothing in the change is written. */
+  cursor?: { name: string; position: number; owner: string };
+}
+
+export interface RunQuery {
+  workspaceId: string;
+  journeyId?: string;
+  customerId?: string;
+  status?: RunState['status'];
+  limit: number;
+  /** A run id: only runs started before it (ids sort by start time). */
+  before?: string;
+}
+
+export interface OutboxQuery {
+  workspaceId: string;
+  customerId?: string;
+  journeyId?: string;
+  status?: string;
+  channel?: string;
+  limit: number;
+}
+
+export interface JourneyStore {
+  saveJourney(journey: JourneyRecord, version?: JourneyVersionRecord): Promise<void>;
+  getJourney(workspaceId: string, journeyId: string): Promise<JourneyRecord | undefined>;
+  listJourneys(workspaceId: string): Promise<JourneyRecord[]>;
+  getVersion(workspaceId: string, journeyId: string, version: number): Promise<JourneyVersionRecord | undefined>;
+  listVersions(workspaceId: string, journeyId: string): Promise<JourneyVersionRecord[]>;
+  /** The latest version of every live journey in every workspace: what triggers are matched against. */
+  liveVersions(): Promise<JourneyVersionRecord[]>;
+
+  /** Every run of these customers (all journeys); state only comes with `getRuns`. */
+  runSummaries(workspaceId: string, customerIds: readonly string[]): Promise<RunSummary[]>;
+  /** The waiting runs of these customers, with state. */
+  waitingRuns(workspaceId: string, customerIds: readonly string[]): Promise<RunRecord[]>;
+  getRuns(runIds: readonly string[]): Promise<RunRecord[]>;
+  listRuns(query: RunQuery): Promise<RunSummary[]>;
+
+  /** Timers due at or before `now`, earliest first. */
+  dueTimers(now: number, limit: number): Promise<TimerRecord[]>;
+  countTimers(): Promise<number>;
+
+  applyJourneyChange(change: JourneyChange): Promise<void>;
+
+  nodeCounts(workspaceId: string, journeyId: string): Promise<NodeCount[]>;
+  /** How many runs wait at each node, per version. */
+  waitingCounts(workspaceId: string, journeyId: string): Promise<{ version: number; nodeId: string; count: number }[]>;
+  listOutbox(query: OutboxQuery): Promise<OutboxRecord[]>;
+  countOutbox(workspaceId: string): Promise<number>;
+}

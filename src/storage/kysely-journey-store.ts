@@ -1,0 +1,376 @@
+import type { Kysely, Transaction } from 'kysely';
+import { chunk } from './chunk.ts';
+import {
+  journeyFromRow,
+  journeyToRow,
+  outboxFromRow,
+  outboxToRow,
+  RUN_SUMMARY_COLUMNS,
+  runFromRow,
+  runToRow,
+  summaryFromRow,
+  timerFromRow,
+  timerToRow,
+  versionFromRow,
+} from './journey-rows.ts';
+import type {
+  JourneyChange,
+  JourneyRecord,
+  JourneyStore,
+  JourneyVersionRecord,
+  NodeCount,
+  OutboxQuery,
+  OutboxRecord,
+  RunQuery,
+  RunRecord,
+  RunSummary,
+  TimerRecord,
+} from './journey-store.ts';
+import { LeaseLostError } from './lease-lost-error.ts';
+import type { Database } from './schema.ts';
+import type { NewEvent } from './store.ts';
+
+export interface KyselyJourneyStoreOptions {
+  /** Held while a change appends to the event log, where appends must commit in seq order (PostgreSQL). */
+  lockEventLog?: (trx: Transaction<Database>) => Promise<void>;
+}
+
+/** Journey storage over Kysely, the same for every dialect. */
+export class KyselyJourneyStore implements JourneyStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: KyselyJourneyStoreOptions = {},
+  ) {}
+
+  async saveJourney(journey: JourneyRecord, version?: JourneyVersionRecord): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = journeyToRow(journey);
+      await trx
+        .insertInto('journeys')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['workspace_id', 'id']).doUpdateSet({
+            name: row.name,
+            status: row.status,
+            latest_version: row.latest_version,
+            updated_at: row.updated_at,
+          }),
+        )
+        .execute();
+      if (!version) return;
+      const definition = JSON.stringify(version.definition);
+      await trx
+        .insertInto('journey_versions')
+        .values({
+          workspace_id: version.workspaceId,
+          journey_id: version.journeyId,
+          version: version.version,
+          definition,
+          created_at: version.createdAt,
+        })
+        .onConflict((oc) => oc.columns(['workspace_id', 'journey_id', 'version']).doUpdateSet({ definition }))
+        .execute();
+    });
+  }
+
+  async getJourney(workspaceId: string, journeyId: string): Promise<JourneyRecord | undefined> {
+    const row = await this.db
+      .selectFrom('journeys')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', journeyId)
+      .executeTakeFirst();
+    return row ? journeyFromRow(row) : undefined;
+  }
+
+  async listJourneys(workspaceId: string): Promise<JourneyRecord[]> {
+    const rows = await this.db
+      .selectFrom('journeys')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute();
+    return rows.map(journeyFromRow);
+  }
+
+  async getVersion(workspaceId: string, journeyId: string, version: number): Promise<JourneyVersionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('journey_versions')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('journey_id', '=', journeyId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return row ? versionFromRow(row) : undefined;
+  }
+
+  async listVersions(workspaceId: string, journeyId: string): Promise<JourneyVersionRecord[]> {
+    const rows = await this.db
+      .selectFrom('journey_versions')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('journey_id', '=', journeyId)
+      .orderBy('version')
+      .execute();
+    return rows.map(versionFromRow);
+  }
+
+  async liveVersions(): Promise<JourneyVersionRecord[]> {
+    const rows = await this.db
+      .selectFrom('journeys')
+      .innerJoin('journey_versions', (join) =>
+        join
+          .onRef('journey_versions.workspace_id', '=', 'journeys.workspace_id')
+          .onRef('journey_versions.journey_id', '=', 'journeys.id')
+          .onRef('journey_versions.version', '=', 'journeys.latest_version'),
+      )
+      .selectAll('journey_versions')
+      .where('journeys.status', '=', 'live')
+      .execute();
+    return rows.map(versionFromRow);
+  }
+
+  async runSummaries(workspaceId: string, customerIds: readonly string[]): Promise<RunSummary[]> {
+    const out: RunSummary[] = [];
+    for (const part of chunk([...new Set(customerIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('journey_runs')
+        .select(RUN_SUMMARY_COLUMNS)
+        .where('customer_id', 'in', part)
+        .where('workspace_id', '=', workspaceId)
+        .execute();
+      out.push(...rows.map(summaryFromRow));
+    }
+    return out;
+  }
+
+  async waitingRuns(workspaceId: string, customerIds: readonly string[]): Promise<RunRecord[]> {
+    const out: RunRecord[] = [];
+    for (const part of chunk([...new Set(customerIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('journey_runs')
+        .select(['workspace_id', 'state', 'path'])
+        .where('customer_id', 'in', part)
+        .where('status', '=', 'waiting')
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('id')
+        .execute();
+      out.push(...rows.map(runFromRow));
+    }
+    return out;
+  }
+
+  async getRuns(runIds: readonly string[]): Promise<RunRecord[]> {
+    const out: RunRecord[] = [];
+    for (const part of chunk([...new Set(runIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('journey_runs')
+        .select(['workspace_id', 'state', 'path'])
+        .where('id', 'in', part)
+        .execute();
+      out.push(...rows.map(runFromRow));
+    }
+    return out;
+  }
+
+  async listRuns(query: RunQuery): Promise<RunSummary[]> {
+    let select = this.db
+      .selectFrom('journey_runs')
+      .select(RUN_SUMMARY_COLUMNS)
+      .where('workspace_id', '=', query.workspaceId);
+    if (query.journeyId) select = select.where('journey_id', '=', query.journeyId);
+    if (query.customerId) select = select.where('customer_id', '=', query.customerId);
+    if (query.status) select = select.where('status', '=', query.status);
+    if (query.before) select = select.where('id', '<', query.before);
+    const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
+    return rows.map(summaryFromRow);
+  }
+
+  async dueTimers(now: number, limit: number): Promise<TimerRecord[]> {
+    const rows = await this.db
+      .selectFrom('journey_timers')
+      .selectAll()
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .limit(limit)
+      .execute();
+    return rows.map(timerFromRow);
+  }
+
+  async countTimers(): Promise<number> {
+    const row = await this.db
+      .selectFrom('journey_timers')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async applyJourneyChange(change: JourneyChange): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const part of chunk(change.runs, 100)) await upsertRuns(trx, part);
+      for (const part of chunk(change.deleteTimers, 500)) {
+        await trx.deleteFrom('journey_timers').where('id', 'in', part).execute();
+      }
+      for (const part of chunk(change.addTimers, 500)) {
+        await trx
+          .insertInto('journey_timers')
+          .values(part.map(timerToRow))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+      }
+      for (const part of chunk(change.outbox, 200)) {
+        await trx
+          .insertInto('outbox')
+          .values(part.map(outboxToRow))
+          .onConflict((oc) => oc.columns(['workspace_id', 'idempotency_key']).doNothing())
+          .execute();
+      }
+      for (const part of chunk(sumCounts(change.counts), 300)) await addCounts(trx, part);
+      if (change.cursor) await advanceCursor(trx, change.cursor);
+      // Last, so a lock that orders the event log is held only until the commit.
+      if (change.events.length > 0) await this.appendEvents(trx, change.events);
+    });
+  }
+
+  private async appendEvents(trx: Transaction<Database>, events: readonly NewEvent[]): Promise<void> {
+    await this.options.lockEventLog?.(trx);
+    for (const part of chunk(events, 200)) {
+      await trx
+        .insertInto('events')
+        .values(
+          part.map((e) => ({
+            workspace_id: e.workspaceId,
+            message_id: e.messageId,
+            type: e.type,
+            event: e.event,
+            user_id: e.userId,
+            anonymous_id: e.anonymousId,
+            timestamp: e.timestamp,
+            received_at: e.receivedAt,
+            payload: e.payload,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
+        .execute();
+    }
+  }
+
+  async nodeCounts(workspaceId: string, journeyId: string): Promise<NodeCount[]> {
+    const rows = await this.db
+      .selectFrom('journey_node_counts')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('journey_id', '=', journeyId)
+      .orderBy('version')
+      .orderBy('node_id')
+      .execute();
+    return rows.map((r) => ({
+      workspaceId: r.workspace_id,
+      journeyId: r.journey_id,
+      version: Number(r.version),
+      nodeId: r.node_id,
+      kind: r.kind,
+      branch: r.branch,
+      count: Number(r.count),
+    }));
+  }
+
+  async waitingCounts(
+    workspaceId: string,
+    journeyId: string,
+  ): Promise<{ version: number; nodeId: string; count: number }[]> {
+    const rows = await this.db
+      .selectFrom('journey_runs')
+      .select(['version', 'node_id', (eb) => eb.fn.countAll().as('n')])
+      .where('workspace_id', '=', workspaceId)
+      .where('journey_id', '=', journeyId)
+      .where('status', '=', 'waiting')
+      .groupBy(['version', 'node_id'])
+      .execute();
+    return rows.map((r) => ({ version: Number(r.version), nodeId: r.node_id ?? '', count: Number(r.n) }));
+  }
+
+  async listOutbox(query: OutboxQuery): Promise<OutboxRecord[]> {
+    let select = this.db.selectFrom('outbox').selectAll().where('workspace_id', '=', query.workspaceId);
+    if (query.customerId) select = select.where('customer_id', '=', query.customerId);
+    if (query.journeyId) select = select.where('journey_id', '=', query.journeyId);
+    if (query.status) select = select.where('status', '=', query.status);
+    if (query.channel) select = select.where('channel', '=', query.channel);
+    const rows = await select.orderBy('created_at', 'desc').limit(query.limit).execute();
+    return rows.map(outboxFromRow);
+  }
+
+  async countOutbox(workspaceId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+}
+
+async function upsertRuns(trx: Transaction<Database>, runs: readonly RunRecord[]): Promise<void> {
+  await trx
+    .insertInto('journey_runs')
+    .values(runs.map(runToRow))
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        status: eb.ref('excluded.status'),
+        outcome: eb.ref('excluded.outcome'),
+        node_id: eb.ref('excluded.node_id'),
+        updated_at: eb.ref('excluded.updated_at'),
+        state: eb.ref('excluded.state'),
+        path: eb.ref('excluded.path'),
+      })),
+    )
+    .execute();
+}
+
+async function addCounts(trx: Transaction<Database>, counts: readonly NodeCount[]): Promise<void> {
+  await trx
+    .insertInto('journey_node_counts')
+    .values(
+      counts.map((c) => ({
+        workspace_id: c.workspaceId,
+        journey_id: c.journeyId,
+        version: c.version,
+        node_id: c.nodeId,
+        kind: c.kind,
+        branch: c.branch,
+        count: c.count,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['workspace_id', 'journey_id', 'version', 'node_id', 'kind', 'branch'])
+        .doUpdateSet((eb) => ({ count: eb('journey_node_counts.count', '+', eb.ref('excluded.count')) })),
+    )
+    .execute();
+}
+
+/** One row per key: a statement may not update the same row twice. */
+function sumCounts(counts: readonly NodeCount[]): NodeCount[] {
+  const byKey = new Map<string, NodeCount>();
+  for (const c of counts) {
+    const key = [c.workspaceId, c.journeyId, c.version, c.nodeId, c.kind, c.branch].join('\u0000');
+    const seen = byKey.get(key);
+    if (seen) seen.count += c.count;
+    else byKey.set(key, { ...c });
+  }
+  return [...byKey.values()];
+}
+
+async function advanceCursor(
+  trx: Transaction<Database>,
+  cursor: NonNullable<JourneyChange['cursor']>,
+): Promise<void> {
+  const moved = await trx
+    .updateTable('cursors')
+    .set({ position: cursor.position })
+    .where('name', '=', cursor.name)
+    .where('owner', '=', cursor.owner)
+    .executeTakeFirst();
+  // A processor whose lease has passed to another must not write: roll the whole change back.
+  if (Number(moved.numUpdatedRows) !== 1) throw new LeaseLostError(cursor.name);
+}
