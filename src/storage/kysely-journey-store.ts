@@ -207,11 +207,14 @@ export class KyselyJourneyStore implements JourneyStore {
 
   async applyJourneyChange(change: JourneyChange): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      for (const part of chunk(change.runs, 100)) await upsertRuns(trx, part);
+      for (const part of chunk(lastOfEachRun(change.runs), 100)) await upsertRuns(trx, part);
       for (const part of chunk(change.deleteTimers, 500)) {
         await trx.deleteFrom('journey_timers').where('id', 'in', part).execute();
       }
-      for (const part of chunk(change.addTimers, 500)) {
+      // A timer set and cancelled within the same batch of steps must not be left behind.
+      const deleted = new Set(change.deleteTimers);
+      const added = change.addTimers.filter((timer) => !deleted.has(timer.timerId));
+      for (const part of chunk(added, 500)) {
         await trx
           .insertInto('journey_timers')
           .values(part.map(timerToRow))
@@ -325,6 +328,16 @@ async function upsertRuns(trx: Transaction<Database>, runs: readonly RunRecord[]
       })),
     )
     .execute();
+}
+
+/** A run stepped twice in one batch appears twice; its last state wins (PostgreSQL refuses to upsert a row twice). */
+function lastOfEachRun(runs: readonly RunRecord[]): RunRecord[] {
+  const byId = new Map<string, RunRecord>();
+  for (const run of runs) {
+    byId.delete(run.state.runId);
+    byId.set(run.state.runId, run);
+  }
+  return [...byId.values()];
 }
 
 async function addCounts(trx: Transaction<Database>, counts: readonly NodeCount[]): Promise<void> {
