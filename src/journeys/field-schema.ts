@@ -35,7 +35,7 @@ export const filterSchema = z
     if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
   });
 
-function filterValueProblem(op: (typeof FILTER_OPS)[number], value: unknown): string | undefined {
+export function filterValueProblem(op: (typeof FILTER_OPS)[number], value: unknown): string | undefined {
   switch (op) {
     case 'in':
       return Array.isArray(value) ? undefined : 'must be a list for op "in"';

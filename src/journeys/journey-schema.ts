@@ -1,5 +1,11 @@
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import {
+  type DefinitionIssue,
+  decodeDefinitionText,
+  describeIssue,
+  formatDefinitionIssues,
+  toDefinitionIssues,
+} from '../shared/definition-parsing.ts';
 import { eventMatcherShape, identifierSchema, nodeRefSchema, prioritySchema, timeZoneSchema } from './field-schema.ts';
 import { checkJourneyGraph } from './journey-graph.ts';
 import { nodeSchema } from './node-schema.ts';
@@ -47,10 +53,7 @@ export type JourneyGoal = JourneyDefinition['goals'][number];
 export type EventMatcher = JourneyDefinition['exits'][number];
 
 /** One problem, at a path a person can find: `nodes.wait_1.duration`. */
-export interface JourneyIssue {
-  readonly path: string;
-  readonly message: string;
-}
+export type JourneyIssue = DefinitionIssue;
 
 export type JourneyParseResult =
   | { readonly ok: true; readonly journey: JourneyDefinition }
@@ -59,58 +62,19 @@ export type JourneyParseResult =
 /** Validates a definition already decoded from JSON or YAML: fields first, then the graph. */
 export function parseJourney(value: unknown): JourneyParseResult {
   const result = journeySchema.safeParse(value, { error: describeIssue });
-  if (!result.success) return { ok: false, issues: result.error.issues.flatMap(toJourneyIssues) };
+  if (!result.success) return { ok: false, issues: result.error.issues.flatMap(toDefinitionIssues) };
   const issues = checkJourneyGraph(result.data);
   return issues.length > 0 ? { ok: false, issues } : { ok: true, journey: result.data };
 }
 
 /** Reads JSON or YAML text (YAML 1.2, so `on:` and `09:00` stay strings). JSON is detected by its `{`. */
 export function parseJourneyText(text: string): JourneyParseResult {
-  if (text.trimStart().startsWith('{')) {
-    try {
-      return parseJourney(JSON.parse(text));
-    } catch (error) {
-      return { ok: false, issues: [{ path: '', message: `not valid JSON: ${(error as Error).message}` }] };
-    }
-  }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, lineCounter });
-  const [first] = document.errors;
-  if (first) {
-    const { line, col } = lineCounter.linePos(first.pos[0]);
-    return {
-      ok: false,
-      issues: [{ path: '', message: `not valid YAML: line ${line}, column ${col}: ${first.message}` }],
-    };
-  }
-  return parseJourney(document.toJS());
+  const decoded = decodeDefinitionText(text);
+  return decoded.ok ? parseJourney(decoded.value) : decoded;
 }
 
 export function formatJourneyIssues(issues: readonly JourneyIssue[]): string {
-  return issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+  return formatDefinitionIssues(issues);
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
-    .join('')
-    .replace(/^\./, '');
-}
-
-const EXPECTED: Readonly<Record<string, string>> = { object: 'an object', array: 'a list', string: 'text' };
-
-function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code !== 'invalid_type') return undefined;
-  if (issue.input === undefined) return 'is required';
-  return `must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}`;
-}
-
-function toJourneyIssues(issue: z.core.$ZodIssue): JourneyIssue[] {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not a known field' }));
-  }
-  if (issue.code === 'invalid_key') {
-    return [{ path: formatPath(issue.path), message: `is not a valid id: ${issue.issues[0]?.message ?? 'invalid'}` }];
-  }
-  return [{ path: formatPath(issue.path), message: issue.message }];
-}
+export { formatPath } from '../shared/definition-parsing.ts';
