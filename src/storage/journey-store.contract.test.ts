@@ -385,6 +385,51 @@ for (const adapter of adapters) {
       assert.deepEqual(await store.journeys.waitingCounts(ws, 'nope'), []);
     });
 
+    it("names the events and traits among a workspace's newest data", async () => {
+      const [ws, other] = [unique('ws'), unique('ws')];
+      const track = (workspaceId: string, name: string) => ({
+        ...event(workspaceId, unique('m')),
+        type: 'track',
+        event: name,
+      });
+      await store.appendEvents([track(ws, 'Old'), track(ws, 'Signed Up'), track(ws, 'Bought'), track(ws, 'Bought')]);
+      await store.appendEvents([event(ws, unique('m')), track(other, 'Elsewhere')]);
+      const profile = (id: string, traits: Record<string, unknown>, createdAt: number) => ({
+        id,
+        workspaceId: ws,
+        traits,
+        traitTimes: {},
+        consent: {},
+        timezone: null,
+        locale: null,
+        createdAt,
+        updatedAt: createdAt,
+      });
+      const cursor = unique('cursor');
+      await store.acquireCursor({ name: cursor, owner: 't', now: 1, leaseMs: 1e9 });
+      await store.applyResolution({
+        upsertProfiles: [profile(`${ws}-a`, { plan: 'pro', email: 'a@x.io' }, 1), profile(`${ws}-b`, { age: 3 }, 2)],
+        merges: [],
+        upsertIdentities: [],
+        assignEvents: [],
+        audit: [],
+        cursor: { name: cursor, position: 0, owner: 't' },
+      });
+      assert.deepEqual(await store.journeys.seenNames(ws, { events: 100, customers: 100 }), {
+        events: ['Bought', 'Old', 'Signed Up'],
+        traits: ['age', 'email', 'plan'],
+      });
+      // Only the newest rows are read: three track events, one customer.
+      assert.deepEqual(await store.journeys.seenNames(ws, { events: 3, customers: 1 }), {
+        events: ['Bought', 'Signed Up'],
+        traits: ['age'],
+      });
+      assert.deepEqual(await store.journeys.seenNames(unique('ws'), { events: 10, customers: 10 }), {
+        events: [],
+        traits: [],
+      });
+    });
+
     it('filters the outbox by customer, journey, status and channel, newest first', async () => {
       const [ws, other] = [unique('ws'), unique('ws')];
       await store.journeys.applyJourneyChange(

@@ -124,6 +124,12 @@ export interface OutboxQuery {
   limit: number;
 }
 
+/** How far `seenNames` looks back: the newest events and the newest customers of a workspace. */
+export interface SeenNamesScan {
+  events: number;
+  customers: number;
+}
+
 export interface JourneyStore {
   saveJourney(journey: JourneyRecord, version?: JourneyVersionRecord): Promise<void>;
   getJourney(workspaceId: string, journeyId: string): Promise<JourneyRecord | undefined>;
@@ -151,4 +157,7 @@ export interface JourneyStore {
   waitingCounts(workspaceId: string, journeyId: string): Promise<{ version: number; nodeId: string; count: number }[]>;
   listOutbox(query: OutboxQuery): Promise<OutboxRecord[]>;
   countOutbox(workspaceId: string): Promise<number>;
+
+  /** Track event names and trait names among the workspace's newest events and customers, sorted. */
+  seenNames(workspaceId: string, scan: SeenNamesScan): Promise<{ events: string[]; traits: string[] }>;
 }

@@ -24,6 +24,7 @@ import type {
   RunQuery,
   RunRecord,
   RunSummary,
+  SeenNamesScan,
   TimerRecord,
 } from './journey-store.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
@@ -303,6 +304,29 @@ export class KyselyJourneyStore implements JourneyStore {
     return rows.map(outboxFromRow);
   }
 
+  async seenNames(workspaceId: string, scan: SeenNamesScan): Promise<{ events: string[]; traits: string[] }> {
+    // Bounded scans from the newest rows: cheap on any size of workspace, and recent data is what matters.
+    const recent = this.db
+      .selectFrom('events')
+      .select('event')
+      .where('workspace_id', '=', workspaceId)
+      .where('type', '=', 'track')
+      .orderBy('seq', 'desc')
+      .limit(scan.events)
+      .as('recent');
+    const events = await this.db.selectFrom(recent).select('event').distinct().where('event', 'is not', null).execute();
+    const customers = await this.db
+      .selectFrom('customers')
+      .select('traits')
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('created_at', 'desc')
+      .limit(scan.customers)
+      .execute();
+    const traits = new Set<string>();
+    for (const row of customers) for (const name of Object.keys(JSON.parse(row.traits))) traits.add(name);
+    return { events: events.map((r) => r.event as string).sort(), traits: [...traits].sort() };
+  }
+
   async countOutbox(workspaceId: string): Promise<number> {
     const row = await this.db
       .selectFrom('outbox')
@@ -374,10 +398,7 @@ function sumCounts(counts: readonly NodeCount[]): NodeCount[] {
   return [...byKey.values()];
 }
 
-async function advanceCursor(
-  trx: Transaction<Database>,
-  cursor: NonNullable<JourneyChange['cursor']>,
-): Promise<void> {
+async function advanceCursor(trx: Transaction<Database>, cursor: NonNullable<JourneyChange['cursor']>): Promise<void> {
   const moved = await trx
     .updateTable('cursors')
     .set({ position: cursor.position })
