@@ -2,8 +2,9 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { IngestionService } from '../ingestion/ingestion-service.ts';
+import { JourneyRuntime } from '../journeys/runtime/journey-runtime.ts';
 import { CustomerService } from '../profiles/customer-service.ts';
-import { ProfileProcessor } from '../profiles/profile-processor.ts';
+import { PROFILE_CURSOR, ProfileProcessor } from '../profiles/profile-processor.ts';
 import { buildHttpApp } from '../server/http-app.ts';
 import { createMetrics } from '../server/metrics.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
@@ -20,6 +21,7 @@ export interface Godwit {
   ingestion: IngestionService;
   customers: CustomerService;
   processor: ProfileProcessor;
+  runtime: JourneyRuntime;
   http: FastifyInstance;
   logger: Logger;
   /** Starts background work and listens; returns the base URL. */
@@ -33,11 +35,21 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
   const logger = options.logger ?? pino({ level: config.LOG_LEVEL });
   const store = await openStore(config);
   const workspaces = new WorkspaceService(store, clock);
+  const owner = `${hostname()}:${process.pid}:${newId()}`;
+  const runtime = new JourneyRuntime({
+    store,
+    clock,
+    logger,
+    owner,
+    profiledUpTo: () => store.readCursor(PROFILE_CURSOR),
+    writeSaturation: () => ingestion.writeSaturation,
+  });
   const processor = new ProfileProcessor({
     store,
     clock,
     logger,
-    owner: `${hostname()}:${process.pid}:${newId()}`,
+    owner,
+    onBatch: () => runtime.notify(),
     defaultCountry: config.GODWIT_DEFAULT_COUNTRY,
     writeSaturation: () => ingestion.writeSaturation,
   });
@@ -63,10 +75,12 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     ingestion,
     customers,
     processor,
+    runtime,
     http,
     logger,
     async listen() {
       processor.start();
+      runtime.start();
       await http.listen({ port: config.PORT, host: config.HOST });
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -76,6 +90,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     async close() {
       await http.close();
       await processor.stop();
+      await runtime.stop();
       await store.close();
     },
   };

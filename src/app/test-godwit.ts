@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../shared/clock.ts';
 import { type Config, parseConfig } from '../shared/config.ts';
 import { createTestPostgresDatabase } from '../storage/test-databases.ts';
 import { createGodwit, type Godwit } from './godwit.ts';
@@ -22,7 +23,7 @@ export interface TestGodwit {
  * `store: 'postgres'` a fresh database on the local server.
  */
 export async function startTestGodwit(
-  options: { store?: 'sqlite' | 'postgres'; config?: Partial<Config> } = {},
+  options: { store?: 'sqlite' | 'postgres'; config?: Partial<Config>; clock?: Clock } = {},
 ): Promise<TestGodwit> {
   const dataDir = mkdtempSync(join(tmpdir(), 'godwit-test-'));
   const database = options.store === 'postgres' ? await createTestPostgresDatabase() : undefined;
@@ -33,7 +34,7 @@ export async function startTestGodwit(
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...options.config,
   } as Record<string, string | number>);
-  const godwit = await createGodwit(config);
+  const godwit = await createGodwit(config, { clock: options.clock });
   const first = await godwit.workspaces.ensureFirstWorkspace();
   if (!first) throw new Error('expected a fresh store');
   const url = await godwit.listen();

@@ -55,6 +55,10 @@ export function step(args: StepArgs): StepResult {
       if (input.traits) draft.traits = { ...input.traits };
       resumeOnEvent(draft, input.event);
       break;
+    case 'cancel':
+      draft.record({ kind: 'exited', nodeId: draft.waiting?.nodeId ?? null, reason: input.reason });
+      draft.finish('exited');
+      break;
     default:
       return assertNever(input);
   }

@@ -67,6 +67,8 @@ export type StepInput =
       readonly trigger: TriggerSnapshot;
     }
   | { readonly type: 'timer_fired'; readonly timerId: string }
+  /** Someone ended the run by hand (API or console). */
+  | { readonly type: 'cancel'; readonly reason: string }
   | {
       readonly type: 'event';
       readonly event: EventSnapshot;

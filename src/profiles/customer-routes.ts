@@ -4,6 +4,7 @@ import { parseInput } from '../shared/validation.ts';
 import type { Store, StoredEvent } from '../storage/store.ts';
 import { workspaceOfSecret } from '../workspaces/bearer-auth.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
+import { ALL_TOPICS } from './consent-status.ts';
 import type { CustomerService } from './customer-service.ts';
 
 const lookupQuery = z.object({
@@ -21,7 +22,7 @@ const searchQuery = z.object({
 });
 const consentBody = z.object({
   channel: z.string().min(1),
-  topic: z.string().min(1).default('all'),
+  topic: z.string().min(1).default(ALL_TOPICS),
   status: z.enum(['granted', 'denied']),
   source: z.string().default('api'),
 });

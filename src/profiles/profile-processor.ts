@@ -25,6 +25,8 @@ export interface ProfileProcessorOptions {
    * as the load eases. Below saturation, folding uses whatever the requests leave.
    */
   minShare?: number;
+  /** Called after each batch commits, so later stages (journeys) look at the newly profiled events. */
+  onBatch?: () => void;
   /** 0 to 1: how saturated the foreground's own writes are; folding gives way to them as to a busy event loop. */
   writeSaturation?: () => number;
 }
@@ -113,6 +115,7 @@ export class ProfileProcessor {
     const last = (events[events.length - 1] as StoredEvent).seq;
     await store.applyResolution(await this.changeFor(events, last));
     this.processedSeq = last;
+    this.options.onBatch?.();
     return events.length;
   }
 

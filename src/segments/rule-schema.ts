@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { approximateMs, DURATION_HINT, isDuration, parseDuration } from '../journeys/duration.ts';
 import { durationSchema, eventNameSchema, filterSchema, filterValueProblem } from '../journeys/field-schema.ts';
 import { FILTER_OPS, type Filter, type FilterOp } from '../journeys/filters.ts';
+import { ALL_TOPICS } from '../profiles/consent-status.ts';
 
 /**
  * The rule tree of a segment: `all`, `any` and `not` over conditions on traits, consent and event
@@ -15,7 +16,7 @@ export const AGGREGATE_OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'exists'] a
 export type AggregateOp = (typeof AGGREGATE_OPS)[number];
 export const CONSENT_STATUSES = ['granted', 'denied'] as const;
 /** The consent API's topic when none is given: the whole channel. */
-export const ALL_TOPICS = 'all';
+export { ALL_TOPICS };
 
 export interface TraitCondition {
   readonly type: 'trait';

@@ -1,6 +1,6 @@
 import { assertNever } from '../journeys/assert-never.ts';
 import { matchesFilter } from '../journeys/filters.ts';
-import { type ConsentRecord, consentStatus } from './consent-status.ts';
+import { type ConsentRecord, consentStatus } from '../profiles/consent-status.ts';
 import { evaluateEventCondition, type SegmentEvent, type Verdict } from './event-aggregate.ts';
 import type { SegmentRule } from './rule-schema.ts';
 import type { SegmentDefinition } from './segment-schema.ts';

@@ -68,8 +68,16 @@ export function runToRow(run: RunRecord): Row<'journey_runs'> {
   };
 }
 
-export function runFromRow(row: Pick<Row<'journey_runs'>, 'workspace_id' | 'state' | 'path'>): RunRecord {
-  return { workspaceId: row.workspace_id, state: JSON.parse(row.state) as RunState, path: JSON.parse(row.path) };
+/** The row's customer wins over the state's: a merge moves runs to the surviving customer. */
+export function runFromRow(
+  row: Pick<Row<'journey_runs'>, 'workspace_id' | 'customer_id' | 'state' | 'path'>,
+): RunRecord {
+  const state = JSON.parse(row.state) as RunState;
+  return {
+    workspaceId: row.workspace_id,
+    state: state.customerId === row.customer_id ? state : { ...state, customerId: row.customer_id },
+    path: JSON.parse(row.path),
+  };
 }
 
 export const RUN_SUMMARY_COLUMNS = [

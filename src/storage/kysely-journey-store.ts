@@ -150,7 +150,7 @@ export class KyselyJourneyStore implements JourneyStore {
     for (const part of chunk([...new Set(customerIds)], 500)) {
       const rows = await this.db
         .selectFrom('journey_runs')
-        .select(['workspace_id', 'state', 'path'])
+        .select(['workspace_id', 'customer_id', 'state', 'path'])
         .where('customer_id', 'in', part)
         .where('status', '=', 'waiting')
         .where('workspace_id', '=', workspaceId)
@@ -166,7 +166,7 @@ export class KyselyJourneyStore implements JourneyStore {
     for (const part of chunk([...new Set(runIds)], 500)) {
       const rows = await this.db
         .selectFrom('journey_runs')
-        .select(['workspace_id', 'state', 'path'])
+        .select(['workspace_id', 'customer_id', 'state', 'path'])
         .where('id', 'in', part)
         .execute();
       out.push(...rows.map(runFromRow));

@@ -29,7 +29,6 @@ import type {
   UserRecord,
 } from './store.ts';
 
-
 /**
  * The store written once over Kysely for every dialect. Adapters supply only what must
  * differ: connection set-up, the bulk paths tuned to their driver, and JSON field access.
@@ -413,7 +412,11 @@ export abstract class KyselyStore implements Store {
         .where((eb) => eb.or([eb('into_customer_id', '=', customerId), eb('from_customer_id', '=', customerId)]))
         .execute();
       for (const table of CUSTOMER_OWNED_TABLES) {
-        await trx.deleteFrom(table).where('workspace_id', '=', workspaceId).where('customer_id', '=', customerId).execute();
+        await trx
+          .deleteFrom(table)
+          .where('workspace_id', '=', workspaceId)
+          .where('customer_id', '=', customerId)
+          .execute();
       }
       const deleted = await trx
         .deleteFrom('customers')

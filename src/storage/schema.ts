@@ -69,7 +69,13 @@ export interface Database {
     created_at: number;
     updated_at: number;
   };
-  journey_versions: { workspace_id: string; journey_id: string; version: number; definition: string; created_at: number };
+  journey_versions: {
+    workspace_id: string;
+    journey_id: string;
+    version: number;
+    definition: string;
+    created_at: number;
+  };
   journey_runs: {
     id: string;
     workspace_id: string;

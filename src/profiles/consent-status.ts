@@ -1,4 +1,5 @@
-import { ALL_TOPICS } from './rule-schema.ts';
+/** The topic a channel-wide choice is stored under. */
+export const ALL_TOPICS = 'all';
 
 /** Consent as a profile stores it: channel → topic → the latest choice. `all` covers every topic. */
 export type ConsentRecord = Readonly<Record<string, Readonly<Record<string, ConsentChoice>>>>;

@@ -1,0 +1,105 @@
+import { ALL_TOPICS, consentStatus } from '../profiles/consent-status.ts';
+import type { IdentityRecord, ProfileRecord } from '../storage/store.ts';
+
+/**
+ * Which channel a message goes out on, and to what address. Until the decision engine ranks
+ * channels by engagement, "best" means the customer's preferred channel if they can be reached
+ * there, else the first reachable channel they consented to, else the first reachable one.
+ */
+
+export const CHANNELS = ['email', 'sms', 'whatsapp', 'voice', 'push', 'in_app'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export type MessageClass = 'transactional' | 'service' | 'marketing';
+
+export interface ChannelRequest {
+  readonly requested: Channel | 'best';
+  readonly messageClass: MessageClass;
+  readonly profile: Pick<ProfileRecord, 'id' | 'traits' | 'consent'>;
+  readonly identities: readonly IdentityRecord[];
+}
+
+export type ChannelChoice =
+  | { readonly ok: true; readonly channel: Channel; readonly address: string; readonly reason: string }
+  | { readonly ok: false; readonly reason: string };
+
+/** The order "best" tries channels in when the customer states no preference. */
+const DEFAULT_ORDER: readonly Channel[] = ['email', 'sms', 'whatsapp', 'push', 'in_app', 'voice'];
+
+export function chooseChannel(request: ChannelRequest): ChannelChoice {
+  if (request.requested !== 'best') {
+    const blocked = whyNot(request, request.requested);
+    if (blocked) return { ok: false, reason: blocked };
+    return {
+      ok: true,
+      channel: request.requested,
+      address: addressOf(request, request.requested) ?? '',
+      reason: 'fixed channel',
+    };
+  }
+  const preferred = request.profile.traits.preferred_channel;
+  const candidates = [...DEFAULT_ORDER].sort((a, b) => rank(request, b, preferred) - rank(request, a, preferred));
+  const reasons: string[] = [];
+  for (const channel of candidates) {
+    const blocked = whyNot(request, channel);
+    if (blocked) {
+      reasons.push(blocked);
+      continue;
+    }
+    const reason =
+      channel === preferred
+        ? 'preferred channel'
+        : consentOf(request, channel) === 'granted'
+          ? 'consented channel'
+          : 'first reachable channel';
+    return { ok: true, channel, address: addressOf(request, channel) ?? '', reason };
+  }
+  return { ok: false, reason: `no channel can reach the customer: ${reasons.join('; ')}` };
+}
+
+/** Preferred first, then explicitly consented, then the default order (a stable sort keeps it). */
+function rank(request: ChannelRequest, channel: Channel, preferred: unknown): number {
+  if (channel === preferred) return 2;
+  return consentOf(request, channel) === 'granted' ? 1 : 0;
+}
+
+function whyNot(request: ChannelRequest, channel: Channel): string | undefined {
+  if (addressOf(request, channel) === undefined) return `no ${ADDRESS_NAMES[channel]} for ${channel}`;
+  if (consentOf(request, channel) === 'denied') return `${channel} consent denied for ${request.messageClass}`;
+  return undefined;
+}
+
+/** The choice for the message's class (a topic); transactional messages heed only the channel-wide one. */
+function consentOf(request: ChannelRequest, channel: Channel): 'granted' | 'denied' | undefined {
+  const topic = request.messageClass === 'transactional' ? ALL_TOPICS : request.messageClass;
+  return consentStatus(request.profile.consent, channel, topic);
+}
+
+const ADDRESS_NAMES: Record<Channel, string> = {
+  email: 'email address',
+  sms: 'phone number',
+  whatsapp: 'phone number',
+  voice: 'phone number',
+  push: 'push subscription',
+  in_app: 'customer id',
+};
+
+function addressOf(request: ChannelRequest, channel: Channel): string | undefined {
+  const { traits } = request.profile;
+  const identity = (kind: IdentityRecord['kind']) => request.identities.find((i) => i.kind === kind)?.value;
+  switch (channel) {
+    case 'email':
+      return identity('email') ?? textOf(traits.email);
+    case 'sms':
+    case 'whatsapp':
+    case 'voice':
+      return identity('phone') ?? textOf(traits.phone);
+    case 'push':
+      return textOf(traits.push_subscription);
+    case 'in_app':
+      return request.profile.id;
+  }
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}

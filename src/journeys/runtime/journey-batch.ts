@@ -1,0 +1,215 @@
+import { chooseChannel, type MessageClass } from '../../delivery/channel-choice.ts';
+import type { JourneyChange, NodeCount, PathEntry, RunRecord } from '../../storage/journey-store.ts';
+import type { IdentityRecord, NewEvent, ProfileRecord } from '../../storage/store.ts';
+import { assertNever } from '../assert-never.ts';
+import type { JourneyCommand, RecordCommand, SendMessageCommand, UpdateTraitsCommand } from '../journey-commands.ts';
+import type { StepResult } from '../journey-step.ts';
+
+/** What the batch knows about a customer when it turns commands into rows. */
+export interface CustomerContext {
+  readonly profile: ProfileRecord | undefined;
+  readonly identities: readonly IdentityRecord[];
+}
+
+/** A run's path keeps its first entries; the counts keep the totals. */
+const MAX_PATH_ENTRIES = 300;
+
+/**
+ * Collects the effects of many steps into one JourneyChange, so a batch of events or timers
+ * commits in one transaction: run states, timers, outbox entries, trait updates and counts.
+ */
+export class JourneyBatch {
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly addTimers = new Map<string, JourneyChange['addTimers'][number]>();
+  private readonly deleteTimers = new Set<string>();
+  private readonly outbox: JourneyChange['outbox'] = [];
+  private readonly events: NewEvent[] = [];
+  private readonly counts = new Map<string, NodeCount>();
+  /** How many steps changed something. */
+  steps = 0;
+
+  constructor(private readonly now: number) {}
+
+  /** Applies one step's result to `run` (its record before the step) and returns the record after it. */
+  apply(run: { workspaceId: string; path: PathEntry[] }, result: StepResult, customer: CustomerContext): RunRecord {
+    const after: RunRecord = { workspaceId: run.workspaceId, state: result.state, path: [...run.path] };
+    for (const command of result.commands) this.carryOut(after, command, customer);
+    if (result.commands.length > 0) {
+      this.runs.set(result.state.runId, after);
+      this.steps += 1;
+    }
+    return after;
+  }
+
+  /** A due timer is gone once it has been handled, whatever its run made of it. */
+  timerFired(timerId: string): void {
+    if (!this.addTimers.delete(timerId)) this.deleteTimers.add(timerId);
+  }
+
+  change(cursor?: JourneyChange['cursor']): JourneyChange {
+    return {
+      runs: [...this.runs.values()],
+      addTimers: [...this.addTimers.values()],
+      deleteTimers: [...this.deleteTimers],
+      outbox: this.outbox,
+      events: this.events,
+      counts: [...this.counts.values()],
+      cursor,
+    };
+  }
+
+  private carryOut(run: RunRecord, command: JourneyCommand, customer: CustomerContext): void {
+    const { state, workspaceId } = run;
+    switch (command.type) {
+      case 'schedule_timer':
+        this.addTimers.set(command.timerId, {
+          timerId: command.timerId,
+          workspaceId,
+          runId: state.runId,
+          customerId: state.customerId,
+          dueAt: command.dueAt,
+        });
+        return;
+      case 'cancel_timer':
+        this.timerFired(command.timerId);
+        return;
+      case 'send_message':
+        this.queueMessage(workspaceId, command, customer);
+        return;
+      case 'update_traits':
+        this.queueTraitUpdate(workspaceId, command, customer);
+        return;
+      case 'call_webhook':
+        this.outbox.push({
+          workspaceId,
+          idempotencyKey: command.idempotencyKey,
+          customerId: state.customerId,
+          runId: state.runId,
+          journeyId: state.journeyId,
+          nodeId: command.run.nodeId,
+          kind: 'webhook',
+          channel: 'webhook',
+          status: 'pending',
+          payload: { url: command.url, method: command.method, body: command.body },
+          createdAt: this.now,
+          updatedAt: this.now,
+        });
+        return;
+      case 'record':
+        this.record(run, command);
+        return;
+      case 'finish':
+        this.count(run, '', command.outcome, '');
+        return;
+      default:
+        assertNever(command);
+    }
+  }
+
+  private queueMessage(workspaceId: string, command: SendMessageCommand, customer: CustomerContext): void {
+    const { run } = command;
+    const messageClass: MessageClass = command.priority;
+    const choice = customer.profile
+      ? chooseChannel({
+          requested: command.channel,
+          messageClass,
+          profile: customer.profile,
+          identities: customer.identities,
+        })
+      : ({ ok: false, reason: 'the customer no longer exists' } as const);
+    this.outbox.push({
+      workspaceId,
+      idempotencyKey: command.idempotencyKey,
+      customerId: run.customerId,
+      runId: run.runId,
+      journeyId: run.journeyId,
+      nodeId: run.nodeId,
+      kind: 'message',
+      channel: choice.ok ? choice.channel : null,
+      status: choice.ok ? 'pending' : 'suppressed',
+      payload: {
+        template: command.template,
+        requestedChannel: command.channel,
+        messageClass,
+        address: choice.ok ? choice.address : null,
+        decision: choice.reason,
+        data: command.data,
+        trigger: command.trigger,
+        event: command.event,
+        journeyVersion: run.version,
+      },
+      createdAt: this.now,
+      updatedAt: this.now,
+    });
+  }
+
+  /**
+   * Trait updates go through the event log as an identify from the journey, so the profile
+   * processor folds them like any other (no second writer of profiles) and the timeline shows
+   * them. The idempotency key is the messageId: a replayed step is stored once.
+   */
+  private queueTraitUpdate(workspaceId: string, command: UpdateTraitsCommand, customer: CustomerContext): void {
+    const userId = customer.identities.find((i) => i.kind === 'user_id')?.value ?? null;
+    const anonymousId = userId ? null : (customer.identities.find((i) => i.kind === 'anonymous_id')?.value ?? null);
+    if (!userId && !anonymousId) return;
+    const traits: Record<string, unknown> = { ...command.set };
+    for (const name of command.unset) traits[name] = null;
+    const messageId = `journey:${command.idempotencyKey}`;
+    const timestamp = new Date(this.now).toISOString();
+    const payload = {
+      type: 'identify',
+      messageId,
+      userId,
+      anonymousId,
+      traits,
+      timestamp,
+      receivedAt: timestamp,
+      context: { godwit: { journeyId: command.run.journeyId, runId: command.run.runId, nodeId: command.run.nodeId } },
+    };
+    this.events.push({
+      workspaceId,
+      messageId,
+      type: 'identify',
+      event: null,
+      userId,
+      anonymousId,
+      timestamp: this.now,
+      receivedAt: this.now,
+      payload: JSON.stringify(payload),
+    });
+  }
+
+  private record(run: RunRecord, command: RecordCommand): void {
+    if (run.path.length < MAX_PATH_ENTRIES) {
+      const entry: PathEntry = { at: command.at, nodeId: command.nodeId, kind: command.kind };
+      if (command.branch !== undefined) entry.branch = command.branch;
+      if (command.reason !== undefined) entry.reason = command.reason;
+      run.path.push(entry);
+    }
+    this.count(run, command.nodeId ?? '', command.kind, command.branch ?? '');
+    // Conversions also count on the branch taken at every random split, to compare branches.
+    if (command.kind === 'converted') {
+      for (const [splitNode, branch] of Object.entries(command.splits ?? {})) {
+        this.count(run, splitNode, 'converted_after', branch);
+      }
+    }
+  }
+
+  private count(run: RunRecord, nodeId: string, kind: string, branch: string): void {
+    const { state, workspaceId } = run;
+    const key = `${workspaceId}\u0000${state.journeyId}\u0000${state.version}\u0000${nodeId}\u0000${kind}\u0000${branch}`;
+    const seen = this.counts.get(key);
+    if (seen) seen.count += 1;
+    else {
+      this.counts.set(key, {
+        workspaceId,
+        journeyId: state.journeyId,
+        version: state.version,
+        nodeId,
+        kind,
+        branch,
+        count: 1,
+      });
+    }
+  }
+}

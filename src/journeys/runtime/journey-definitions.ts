@@ -1,0 +1,61 @@
+import type { JourneyStore, JourneyVersionRecord } from '../../storage/journey-store.ts';
+import type { JourneyDefinition } from '../journey-schema.ts';
+
+/** How long a process trusts its list of live journeys when no change was announced (another process may have made it). */
+const LIVE_TTL_MS = 5_000;
+
+/**
+ * The runtime's view of journey definitions: the live ones, indexed by the event that starts them,
+ * and every version a run may be on. Versions never change once runs exist, so they are cached
+ * for good; the live list is reloaded on `invalidate()` and every few seconds.
+ */
+export class JourneyDefinitions {
+  private live: JourneyVersionRecord[] = [];
+  private byEvent = new Map<string, JourneyVersionRecord[]>();
+  private loadedAt = Number.NEGATIVE_INFINITY;
+  private readonly versions = new Map<string, JourneyDefinition>();
+
+  constructor(private readonly store: JourneyStore) {}
+
+  invalidate(): void {
+    this.loadedAt = Number.NEGATIVE_INFINITY;
+    this.versions.clear();
+  }
+
+  async refresh(now: number): Promise<void> {
+    if (now - this.loadedAt < LIVE_TTL_MS && now >= this.loadedAt) return;
+    this.live = await this.store.liveVersions();
+    this.byEvent = new Map();
+    for (const record of this.live) {
+      this.versions.set(versionKey(record.workspaceId, record.journeyId, record.version), record.definition);
+      const { trigger } = record.definition;
+      if (trigger.type !== 'event') continue;
+      const key = eventKey(record.workspaceId, trigger.event);
+      this.byEvent.set(key, [...(this.byEvent.get(key) ?? []), record]);
+    }
+    this.loadedAt = now;
+  }
+
+  /** Live journeys of the workspace whose trigger is this event (filters not yet applied). */
+  triggeredBy(workspaceId: string, event: string): readonly JourneyVersionRecord[] {
+    return this.byEvent.get(eventKey(workspaceId, event)) ?? [];
+  }
+
+  liveJourney(workspaceId: string, journeyId: string): JourneyVersionRecord | undefined {
+    return this.live.find((r) => r.workspaceId === workspaceId && r.journeyId === journeyId);
+  }
+
+  /** The definition a run is on; undefined if that version is gone (the run then errors). */
+  async version(workspaceId: string, journeyId: string, version: number): Promise<JourneyDefinition | undefined> {
+    const key = versionKey(workspaceId, journeyId, version);
+    const cached = this.versions.get(key);
+    if (cached) return cached;
+    const record = await this.store.getVersion(workspaceId, journeyId, version);
+    if (record) this.versions.set(key, record.definition);
+    return record?.definition;
+  }
+}
+
+const versionKey = (workspaceId: string, journeyId: string, version: number) =>
+  `${workspaceId}\u0000${journeyId}\u0000${version}`;
+const eventKey = (workspaceId: string, event: string) => `${workspaceId}\u0000${event}`;

@@ -1,0 +1,196 @@
+import type { Logger } from 'pino';
+import { BackgroundLoop } from '../../shared/background-loop.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { GodwitError, notFound } from '../../shared/errors.ts';
+import { newId } from '../../shared/ids.ts';
+import type { Store } from '../../storage/store.ts';
+import type { Properties } from '../run-state.ts';
+import { runEventStage } from './event-stage.ts';
+import { JourneyBatch } from './journey-batch.ts';
+import { JourneyDefinitions } from './journey-definitions.ts';
+import { loadBatchCustomers, RunStepper } from './run-stepper.ts';
+import { runTimerStage } from './timer-stage.ts';
+
+/** How far the runtime has read the event log. */
+export const JOURNEY_CURSOR = 'journeys';
+/** Held by the one process that fires timers; its position is when it last looked. */
+export const TIMER_CURSOR = 'journey-timers';
+
+export interface JourneyRuntimeOptions {
+  store: Store;
+  clock: Clock;
+  /** Names this process in the cursor leases. */
+  owner: string;
+  /** The event log position up to which customers are known (the profile processor's). */
+  profiledUpTo: () => Promise<number>;
+  logger?: Logger;
+  eventBatchSize?: number;
+  timerBatchSize?: number;
+  /** How often an idle runtime looks for due timers. */
+  idleMs?: number;
+  leaseMs?: number;
+  minShare?: number;
+  writeSaturation?: () => number;
+}
+
+export type TriggerResult = { entered: true; runId: string } | { entered: false; reason: string };
+
+/**
+ * Carries out journeys: reads profiled events in order and fires due timers, steps the pure core,
+ * and commits each batch's runs, timers, outbox entries and counts in one transaction with the
+ * cursor, so a crash replays a batch whole or not at all and idempotency keys absorb the rest.
+ */
+export class JourneyRuntime {
+  readonly definitions: JourneyDefinitions;
+  private readonly loop: BackgroundLoop;
+  private readonly eventBatchSize: number;
+  private readonly timerBatchSize: number;
+  private readonly leaseMs: number;
+  private processedSeq = 0;
+
+  constructor(private readonly options: JourneyRuntimeOptions) {
+    this.definitions = new JourneyDefinitions(options.store.journeys);
+    this.eventBatchSize = options.eventBatchSize ?? 1000;
+    this.timerBatchSize = options.timerBatchSize ?? 2000;
+    this.leaseMs = options.leaseMs ?? 5_000;
+    this.loop = new BackgroundLoop({
+      name: 'journey runtime',
+      work: async () => (await this.eventBatch()) + (await this.timerBatch()),
+      idleMs: options.idleMs ?? 200,
+      minShare: options.minShare ?? 0.1,
+      writeSaturation: options.writeSaturation,
+      logger: options.logger,
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.options.store.releaseCursor(JOURNEY_CURSOR, this.options.owner);
+    await this.options.store.releaseCursor(TIMER_CURSOR, this.options.owner);
+  }
+
+  /** New profiled events or a new timer: look now rather than after the idle sleep. */
+  notify(): void {
+    this.loop.notify();
+  }
+
+  /** A journey was created, changed or paused: triggers are matched against the new list. */
+  journeysChanged(): void {
+    this.definitions.invalidate();
+    this.loop.notify();
+  }
+
+  get position(): number {
+    return this.processedSeq;
+  }
+
+  /** Processes every profiled event not yet seen; returns how many. For tests and the CLI. */
+  processEvents(): Promise<number> {
+    return this.loop.inTurn(async () => {
+      let done = 0;
+      for (let n = await this.eventBatch(); n > 0; n = await this.eventBatch()) done += n;
+      return done;
+    });
+  }
+
+  /** Fires every timer due by the clock's now; returns how many. For tests with a moved clock. */
+  fireDueTimers(): Promise<number> {
+    return this.loop.inTurn(async () => {
+      let done = 0;
+      for (let n = await this.timerBatch(); n > 0; n = await this.timerBatch()) done += n;
+      return done;
+    });
+  }
+
+  /** Starts a run of a live journey with an `api` trigger for one customer. */
+  trigger(workspaceId: string, journeyId: string, request: { customerId: string; properties: Properties }) {
+    return this.loop.inTurn(async (): Promise<TriggerResult> => {
+      const { store, clock } = this.options;
+      const now = clock.now();
+      this.definitions.invalidate();
+      await this.definitions.refresh(now);
+      const live = this.definitions.liveJourney(workspaceId, journeyId);
+      if (!live) throw new GodwitError('conflict', `journey ${journeyId} is not live, so it cannot start runs`);
+      const { trigger } = live.definition;
+      if (trigger.type !== 'api') {
+        throw new GodwitError(
+          'conflict',
+          `journey ${journeyId} starts on its ${trigger.type} trigger, not by API call`,
+        );
+      }
+      const customers = await loadBatchCustomers(store, workspaceId, [request.customerId], { runs: 'all' });
+      const customer = customers.get(request.customerId);
+      if (!customer?.profile) throw notFound(`no customer with id ${request.customerId}`);
+      const batch = new JourneyBatch(now);
+      const stepper = new RunStepper(this.definitions, batch, now);
+      const snapshot = { event: null, properties: request.properties, timestamp: now };
+      const decision = stepper.start(customer, live.definition, snapshot, () => newId(now));
+      if (!decision.enter) return { entered: false, reason: decision.reason };
+      await store.journeys.applyJourneyChange(batch.change());
+      return { entered: true, runId: decision.runId as string };
+    });
+  }
+
+  /** Ends a waiting run as exited; its timer is removed and nothing more is sent. */
+  cancel(workspaceId: string, runId: string, reason = 'cancelled') {
+    return this.loop.inTurn(async () => {
+      const { store, clock } = this.options;
+      const [run] = await store.journeys.getRuns([runId]);
+      if (!run || run.workspaceId !== workspaceId) throw notFound(`no run with id ${runId}`);
+      if (run.state.status === 'finished') {
+        throw new GodwitError('conflict', `run ${runId} has already finished (${run.state.outcome})`);
+      }
+      const now = clock.now();
+      const customers = await loadBatchCustomers(store, workspaceId, [run.state.customerId], { runs: 'none' });
+      const customer = customers.get(run.state.customerId);
+      if (!customer) throw notFound(`no customer with id ${run.state.customerId}`);
+      const batch = new JourneyBatch(now);
+      const after = await new RunStepper(this.definitions, batch, now).resume(
+        customer,
+        run,
+        { type: 'cancel', reason },
+        `${runId}:cancel`,
+      );
+      if (!after) throw new GodwitError('conflict', `run ${runId} is on a version that no longer exists`);
+      await store.journeys.applyJourneyChange(batch.change());
+      return after;
+    });
+  }
+
+  private async eventBatch(): Promise<number> {
+    const { store, clock, owner } = this.options;
+    const now = clock.now();
+    const position = await store.acquireCursor({ name: JOURNEY_CURSOR, owner, now, leaseMs: this.leaseMs });
+    if (position === undefined) return 0;
+    this.processedSeq = position;
+    const profiled = await this.options.profiledUpTo();
+    if (profiled <= position) return 0;
+    const events = (await store.readEventsAfter(position, this.eventBatchSize)).filter((e) => e.seq <= profiled);
+    const last = events.at(-1);
+    if (!last) return 0;
+    await this.definitions.refresh(now);
+    const batch = await runEventStage(
+      { store, definitions: this.definitions, now, newRunId: () => newId(now) },
+      events,
+    );
+    await store.journeys.applyJourneyChange(batch.change({ name: JOURNEY_CURSOR, position: last.seq, owner }));
+    this.processedSeq = last.seq;
+    return events.length;
+  }
+
+  private async timerBatch(): Promise<number> {
+    const { store, clock, owner } = this.options;
+    const now = clock.now();
+    const held = await store.acquireCursor({ name: TIMER_CURSOR, owner, now, leaseMs: this.leaseMs });
+    if (held === undefined) return 0;
+    const timers = await store.journeys.dueTimers(now, this.timerBatchSize);
+    if (timers.length === 0) return 0;
+    const batch = await runTimerStage({ store, definitions: this.definitions, now }, timers);
+    await store.journeys.applyJourneyChange(batch.change({ name: TIMER_CURSOR, position: now, owner }));
+    return timers.length;
+  }
+}

@@ -1,0 +1,131 @@
+import { groupBy } from '../../shared/group-by.ts';
+import type { RunRecord, RunSummary } from '../../storage/journey-store.ts';
+import type { ProfileRecord, Store } from '../../storage/store.ts';
+import { decideEntry, type EntryDecision } from '../entry-policy.ts';
+import type { JourneyDefinition } from '../journey-schema.ts';
+import { step } from '../journey-step.ts';
+import type { StepInput, TriggerSnapshot } from '../run-state.ts';
+import { seededRandom, seedOf } from '../seeded-random.ts';
+import type { CustomerContext, JourneyBatch } from './journey-batch.ts';
+import type { JourneyDefinitions } from './journey-definitions.ts';
+
+/** A customer as one batch sees them: profile, identities, and their runs as they stand mid-batch. */
+export interface BatchCustomer extends CustomerContext {
+  readonly id: string;
+  readonly workspaceId: string;
+  /** Runs parked at a wait, with state. */
+  waiting: RunRecord[];
+  /** Every run of every journey, for entry policies. */
+  past: RunSummary[];
+}
+
+/**
+ * Steps runs inside one batch: starts them under the entry policy, resumes them on events,
+ * timers or cancellation, and keeps each customer's view current so a later input in the same
+ * batch sees what an earlier one did. Draws are seeded by run and input, so a replayed step
+ * takes the same branches.
+ */
+export class RunStepper {
+  constructor(
+    private readonly definitions: JourneyDefinitions,
+    readonly batch: JourneyBatch,
+    private readonly now: number,
+  ) {}
+
+  /** Starts a run unless the entry policy says no. */
+  start(
+    customer: BatchCustomer,
+    definition: JourneyDefinition,
+    trigger: TriggerSnapshot,
+    newRunId: () => string,
+  ): EntryDecision & { runId?: string } {
+    const runs = customer.past.filter((run) => run.journeyId === definition.id);
+    const decision = decideEntry({
+      entry: definition.entry,
+      runs: runs.map((run) => ({ startedAt: run.startedAt, finished: run.status === 'finished' })),
+      now: this.now,
+      timeZone: customer.profile?.timezone ?? definition.timezone ?? 'UTC',
+    });
+    if (!decision.enter) return decision;
+    const runId = newRunId();
+    const input: StepInput = {
+      type: 'start',
+      runId,
+      customer: {
+        id: customer.id,
+        traits: customer.profile?.traits ?? {},
+        timezone: customer.profile?.timezone ?? null,
+      },
+      trigger,
+    };
+    const result = step({ definition, state: null, input, now: this.now, random: seededRandom(seedOf(runId)) });
+    const after = this.batch.apply({ workspaceId: customer.workspaceId, path: [] }, result, customer);
+    customer.past.push(summaryOf(after));
+    if (after.state.status === 'waiting') customer.waiting.push(after);
+    return { enter: true, runId };
+  }
+
+  /** Moves a run on and returns it as it is now; undefined when its version cannot be found (it is left as it is). */
+  async resume(
+    customer: BatchCustomer,
+    run: RunRecord,
+    input: Exclude<StepInput, { type: 'start' }>,
+    seed: string,
+  ): Promise<RunRecord | undefined> {
+    const { state } = run;
+    const definition = await this.definitions.version(run.workspaceId, state.journeyId, state.version);
+    if (!definition) return undefined;
+    const result = step({ definition, state, input, now: this.now, random: seededRandom(seedOf(seed)) });
+    const after = this.batch.apply(run, result, customer);
+    customer.waiting = customer.waiting.filter((r) => r.state.runId !== state.runId);
+    if (after.state.status === 'waiting') customer.waiting.push(after);
+    const index = customer.past.findIndex((r) => r.runId === state.runId);
+    if (index >= 0) customer.past[index] = summaryOf(after);
+    return after;
+  }
+}
+
+export function summaryOf(run: RunRecord): RunSummary {
+  const { state } = run;
+  return {
+    runId: state.runId,
+    workspaceId: run.workspaceId,
+    journeyId: state.journeyId,
+    version: state.version,
+    customerId: state.customerId,
+    status: state.status,
+    outcome: state.outcome,
+    nodeId: state.waiting?.nodeId ?? null,
+    startedAt: state.startedAt,
+    updatedAt: state.updatedAt,
+  };
+}
+
+/** Loads what a batch needs about these customers of one workspace, in a few queries. */
+export async function loadBatchCustomers(
+  store: Store,
+  workspaceId: string,
+  customerIds: readonly string[],
+  options: { runs: 'all' | 'none' },
+): Promise<Map<string, BatchCustomer>> {
+  const ids = [...new Set(customerIds)];
+  const { profiles, identities } = await store.loadProfiles(workspaceId, ids);
+  const [waiting, past] =
+    options.runs === 'all'
+      ? await Promise.all([store.journeys.waitingRuns(workspaceId, ids), store.journeys.runSummaries(workspaceId, ids)])
+      : [[], []];
+  const out = new Map<string, BatchCustomer>();
+  const profileById = new Map<string, ProfileRecord>(profiles.map((p) => [p.id, p]));
+  const identitiesById = groupBy(identities, (i) => i.customerId);
+  for (const id of ids) {
+    out.set(id, {
+      id,
+      workspaceId,
+      profile: profileById.get(id),
+      identities: identitiesById.get(id) ?? [],
+      waiting: waiting.filter((r) => r.state.customerId === id),
+      past: past.filter((r) => r.customerId === id),
+    });
+  }
+  return out;
+}
