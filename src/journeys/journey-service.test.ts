@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SqliteStore } from '../storage/sqlite/sqlite-store.ts';
+import type { Store } from '../storage/store.ts';
+import { findCatalogJourney } from './journey-input.ts';
+import type { JourneyDefinition } from './journey-schema.ts';
+import { JourneyService } from './journey-service.ts';
+import { defineJourney } from './test-journeys.ts';
+
+const nodes = (duration: string) => ({
+  first: { type: 'wait', duration, next: 'done' },
+  done: { type: 'exit' },
+});
+const welcome = (fields: Record<string, unknown> = {}): JourneyDefinition =>
+  defineJourney({ id: 'welcome', name: 'Welcome', nodes: nodes('1d'), ...fields });
+
+describe('JourneyService', () => {
+  let dir: string;
+  let store: Store;
+  let now = 1_000;
+  let changes = 0;
+  let service: JourneyService;
+  let counter = 0;
+  const ws = () => `ws-${++counter}`;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'godwit-journey-service-'));
+    store = await SqliteStore.open(join(dir, 'godwit.db'));
+    service = new JourneyService({ journeys: store.journeys, clock: { now: () => now }, onChange: () => changes++ });
+  });
+  after(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates version 1 as a draft, and refuses an id that exists', async () => {
+    const w = ws();
+    const before = changes;
+    const created = await service.create(w, welcome({ version: 7 }));
+    assert.equal(created.status, 'draft');
+    assert.equal(created.latestVersion, 1);
+    assert.equal(created.definition.version, 1, 'the stored definition carries its assigned version');
+    assert.equal(created.definition.status, 'draft');
+    assert.deepEqual(created.versions, [{ version: 1, createdAt: now }]);
+    assert.equal(changes, before + 1);
+    await assert.rejects(service.create(w, welcome()), { code: 'conflict', message: /welcome already exists/ });
+    await assert.rejects(service.create(w, welcome({ id: 'catalog' })), { code: 'invalid_input', message: /reserved/ });
+    const live = await service.create(w, welcome({ id: 'live-one', status: 'live' }));
+    assert.equal(live.status, 'live');
+    assert.deepEqual(
+      (await store.journeys.liveVersions()).filter((v) => v.workspaceId === w).map((v) => v.journeyId),
+      ['live-one'],
+    );
+    assert.deepEqual(
+      (await service.list(w)).map((j) => `${j.id}:${j.status}:v${j.latestVersion}`),
+      ['live-one:live:v1', 'welcome:draft:v1'],
+    );
+    assert.deepEqual(
+      (await service.list(w, { status: 'live' })).map((j) => j.id),
+      ['live-one'],
+    );
+  });
+
+  it('edits a draft in place, then makes a new version once it has been live', async () => {
+    const w = ws();
+    await service.create(w, welcome());
+    now += 10;
+    const edited = await service.update(w, 'welcome', welcome({ name: 'Hello', nodes: nodes('2d') }));
+    assert.equal(edited.changed, true);
+    assert.equal(edited.journey.latestVersion, 1);
+    assert.equal(edited.journey.name, 'Hello');
+    assert.equal(edited.journey.versions.length, 1);
+
+    const published = await service.setStatus(w, 'welcome', 'live');
+    assert.deepEqual(published.previous, { version: 1, status: 'draft' });
+    assert.equal((await store.journeys.getVersion(w, 'welcome', 1))?.definition.status, 'live');
+    now += 10;
+    const v2 = await service.update(w, 'welcome', welcome({ name: 'Hello', nodes: nodes('3d') }));
+    assert.equal(v2.journey.latestVersion, 2);
+    assert.equal(v2.journey.status, 'live', 'status: draft (the default) does not take a live journey back');
+    assert.deepEqual(v2.previous, { version: 1, status: 'live' });
+    assert.equal(v2.journey.definition.version, 2);
+    const v1 = await service.version(w, 'welcome', 1);
+    assert.equal((v1.definition.nodes.first as { duration: string }).duration, '2d', 'runs on v1 keep it');
+    assert.deepEqual(
+      (await service.versions(w, 'welcome')).map((v) => v.version),
+      [1, 2],
+    );
+    await assert.rejects(service.version(w, 'welcome', 3), { code: 'not_found', message: /no version 3/ });
+    await assert.rejects(service.version(w, 'nope', 1), { code: 'not_found', message: /no journey nope/ });
+  });
+
+  it('says an identical update changes nothing, whatever its version field', async () => {
+    const w = ws();
+    await service.create(w, welcome({ status: 'live' }));
+    const before = changes;
+    const same = await service.update(w, 'welcome', welcome({ version: 9 }));
+    assert.equal(same.changed, false);
+    assert.equal(same.journey.latestVersion, 1);
+    assert.equal(changes, before, 'no change, no notice');
+    assert.equal((await service.plan(w, welcome())).action, 'unchanged');
+  });
+
+  it('applies the status a definition gives, with the same rules as setStatus', async () => {
+    const w = ws();
+    await service.create(w, welcome({ status: 'live' }));
+    const paused = await service.update(w, 'welcome', welcome({ status: 'paused' }));
+    assert.equal(paused.changed, true);
+    assert.equal(paused.journey.status, 'paused');
+    assert.equal(paused.journey.latestVersion, 1, 'a status change alone makes no version');
+    const both = await service.update(w, 'welcome', welcome({ status: 'live', nodes: nodes('5d') }));
+    assert.equal(both.journey.status, 'live');
+    assert.equal(both.journey.latestVersion, 2);
+    await assert.rejects(service.update(w, 'other', welcome()), {
+      code: 'invalid_input',
+      message: /ids do not change/,
+    });
+    await assert.rejects(service.update(w, 'welcome-2', welcome({ id: 'welcome-2' })), { code: 'not_found' });
+  });
+
+  it('allows draft → live ⇄ paused → archived, and nothing out of archived', async () => {
+    const w = ws();
+    await service.create(w, welcome());
+    await assert.rejects(service.setStatus(w, 'welcome', 'paused'), {
+      code: 'conflict',
+      message: /welcome is draft; it can only become live or archived/,
+    });
+    await service.setStatus(w, 'welcome', 'live');
+    assert.equal((await service.setStatus(w, 'welcome', 'live')).changed, false);
+    await assert.rejects(service.setStatus(w, 'welcome', 'draft'), { code: 'conflict', message: /pause it instead/ });
+    await service.setStatus(w, 'welcome', 'paused');
+    await service.setStatus(w, 'welcome', 'live');
+    await service.setStatus(w, 'welcome', 'archived');
+    await assert.rejects(service.setStatus(w, 'welcome', 'live'), { code: 'conflict', message: /archived/ });
+    await assert.rejects(service.update(w, 'welcome', welcome({ nodes: nodes('9d') })), {
+      code: 'conflict',
+      message: /archived journeys do not change/,
+    });
+    const same = await service.update(w, 'welcome', welcome({ status: 'archived' }));
+    assert.equal(same.changed, false, 'an exported archived journey applies as unchanged');
+    await assert.rejects(service.setStatus(w, 'nope', 'live'), { code: 'not_found' });
+  });
+
+  it('applies: creates, updates or leaves alone', async () => {
+    const w = ws();
+    assert.equal((await service.apply(w, welcome())).created, true);
+    const again = await service.apply(w, welcome());
+    assert.deepEqual([again.created, again.changed], [false, false]);
+    const edited = await service.apply(w, welcome({ name: 'Edited' }));
+    assert.deepEqual([edited.created, edited.changed, edited.journey.name], [false, true, 'Edited']);
+  });
+
+  it('gives concurrent updates of a live journey distinct versions', async () => {
+    const w = ws();
+    await service.create(w, welcome({ status: 'live' }));
+    await Promise.all(['2d', '3d', '4d'].map((d) => service.update(w, 'welcome', welcome({ nodes: nodes(d) }))));
+    assert.deepEqual(
+      (await service.versions(w, 'welcome')).map((v) => v.version),
+      [1, 2, 3, 4],
+    );
+  });
+
+  it('installs a catalog journey and says what data it is missing', async () => {
+    const w = ws();
+    const event = (name: string, i: number) => ({
+      workspaceId: w,
+      messageId: `m${i}`,
+      type: 'track',
+      event: name,
+      userId: 'u',
+      anonymousId: null,
+      timestamp: 1,
+      receivedAt: 1,
+      payload: '{}',
+    });
+    await store.appendEvents([event('Cart Abandoned', 1), event('Order Completed', 2)]);
+    const installed = await service.install(w, 'abandoned-cart', { status: 'live' });
+    assert.deepEqual(installed.missing, { events: ['Unsubscribed'], traits: ['email'] });
+    assert.equal(installed.journey.status, 'draft', 'missing data keeps it a draft');
+    assert.match(installed.warnings.join('\n'), /not sent these events yet: Unsubscribed/);
+    assert.match(installed.warnings.join('\n'), /installed as a draft rather than live/);
+    assert.equal(installed.journey.definition.name, findCatalogJourney('abandoned-cart')?.name);
+    await assert.rejects(service.install(w, 'abandoned-cart'), { code: 'conflict' });
+    await assert.rejects(service.install(w, 'nope'), { code: 'not_found', message: /the catalog has/ });
+
+    const other = ws();
+    const names = ['Cart Abandoned', 'Order Completed', 'Unsubscribed'];
+    await store.appendEvents(names.map((name, i) => ({ ...event(name, i), workspaceId: other })));
+    await store.acquireCursor({ name: `cursor-${other}`, owner: 't', now: 1, leaseMs: 1e9 });
+    await store.applyResolution({
+      upsertProfiles: [{ id: 'c1', workspaceId: other, traits: { email: 'a@x.io' }, traitTimes: {}, consent: {} }].map(
+        (p) => ({ ...p, timezone: null, locale: null, createdAt: 1, updatedAt: 1 }),
+      ),
+      merges: [],
+      upsertIdentities: [],
+      assignEvents: [],
+      audit: [],
+      cursor: { name: `cursor-${other}`, position: 0, owner: 't' },
+    });
+    const complete = await service.install(other, 'abandoned-cart', { status: 'live' });
+    assert.deepEqual(complete.missing, { events: [], traits: [] });
+    assert.deepEqual(complete.warnings, []);
+    assert.equal(complete.journey.status, 'live');
+  });
+});

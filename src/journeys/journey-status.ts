@@ -1,0 +1,43 @@
+import { GodwitError } from '../shared/errors.ts';
+import type { JourneyStatus } from '../storage/journey-store.ts';
+
+/**
+ * Which status changes a journey may make.
+ *
+ * ```
+ *  draft ──▶ live ◀──▶ paused
+ *    │        │          │
+ *    └────────┴──────────┴──▶ archived (final)
+ * ```
+ * A journey that has left draft never returns to it (pause it instead), and an archived journey
+ * stays archived: its id is retired, so history and counts keep meaning what they meant.
+ */
+const ALLOWED: Readonly<Record<JourneyStatus, readonly JourneyStatus[]>> = {
+  draft: ['live', 'archived'],
+  live: ['paused', 'archived'],
+  paused: ['live', 'archived'],
+  archived: [],
+};
+
+export const JOURNEY_STATUSES = ['draft', 'live', 'paused', 'archived'] as const satisfies readonly JourneyStatus[];
+
+/** A 409 that says what the journey may do instead, when `from → to` is not allowed. */
+export function checkStatusChange(journeyId: string, from: JourneyStatus, to: JourneyStatus): void {
+  if (from === to || ALLOWED[from].includes(to)) return;
+  if (from === 'archived') throw archivedConflict(journeyId);
+  const allowed = ALLOWED[from].join(' or ');
+  const hint = to === 'draft' ? ' (a journey that has been live cannot return to draft; pause it instead)' : '';
+  throw new GodwitError('conflict', `journey ${journeyId} is ${from}; it can only become ${allowed}${hint}`);
+}
+
+export function archivedConflict(journeyId: string): GodwitError {
+  return new GodwitError('conflict', `journey ${journeyId} is archived, and archived journeys do not change`);
+}
+
+/**
+ * The status an update leaves a journey in. `draft` is what a definition says when it says
+ * nothing (the schema's default), so on a journey that has left draft it keeps the current status.
+ */
+export function statusAfterUpdate(current: JourneyStatus, requested: JourneyStatus): JourneyStatus {
+  return requested === 'draft' && current !== 'draft' ? current : requested;
+}
