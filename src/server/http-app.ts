@@ -4,7 +4,11 @@ import type { Logger } from 'pino';
 import { registerAnalyticsJsRoutes } from '../ingestion/analytics-js-routes.ts';
 import { registerIngestionRoutes } from '../ingestion/ingestion-routes.ts';
 import type { IngestionService } from '../ingestion/ingestion-service.ts';
+import { registerJourneyManagementRoutes } from '../journeys/journey-management-routes.ts';
 import { registerJourneyRoutes } from '../journeys/journey-routes.ts';
+import type { JourneyService } from '../journeys/journey-service.ts';
+import type { JourneyRuntime } from '../journeys/runtime/journey-runtime.ts';
+import { registerRunRoutes } from '../journeys/runtime/run-routes.ts';
 import { registerCustomerRoutes } from '../profiles/customer-routes.ts';
 import type { CustomerService } from '../profiles/customer-service.ts';
 import type { Store } from '../storage/store.ts';
@@ -19,6 +23,8 @@ export interface HttpDeps {
   workspaces: WorkspaceService;
   ingestion: IngestionService;
   customers: CustomerService;
+  journeys: JourneyService;
+  runtime: JourneyRuntime;
   metrics: Metrics;
   logger: Logger;
 }
@@ -37,6 +43,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerCustomerRoutes(app, deps);
   registerWorkspaceRoutes(app, deps);
   registerJourneyRoutes(app, deps);
+  registerJourneyManagementRoutes(app, deps);
+  registerRunRoutes(app, deps);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage()));
   return app;

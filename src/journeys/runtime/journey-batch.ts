@@ -41,6 +41,11 @@ export class JourneyBatch {
     return after;
   }
 
+  /** Counts a run that has just started, for the journey's totals. */
+  started(run: RunRecord): void {
+    this.count(run, '', 'started', '');
+  }
+
   /** A due timer is gone once it has been handled, whatever its run made of it. */
   timerFired(timerId: string): void {
     if (!this.addTimers.delete(timerId)) this.deleteTimers.add(timerId);

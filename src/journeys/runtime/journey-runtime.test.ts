@@ -2,30 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
 import { ManualClock } from '../../shared/clock.ts';
-import { formatJourneyIssues, type JourneyDefinition, parseJourney } from '../journey-schema.ts';
 import { DAY, HOUR, iso, sendBatch, T0 } from '../test-journey-api.ts';
-
-/** Saves a journey as live version `version`, the way the journey service will. */
-async function goLive(t: TestGodwit, fields: Record<string, unknown>, version = 1): Promise<JourneyDefinition> {
-  const parsed = parseJourney({ name: 'Test', status: 'live', ...fields, version });
-  if (!parsed.ok) throw new Error(formatJourneyIssues(parsed.issues));
-  const definition = parsed.journey;
-  const { store, runtime } = t.godwit;
-  await store.journeys.saveJourney(
-    {
-      workspaceId: t.workspaceId,
-      id: definition.id,
-      name: definition.name,
-      status: 'live',
-      latestVersion: version,
-      createdAt: T0,
-      updatedAt: T0,
-    },
-    { workspaceId: t.workspaceId, journeyId: definition.id, version, definition, createdAt: T0 },
-  );
-  runtime.journeysChanged();
-  return definition;
-}
+import { goLive } from './test-runtime.ts';
 
 const thankYou = {
   id: 'thank_you',

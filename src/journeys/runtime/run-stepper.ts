@@ -60,6 +60,7 @@ export class RunStepper {
     };
     const result = step({ definition, state: null, input, now: this.now, random: seededRandom(seedOf(runId)) });
     const after = this.batch.apply({ workspaceId: customer.workspaceId, path: [] }, result, customer);
+    this.batch.started(after);
     customer.past.push(summaryOf(after));
     if (after.state.status === 'waiting') customer.waiting.push(after);
     return { enter: true, runId };

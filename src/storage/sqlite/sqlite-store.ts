@@ -42,6 +42,9 @@ export class SqliteStore extends KyselyStore {
     // customers at random, and with more index pages cached each lookup cost about a quarter less here.
     raw.pragma('cache_size = -65536');
     raw.pragma('foreign_keys = ON');
+    // Zero the old copy whenever a row moves or shrinks (e.g. an event gaining its customer id):
+    // without it, stale copies of erased data stay in pages' free space. FAST adds no I/O.
+    raw.pragma('secure_delete = FAST');
     await migrateToLatest(new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) }), {
       dialect: 'sqlite',
     });
@@ -87,7 +90,7 @@ export class SqliteStore extends KyselyStore {
     try {
       return await super.deleteCustomer(workspaceId, customerId);
     } finally {
-      this.raw.pragma('secure_delete = OFF');
+      this.raw.pragma('secure_delete = FAST');
       await this.db.connection().execute(async () => this.raw.pragma('wal_checkpoint(TRUNCATE)'));
     }
   }

@@ -1,0 +1,25 @@
+import type { TestGodwit } from '../../app/test-godwit.ts';
+import { formatJourneyIssues, type JourneyDefinition, parseJourney } from '../journey-schema.ts';
+import { T0 } from '../test-journey-api.ts';
+
+/** Saves a journey as live version `version`, the way the journey service will. */
+export async function goLive(t: TestGodwit, fields: Record<string, unknown>, version = 1): Promise<JourneyDefinition> {
+  const parsed = parseJourney({ name: 'Test', status: 'live', ...fields, version });
+  if (!parsed.ok) throw new Error(formatJourneyIssues(parsed.issues));
+  const definition = parsed.journey;
+  const { store, runtime } = t.godwit;
+  await store.journeys.saveJourney(
+    {
+      workspaceId: t.workspaceId,
+      id: definition.id,
+      name: definition.name,
+      status: 'live',
+      latestVersion: version,
+      createdAt: T0,
+      updatedAt: T0,
+    },
+    { workspaceId: t.workspaceId, journeyId: definition.id, version, definition, createdAt: T0 },
+  );
+  runtime.journeysChanged();
+  return definition;
+}
