@@ -66,7 +66,8 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     },
   });
   const customers = new CustomerService(store, clock, config.GODWIT_DEFAULT_COUNTRY);
-  const http = await buildHttpApp({ store, workspaces, ingestion, customers, metrics, logger });
+  const journeys = new JourneyService({ journeys: store.journeys, clock });
+  const http = await buildHttpApp({ store, workspaces, ingestion, customers, journeys, runtime, metrics, logger });
 
   return {
     config,
