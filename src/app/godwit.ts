@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { IngestionService } from '../ingestion/ingestion-service.ts';
+import { JourneyService } from '../journeys/journey-service.ts';
 import { JourneyRuntime } from '../journeys/runtime/journey-runtime.ts';
 import { CustomerService } from '../profiles/customer-service.ts';
 import { PROFILE_CURSOR, ProfileProcessor } from '../profiles/profile-processor.ts';
@@ -20,6 +21,8 @@ export interface Godwit {
   workspaces: WorkspaceService;
   ingestion: IngestionService;
   customers: CustomerService;
+  /** Every change to journeys goes through here. */
+  journeys: JourneyService;
   processor: ProfileProcessor;
   runtime: JourneyRuntime;
   http: FastifyInstance;
@@ -75,6 +78,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     workspaces,
     ingestion,
     customers,
+    journeys,
     processor,
     runtime,
     http,
