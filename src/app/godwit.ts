@@ -69,7 +69,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     },
   });
   const customers = new CustomerService(store, clock, config.GODWIT_DEFAULT_COUNTRY);
-  const journeys = new JourneyService({ journeys: store.journeys, clock });
+  const journeys = new JourneyService({ journeys: store.journeys, clock, onChange: () => runtime.journeysChanged() });
   const http = await buildHttpApp({ store, workspaces, ingestion, customers, journeys, runtime, metrics, logger });
 
   return {

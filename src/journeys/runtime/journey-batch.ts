@@ -51,12 +51,16 @@ export class JourneyBatch {
     if (!this.addTimers.delete(timerId)) this.deleteTimers.add(timerId);
   }
 
-  change(cursor?: JourneyChange['cursor']): JourneyChange {
+  /**
+   * The rows to commit. Outbox entries are stamped `at` (the moment before the commit, after the
+   * batch's work), so created_at shows when a message really reached the outbox.
+   */
+  change(cursor?: JourneyChange['cursor'], at = this.now): JourneyChange {
     return {
       runs: [...this.runs.values()],
       addTimers: [...this.addTimers.values()],
       deleteTimers: [...this.deleteTimers],
-      outbox: this.outbox,
+      outbox: this.outbox.map((entry) => ({ ...entry, createdAt: at, updatedAt: at })),
       events: this.events,
       counts: [...this.counts.values()],
       cursor,

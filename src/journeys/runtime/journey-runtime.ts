@@ -177,7 +177,7 @@ export class JourneyRuntime {
       { store, definitions: this.definitions, now, newRunId: () => newId(now) },
       events,
     );
-    await store.journeys.applyJourneyChange(batch.change({ name: JOURNEY_CURSOR, position: last.seq, owner }));
+    await store.journeys.applyJourneyChange(batch.change({ name: JOURNEY_CURSOR, position: last.seq, owner }, clock.now()));
     this.processedSeq = last.seq;
     return events.length;
   }
@@ -190,7 +190,7 @@ export class JourneyRuntime {
     const timers = await store.journeys.dueTimers(now, this.timerBatchSize);
     if (timers.length === 0) return 0;
     const batch = await runTimerStage({ store, definitions: this.definitions, now }, timers);
-    await store.journeys.applyJourneyChange(batch.change({ name: TIMER_CURSOR, position: now, owner }));
+    await store.journeys.applyJourneyChange(batch.change({ name: TIMER_CURSOR, position: now, owner }, clock.now()));
     return timers.length;
   }
 }
