@@ -2,6 +2,14 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config.ts';
 import { GodwitError } from '../shared/errors.ts';
 import { createKey, createWorkspace, deleteCustomer, exportCustomer, importCommand, start } from './commands.ts';
+import {
+  applyJourneys,
+  exportJourneys,
+  installJourney,
+  journeyApplyOptions,
+  journeyApplyUsage,
+  listJourneys,
+} from './journey-apply-commands.ts';
 import { journeyOptions, journeyUsage, simulateJourney, validateJourneyFile } from './journey-commands.ts';
 
 const usage = `Usage: godwit <command>
@@ -14,6 +22,7 @@ const usage = `Usage: godwit <command>
   keys create --type write|secret     print a new API key
   workspaces create <name>            create a workspace with its first keys
 ${journeyUsage}
+${journeyApplyUsage}
 
 Options: --workspace <id> (default: the first workspace), --by user_id|anonymous_id|email|phone|id
 Configuration: PORT, HOST, GODWIT_DATA_DIR, DATABASE_URL (see README).`;
@@ -29,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...journeyOptions,
+      ...journeyApplyOptions,
     },
   });
   const [command, sub, arg] = positionals;
@@ -45,6 +55,10 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'workspaces' && sub === 'create') return createWorkspace(need(arg, 'the workspace name'));
   if (command === 'journeys' && sub === 'validate') return validateJourneyFile(need(arg, 'the journey file'));
   if (command === 'journeys' && sub === 'simulate') return simulateJourney(need(arg, 'a file or catalog id'), values);
+  if (command === 'journeys' && sub === 'list') return listJourneys(values);
+  if (command === 'journeys' && sub === 'apply') return applyJourneys(need(arg, 'the directory of journeys'), values);
+  if (command === 'journeys' && sub === 'export') return exportJourneys(need(arg, 'the directory to write'), values);
+  if (command === 'journeys' && sub === 'install') return installJourney(need(arg, 'the catalog journey id'), values);
   throw new GodwitError('invalid_input', `unknown command: ${positionals.join(' ')}\n\n${usage}`);
 }
 
