@@ -27,13 +27,12 @@ import type {
   SeenNamesScan,
   TimerRecord,
 } from './journey-store.ts';
-import { LeaseLostError } from './lease-lost-error.ts';
 import type { Database } from './schema.ts';
-import type { NewEvent } from './store.ts';
+import { advanceCursor, appendEventsIn, type LockEventLog } from './transaction-writes.ts';
 
 export interface KyselyJourneyStoreOptions {
   /** Held while a change appends to the event log, where appends must commit in seq order (PostgreSQL). */
-  lockEventLog?: (trx: Transaction<Database>) => Promise<void>;
+  lockEventLog?: LockEventLog;
 }
 
 /** Journey storage over Kysely, the same for every dialect. */
@@ -232,31 +231,8 @@ export class KyselyJourneyStore implements JourneyStore {
       for (const part of chunk(sumCounts(change.counts), 300)) await addCounts(trx, part);
       if (change.cursor) await advanceCursor(trx, change.cursor);
       // Last, so a lock that orders the event log is held only until the commit.
-      if (change.events.length > 0) await this.appendEvents(trx, change.events);
+      await appendEventsIn(trx, change.events, this.options.lockEventLog);
     });
-  }
-
-  private async appendEvents(trx: Transaction<Database>, events: readonly NewEvent[]): Promise<void> {
-    await this.options.lockEventLog?.(trx);
-    for (const part of chunk(events, 200)) {
-      await trx
-        .insertInto('events')
-        .values(
-          part.map((e) => ({
-            workspace_id: e.workspaceId,
-            message_id: e.messageId,
-            type: e.type,
-            event: e.event,
-            user_id: e.userId,
-            anonymous_id: e.anonymousId,
-            timestamp: e.timestamp,
-            received_at: e.receivedAt,
-            payload: e.payload,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
-        .execute();
-    }
   }
 
   async nodeCounts(workspaceId: string, journeyId: string): Promise<NodeCount[]> {
@@ -396,15 +372,4 @@ function sumCounts(counts: readonly NodeCount[]): NodeCount[] {
     else byKey.set(key, { ...c });
   }
   return [...byKey.values()];
-}
-
-async function advanceCursor(trx: Transaction<Database>, cursor: NonNullable<JourneyChange['cursor']>): Promise<void> {
-  const moved = await trx
-    .updateTable('cursors')
-    .set({ position: cursor.position })
-    .where('name', '=', cursor.name)
-    .where('owner', '=', cursor.owner)
-    .executeTakeFirst();
-  // A processor whose lease has passed to another must not write: roll the whole change back.
-  if (Number(moved.numUpdatedRows) !== 1) throw new LeaseLostError(cursor.name);
 }

@@ -3,6 +3,7 @@ import { chunk } from './chunk.ts';
 import { CUSTOMER_OWNED_TABLES } from './customer-owned-tables.ts';
 import type { JourneyStore } from './journey-store.ts';
 import { KyselyJourneyStore, type KyselyJourneyStoreOptions } from './kysely-journey-store.ts';
+import { KyselySegmentStore } from './kysely-segment-store.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
 import {
   auditFromRow,
@@ -15,6 +16,7 @@ import {
   profileToRow,
 } from './rows.ts';
 import type { Database } from './schema.ts';
+import type { SegmentStore } from './segment-store.ts';
 import type {
   CustomerExport,
   CustomerSearch,
@@ -38,12 +40,14 @@ export abstract class KyselyStore implements Store {
   abstract readonly writeConcurrency: number;
 
   readonly journeys: JourneyStore;
+  readonly segments: SegmentStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
     journeyOptions: KyselyJourneyStoreOptions = {},
   ) {
     this.journeys = new KyselyJourneyStore(db, journeyOptions);
+    this.segments = new KyselySegmentStore(db, journeyOptions);
   }
 
   abstract migrate(): Promise<string[]>;

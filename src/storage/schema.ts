@@ -1,7 +1,8 @@
 import type { Generated } from 'kysely';
+import type { SegmentTables } from './segment-rows.ts';
 
 /** Table shapes shared by every adapter. Times are epoch milliseconds; JSON is stored as text. */
-export interface Database {
+export interface Database extends SegmentTables {
   workspaces: { id: string; name: string; created_at: number };
   api_keys: {
     id: string;

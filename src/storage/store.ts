@@ -112,11 +112,14 @@ export interface CustomerExport {
 }
 
 import type { JourneyStore, OutboxRecord, RunRecord } from './journey-store.ts';
+import type { SegmentStore } from './segment-store.ts';
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Journeys, runs, timers and the outbox. */
   readonly journeys: JourneyStore;
+  /** Segment definitions, memberships and re-evaluation timers. */
+  readonly segments: SegmentStore;
   /** How many event appends may run at once (1 where the database has a single writer). */
   readonly writeConcurrency: number;
 

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as foundation from './001-foundation.ts';
 import * as journeys from './002-journeys.ts';
+import * as segments from './003-segments.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -14,6 +15,7 @@ type VersionedMigration = {
 const migrations: Record<string, VersionedMigration> = {
   '001-foundation': foundation,
   '002-journeys': journeys,
+  '003-segments': segments,
 };
 
 class ListedMigrations implements MigrationProvider {

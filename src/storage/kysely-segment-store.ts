@@ -1,0 +1,367 @@
+import type { Kysely, Transaction } from 'kysely';
+import { isObject, parseJsonObject } from '../shared/json.ts';
+import { chunk } from './chunk.ts';
+import type { Database } from './schema.ts';
+import { segmentFromRow, segmentTimerFromRow } from './segment-rows.ts';
+import type {
+  CustomerEvent,
+  MemberPage,
+  MembershipRecord,
+  PairUpdate,
+  SegmentChange,
+  SegmentRecord,
+  SegmentStore,
+  SegmentTimerRecord,
+} from './segment-store.ts';
+import { advanceCursor, appendEventsIn, type LockEventLog } from './transaction-writes.ts';
+
+export interface KyselySegmentStoreOptions {
+  /** Held while a change appends to the event log, where appends must commit in seq order (PostgreSQL). */
+  lockEventLog?: LockEventLog;
+}
+
+/** Segment storage over Kysely, the same for every dialect. */
+export class KyselySegmentStore implements SegmentStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: KyselySegmentStoreOptions = {},
+  ) {}
+
+  async saveSegment(input: Parameters<SegmentStore['saveSegment']>[0]): Promise<SegmentRecord> {
+    const { workspaceId, definition, now } = input;
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('segments')
+        .values({
+          workspace_id: workspaceId,
+          id: definition.id,
+          name: definition.name,
+          definition: JSON.stringify(definition),
+          version: 1,
+          backfill_after: '',
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc.columns(['workspace_id', 'id']).doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            definition: eb.ref('excluded.definition'),
+            version: eb('segments.version', '+', 1),
+            backfill_after: '',
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return segmentFromRow(row);
+    });
+  }
+
+  async getSegment(workspaceId: string, segmentId: string): Promise<SegmentRecord | undefined> {
+    const row = await this.db
+      .selectFrom('segments')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', segmentId)
+      .executeTakeFirst();
+    return row ? segmentFromRow(row) : undefined;
+  }
+
+  async listSegments(workspaceId: string): Promise<SegmentRecord[]> {
+    const rows = await this.db
+      .selectFrom('segments')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute();
+    return rows.map(segmentFromRow);
+  }
+
+  async allSegments(): Promise<SegmentRecord[]> {
+    const rows = await this.db.selectFrom('segments').selectAll().orderBy('workspace_id').orderBy('id').execute();
+    return rows.map(segmentFromRow);
+  }
+
+  async deleteSegment(workspaceId: string, segmentId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      for (const table of ['segment_memberships', 'segment_timers'] as const) {
+        await trx
+          .deleteFrom(table)
+          .where('workspace_id', '=', workspaceId)
+          .where('segment_id', '=', segmentId)
+          .execute();
+      }
+      const deleted = await trx
+        .deleteFrom('segments')
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', segmentId)
+        .executeTakeFirst();
+      return Number(deleted.numDeletedRows) > 0;
+    });
+  }
+
+  async segmentSize(workspaceId: string, segmentId: string): Promise<number> {
+    // Distinct: a merge can leave a customer with two rows until the runtime next evaluates them.
+    const row = await this.db
+      .selectFrom('segment_memberships')
+      .select((eb) => eb.fn.count('customer_id').distinct().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .where('segment_id', '=', segmentId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async listMembers(query: {
+    workspaceId: string;
+    segmentId: string;
+    limit: number;
+    after?: string;
+  }): Promise<MemberPage> {
+    let select = this.db
+      .selectFrom('segment_memberships')
+      .select(['customer_id', (eb) => eb.fn.min('since').as('since')])
+      .where('workspace_id', '=', query.workspaceId)
+      .where('segment_id', '=', query.segmentId);
+    if (query.after !== undefined) select = select.where('customer_id', '>', query.after);
+    const rows = await select
+      .groupBy('customer_id')
+      .orderBy('customer_id')
+      .limit(query.limit + 1)
+      .execute();
+    const members = rows.slice(0, query.limit).map((r) => ({ customerId: r.customer_id, since: Number(r.since) }));
+    const next = rows.length > query.limit ? (members.at(-1)?.customerId ?? null) : null;
+    return { members, next };
+  }
+
+  async stateOf(
+    workspaceId: string,
+    customerIds: readonly string[],
+  ): Promise<{ memberships: MembershipRecord[]; timers: SegmentTimerRecord[] }> {
+    const memberships: MembershipRecord[] = [];
+    const timers: SegmentTimerRecord[] = [];
+    for (const part of chunk([...new Set(customerIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('segment_memberships')
+        .selectAll()
+        .where('customer_id', 'in', part)
+        .where('workspace_id', '=', workspaceId)
+        .execute();
+      memberships.push(
+        ...rows.map((r) => ({
+          workspaceId: r.workspace_id,
+          segmentId: r.segment_id,
+          customerId: r.customer_id,
+          since: Number(r.since),
+        })),
+      );
+      const timerRows = await this.db
+        .selectFrom('segment_timers')
+        .selectAll()
+        .where('customer_id', 'in', part)
+        .where('workspace_id', '=', workspaceId)
+        .execute();
+      timers.push(...timerRows.map(segmentTimerFromRow));
+    }
+    return { memberships, timers };
+  }
+
+  async customerEvents(query: {
+    workspaceId: string;
+    customerIds: readonly string[];
+    names: readonly string[];
+    since: number;
+  }): Promise<CustomerEvent[]> {
+    if (query.names.length === 0) return [];
+    const out: CustomerEvent[] = [];
+    // customer_id leads the events_timeline index (customer_id, timestamp, seq): each customer is a range scan.
+    for (const part of chunk([...new Set(query.customerIds)], 200)) {
+      const rows = await this.db
+        .selectFrom('events')
+        .select(['customer_id', 'event', 'timestamp', 'payload'])
+        .where('customer_id', 'in', part)
+        .where('timestamp', '>', query.since)
+        .where('event', 'in', [...query.names])
+        .where('workspace_id', '=', query.workspaceId)
+        .execute();
+      for (const row of rows) {
+        const payload = parseJsonObject(row.payload);
+        out.push({
+          customerId: row.customer_id as string,
+          event: row.event as string,
+          properties: isObject(payload.properties) ? payload.properties : {},
+          timestamp: Number(row.timestamp),
+        });
+      }
+    }
+    return out;
+  }
+
+  async mergedSince(workspaceId: string, customerIds: readonly string[], since: number): Promise<string[]> {
+    const out = new Set<string>();
+    for (const part of chunk([...new Set(customerIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('identity_audit')
+        .select('into_customer_id')
+        .where('into_customer_id', 'in', part)
+        .where('action', '=', 'merge')
+        .where('created_at', '>=', since)
+        .where('workspace_id', '=', workspaceId)
+        .execute();
+      for (const row of rows) out.add(row.into_customer_id);
+    }
+    return [...out];
+  }
+
+  async customerIdsAfter(workspaceId: string, after: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('customers')
+      .select('id')
+      .where('id', '>', after)
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async dueTimers(now: number, limit: number): Promise<SegmentTimerRecord[]> {
+    const rows = await this.db
+      .selectFrom('segment_timers')
+      .selectAll()
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .limit(limit)
+      .execute();
+    return rows.map(segmentTimerFromRow);
+  }
+
+  async applySegmentChange(change: SegmentChange): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const pairs = await withoutDeletedSegments(trx, lastOfEachPair(change.pairs));
+      const members = pairs.filter((p) => p.member !== undefined);
+      for (const part of chunk(members, 300)) await deletePairs(trx, 'segment_memberships', part);
+      const entered = members.filter((p) => p.member === true);
+      for (const part of chunk(entered, 500)) {
+        await trx
+          .insertInto('segment_memberships')
+          .values(
+            part.map((p) => ({
+              workspace_id: p.workspaceId,
+              segment_id: p.segmentId,
+              customer_id: p.customerId,
+              since: p.since ?? 0,
+            })),
+          )
+          .execute();
+      }
+      const timed = pairs.filter((p) => p.timer !== undefined);
+      for (const part of chunk(timed, 300)) await deletePairs(trx, 'segment_timers', part);
+      const timers = timed.filter((p) => typeof p.timer === 'number');
+      for (const part of chunk(timers, 500)) {
+        await trx
+          .insertInto('segment_timers')
+          .values(
+            part.map((p) => ({
+              workspace_id: p.workspaceId,
+              segment_id: p.segmentId,
+              customer_id: p.customerId,
+              due_at: p.timer as number,
+            })),
+          )
+          .execute();
+      }
+      if (change.backfill) await recordBackfill(trx, change.backfill);
+      if (change.cursor) await advanceCursor(trx, change.cursor);
+      // Last, so a lock that orders the event log is held only until the commit.
+      const live = new Set(pairs.map(pairKey));
+      const events = change.events.filter((e) => live.has(eventPairKey(e)) || !isMembershipEvent(e));
+      await appendEventsIn(trx, events, this.options.lockEventLog);
+    });
+  }
+}
+
+const pairKey = (p: { workspaceId: string; segmentId: string; customerId: string }) =>
+  `${p.workspaceId}\u0000${p.segmentId}\u0000${p.customerId}`;
+
+/** Membership events carry their pair in the messageId, so those of a deleted segment can be dropped too. */
+function isMembershipEvent(event: { messageId: string }): boolean {
+  return event.messageId.startsWith('segment:');
+}
+
+function eventPairKey(event: { workspaceId: string; messageId: string }): string {
+  const [, segmentId = '', customerId = ''] = event.messageId.split(':');
+  return pairKey({ workspaceId: event.workspaceId, segmentId, customerId });
+}
+
+/** A pair evaluated twice in one batch keeps its last update. */
+function lastOfEachPair(pairs: readonly PairUpdate[]): PairUpdate[] {
+  const byKey = new Map<string, PairUpdate>();
+  for (const pair of pairs) {
+    const key = pairKey(pair);
+    const seen = byKey.get(key);
+    byKey.delete(key);
+    byKey.set(key, seen ? mergeUpdates(seen, pair) : pair);
+  }
+  return [...byKey.values()];
+}
+
+function mergeUpdates(first: PairUpdate, second: PairUpdate): PairUpdate {
+  return {
+    ...first,
+    ...(second.member === undefined ? {} : { member: second.member, since: second.since }),
+    ...(second.timer === undefined ? {} : { timer: second.timer }),
+  };
+}
+
+/** A segment deleted while its customers were being evaluated must not come back as memberships or timers. */
+async function withoutDeletedSegments(trx: Transaction<Database>, pairs: PairUpdate[]): Promise<PairUpdate[]> {
+  if (pairs.length === 0) return pairs;
+  const wanted = [...new Set(pairs.map((p) => `${p.workspaceId}\u0000${p.segmentId}`))];
+  const existing = new Set<string>();
+  for (const part of chunk(wanted, 300)) {
+    const rows = await trx
+      .selectFrom('segments')
+      .select(['workspace_id', 'id'])
+      .where((eb) =>
+        eb(
+          eb.refTuple('workspace_id', 'id'),
+          'in',
+          part.map((key) => {
+            const [workspaceId = '', segmentId = ''] = key.split('\u0000');
+            return eb.tuple(workspaceId, segmentId);
+          }),
+        ),
+      )
+      .execute();
+    for (const row of rows) existing.add(`${row.workspace_id}\u0000${row.id}`);
+  }
+  return pairs.filter((p) => existing.has(`${p.workspaceId}\u0000${p.segmentId}`));
+}
+
+async function deletePairs(
+  trx: Transaction<Database>,
+  table: 'segment_memberships' | 'segment_timers',
+  pairs: readonly PairUpdate[],
+): Promise<void> {
+  await trx
+    .deleteFrom(table)
+    .where((eb) =>
+      eb(
+        eb.refTuple('customer_id', 'segment_id'),
+        'in',
+        pairs.map((p) => eb.tuple(p.customerId, p.segmentId)),
+      ),
+    )
+    .where('workspace_id', 'in', [...new Set(pairs.map((p) => p.workspaceId))])
+    .execute();
+}
+
+async function recordBackfill(trx: Transaction<Database>, backfill: NonNullable<SegmentChange['backfill']>) {
+  await trx
+    .updateTable('segments')
+    .set({ backfill_after: backfill.after })
+    .where('workspace_id', '=', backfill.workspaceId)
+    .where('id', '=', backfill.segmentId)
+    .where('version', '=', backfill.version)
+    .execute();
+}
