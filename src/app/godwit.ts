@@ -6,6 +6,8 @@ import { JourneyService } from '../journeys/journey-service.ts';
 import { JourneyRuntime } from '../journeys/runtime/journey-runtime.ts';
 import { CustomerService } from '../profiles/customer-service.ts';
 import { PROFILE_CURSOR, ProfileProcessor } from '../profiles/profile-processor.ts';
+import { SegmentRuntime } from '../segments/runtime/segment-runtime.ts';
+import { SegmentService } from '../segments/segment-service.ts';
 import { buildHttpApp } from '../server/http-app.ts';
 import { createMetrics } from '../server/metrics.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
@@ -25,6 +27,8 @@ export interface Godwit {
   journeys: JourneyService;
   processor: ProfileProcessor;
   runtime: JourneyRuntime;
+  segments: SegmentService;
+  segmentRuntime: SegmentRuntime;
   http: FastifyInstance;
   logger: Logger;
   /** Starts background work and listens; returns the base URL. */
@@ -47,12 +51,25 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     profiledUpTo: () => store.readCursor(PROFILE_CURSOR),
     writeSaturation: () => ingestion.writeSaturation,
   });
+  // Entries and exits go to the event log; profiling them at once is what brings them to journeys within a second.
+  const segmentRuntime = new SegmentRuntime({
+    store,
+    clock,
+    logger,
+    owner,
+    profiledUpTo: () => store.readCursor(PROFILE_CURSOR),
+    onEmitted: () => processor.notify(),
+    writeSaturation: () => ingestion.writeSaturation,
+  });
   const processor = new ProfileProcessor({
     store,
     clock,
     logger,
     owner,
-    onBatch: () => runtime.notify(),
+    onBatch: () => {
+      segmentRuntime.notify();
+      runtime.notify();
+    },
     defaultCountry: config.GODWIT_DEFAULT_COUNTRY,
     writeSaturation: () => ingestion.writeSaturation,
   });
@@ -69,8 +86,24 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     },
   });
   const customers = new CustomerService(store, clock, config.GODWIT_DEFAULT_COUNTRY);
+  customers.onConsentChanged((change) => segmentRuntime.consentChanged(change));
+  const segments = new SegmentService({
+    segments: store.segments,
+    clock,
+    onChange: () => segmentRuntime.segmentsChanged(),
+  });
   const journeys = new JourneyService({ journeys: store.journeys, clock, onChange: () => runtime.journeysChanged() });
-  const http = await buildHttpApp({ store, workspaces, ingestion, customers, journeys, runtime, metrics, logger });
+  const http = await buildHttpApp({
+    store,
+    workspaces,
+    ingestion,
+    customers,
+    journeys,
+    runtime,
+    segments,
+    metrics,
+    logger,
+  });
 
   return {
     config,
@@ -81,11 +114,14 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     journeys,
     processor,
     runtime,
+    segments,
+    segmentRuntime,
     http,
     logger,
     async listen() {
       processor.start();
       runtime.start();
+      segmentRuntime.start();
       await http.listen({ port: config.PORT, host: config.HOST });
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -96,6 +132,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
       await http.close();
       await processor.stop();
       await runtime.stop();
+      await segmentRuntime.stop();
       await store.close();
     },
   };

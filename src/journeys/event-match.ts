@@ -1,3 +1,4 @@
+import { MEMBERSHIP_EVENTS } from '../segments/membership-change.ts';
 import { matchesFilters, readPath, sameValue } from './filters.ts';
 import type { EventMatcher, JourneyTrigger } from './journey-schema.ts';
 import type { EventSnapshot, TriggerSnapshot } from './run-state.ts';
@@ -18,5 +19,8 @@ export function matchesEvent(matcher: EventMatcher, event: EventSnapshot, trigge
 
 /** Whether an incoming event starts a run of a journey with this trigger (entry policy aside). */
 export function matchesEventTrigger(trigger: JourneyTrigger, event: EventSnapshot): boolean {
+  if (trigger.type === 'segment') {
+    return event.event === MEMBERSHIP_EVENTS[trigger.on] && event.properties.segment_id === trigger.segment;
+  }
   return trigger.type === 'event' && event.event === trigger.event && matchesFilters(trigger.where, event.properties);
 }

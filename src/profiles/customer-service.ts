@@ -17,10 +17,14 @@ export interface CustomerView {
   timeline: TimelinePage;
 }
 
+export type ConsentListener = (change: { workspaceId: string; customerId: string; channel: string }) => Promise<void>;
+
 const identityKinds: readonly IdentityKind[] = ['user_id', 'anonymous_id', 'email', 'phone'];
 
 /** Reads and administers profiles: lookup by any identifier, timeline, consent, export and erasure. */
 export class CustomerService {
+  private readonly consentListeners: ConsentListener[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -57,6 +61,11 @@ export class CustomerService {
     return { profile, identities, timeline };
   }
 
+  /** Consent changes bypass the event log, so stages that read consent (segments) subscribe here. */
+  onConsentChanged(listener: ConsentListener): void {
+    this.consentListeners.push(listener);
+  }
+
   async setConsent(
     workspaceId: string,
     customerId: string,
@@ -70,6 +79,7 @@ export class CustomerService {
       [change.topic]: { status: change.status, at: this.clock.now(), source: change.source },
     };
     await this.store.setConsent(workspaceId, customerId, consent);
+    for (const listener of this.consentListeners) await listener({ workspaceId, customerId, channel: change.channel });
     return consent;
   }
 

@@ -11,6 +11,8 @@ import type { JourneyRuntime } from '../journeys/runtime/journey-runtime.ts';
 import { registerRunRoutes } from '../journeys/runtime/run-routes.ts';
 import { registerCustomerRoutes } from '../profiles/customer-routes.ts';
 import type { CustomerService } from '../profiles/customer-service.ts';
+import { registerSegmentRoutes } from '../segments/segment-routes.ts';
+import type { SegmentService } from '../segments/segment-service.ts';
 import type { Store } from '../storage/store.ts';
 import { registerWorkspaceRoutes } from '../workspaces/workspace-routes.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
@@ -25,6 +27,7 @@ export interface HttpDeps {
   customers: CustomerService;
   journeys: JourneyService;
   runtime: JourneyRuntime;
+  segments: SegmentService;
   metrics: Metrics;
   logger: Logger;
 }
@@ -45,6 +48,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerJourneyRoutes(app, deps);
   registerJourneyManagementRoutes(app, deps);
   registerRunRoutes(app, deps);
+  registerSegmentRoutes(app, deps);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage()));
   return app;

@@ -1,19 +1,19 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { isObject, parseJsonObject } from '../shared/json.ts';
 import { chunk } from './chunk.ts';
 import type { Database } from './schema.ts';
+import { writeSegmentChange } from './segment-change-writes.ts';
 import { segmentFromRow, segmentTimerFromRow } from './segment-rows.ts';
 import type {
   CustomerEvent,
   MemberPage,
   MembershipRecord,
-  PairUpdate,
   SegmentChange,
   SegmentRecord,
   SegmentStore,
   SegmentTimerRecord,
 } from './segment-store.ts';
-import { advanceCursor, appendEventsIn, type LockEventLog } from './transaction-writes.ts';
+import type { LockEventLog } from './transaction-writes.ts';
 
 export interface KyselySegmentStoreOptions {
   /** Held while a change appends to the event log, where appends must commit in seq order (PostgreSQL). */
@@ -236,132 +236,6 @@ export class KyselySegmentStore implements SegmentStore {
   }
 
   async applySegmentChange(change: SegmentChange): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const pairs = await withoutDeletedSegments(trx, lastOfEachPair(change.pairs));
-      const members = pairs.filter((p) => p.member !== undefined);
-      for (const part of chunk(members, 300)) await deletePairs(trx, 'segment_memberships', part);
-      const entered = members.filter((p) => p.member === true);
-      for (const part of chunk(entered, 500)) {
-        await trx
-          .insertInto('segment_memberships')
-          .values(
-            part.map((p) => ({
-              workspace_id: p.workspaceId,
-              segment_id: p.segmentId,
-              customer_id: p.customerId,
-              since: p.since ?? 0,
-            })),
-          )
-          .execute();
-      }
-      const timed = pairs.filter((p) => p.timer !== undefined);
-      for (const part of chunk(timed, 300)) await deletePairs(trx, 'segment_timers', part);
-      const timers = timed.filter((p) => typeof p.timer === 'number');
-      for (const part of chunk(timers, 500)) {
-        await trx
-          .insertInto('segment_timers')
-          .values(
-            part.map((p) => ({
-              workspace_id: p.workspaceId,
-              segment_id: p.segmentId,
-              customer_id: p.customerId,
-              due_at: p.timer as number,
-            })),
-          )
-          .execute();
-      }
-      if (change.backfill) await recordBackfill(trx, change.backfill);
-      if (change.cursor) await advanceCursor(trx, change.cursor);
-      // Last, so a lock that orders the event log is held only until the commit.
-      const live = new Set(pairs.map(pairKey));
-      const events = change.events.filter((e) => live.has(eventPairKey(e)) || !isMembershipEvent(e));
-      await appendEventsIn(trx, events, this.options.lockEventLog);
-    });
+    await this.db.transaction().execute((trx) => writeSegmentChange(trx, change, this.options.lockEventLog));
   }
-}
-
-const pairKey = (p: { workspaceId: string; segmentId: string; customerId: string }) =>
-  `${p.workspaceId}\u0000${p.segmentId}\u0000${p.customerId}`;
-
-/** Membership events carry their pair in the messageId, so those of a deleted segment can be dropped too. */
-function isMembershipEvent(event: { messageId: string }): boolean {
-  return event.messageId.startsWith('segment:');
-}
-
-function eventPairKey(event: { workspaceId: string; messageId: string }): string {
-  const [, segmentId = '', customerId = ''] = event.messageId.split(':');
-  return pairKey({ workspaceId: event.workspaceId, segmentId, customerId });
-}
-
-/** A pair evaluated twice in one batch keeps its last update. */
-function lastOfEachPair(pairs: readonly PairUpdate[]): PairUpdate[] {
-  const byKey = new Map<string, PairUpdate>();
-  for (const pair of pairs) {
-    const key = pairKey(pair);
-    const seen = byKey.get(key);
-    byKey.delete(key);
-    byKey.set(key, seen ? mergeUpdates(seen, pair) : pair);
-  }
-  return [...byKey.values()];
-}
-
-function mergeUpdates(first: PairUpdate, second: PairUpdate): PairUpdate {
-  return {
-    ...first,
-    ...(second.member === undefined ? {} : { member: second.member, since: second.since }),
-    ...(second.timer === undefined ? {} : { timer: second.timer }),
-  };
-}
-
-/** A segment deleted while its customers were being evaluated must not come back as memberships or timers. */
-async function withoutDeletedSegments(trx: Transaction<Database>, pairs: PairUpdate[]): Promise<PairUpdate[]> {
-  if (pairs.length === 0) return pairs;
-  const wanted = [...new Set(pairs.map((p) => `${p.workspaceId}\u0000${p.segmentId}`))];
-  const existing = new Set<string>();
-  for (const part of chunk(wanted, 300)) {
-    const rows = await trx
-      .selectFrom('segments')
-      .select(['workspace_id', 'id'])
-      .where((eb) =>
-        eb(
-          eb.refTuple('workspace_id', 'id'),
-          'in',
-          part.map((key) => {
-            const [workspaceId = '', segmentId = ''] = key.split('\u0000');
-            return eb.tuple(workspaceId, segmentId);
-          }),
-        ),
-      )
-      .execute();
-    for (const row of rows) existing.add(`${row.workspace_id}\u0000${row.id}`);
-  }
-  return pairs.filter((p) => existing.has(`${p.workspaceId}\u0000${p.segmentId}`));
-}
-
-async function deletePairs(
-  trx: Transaction<Database>,
-  table: 'segment_memberships' | 'segment_timers',
-  pairs: readonly PairUpdate[],
-): Promise<void> {
-  await trx
-    .deleteFrom(table)
-    .where((eb) =>
-      eb(
-        eb.refTuple('customer_id', 'segment_id'),
-        'in',
-        pairs.map((p) => eb.tuple(p.customerId, p.segmentId)),
-      ),
-    )
-    .where('workspace_id', 'in', [...new Set(pairs.map((p) => p.workspaceId))])
-    .execute();
-}
-
-async function recordBackfill(trx: Transaction<Database>, backfill: NonNullable<SegmentChange['backfill']>) {
-  await trx
-    .updateTable('segments')
-    .set({ backfill_after: backfill.after })
-    .where('workspace_id', '=', backfill.workspaceId)
-    .where('id', '=', backfill.segmentId)
-    .where('version', '=', backfill.version)
-    .execute();
 }

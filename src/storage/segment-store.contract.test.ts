@@ -38,6 +38,29 @@ async function leasedCursor(store: Store): Promise<NonNullable<SegmentChange['cu
   return { name, position: 0, owner: 'test' };
 }
 
+/** Customers the pairs belong to: a change only adds rows for customers that exist. */
+async function seedCustomers(store: Store, workspaceId: string, ids: readonly string[]): Promise<void> {
+  const profile = (id: string) => ({
+    id,
+    workspaceId,
+    traits: {},
+    traitTimes: {},
+    consent: {},
+    timezone: null,
+    locale: null,
+    createdAt: 1,
+    updatedAt: 1,
+  });
+  await store.applyResolution({
+    upsertProfiles: ids.map(profile),
+    merges: [],
+    upsertIdentities: [],
+    assignEvents: [],
+    audit: [],
+    cursor: await leasedCursor(store),
+  });
+}
+
 const pair = (workspaceId: string, segmentId: string, customerId: string, fields: Partial<PairUpdate>) => ({
   workspaceId,
   segmentId,
@@ -55,6 +78,7 @@ for (const adapter of adapters) {
       ({ store, dispose } = await adapter.open());
       ws = unique('ws');
       await store.createWorkspace({ id: ws, name: ws, createdAt: 1 });
+      await seedCustomers(store, ws, ['c1', 'c2', 'c9', 'from', 'into']);
     });
     after(async () => {
       await store.close();
@@ -92,6 +116,7 @@ for (const adapter of adapters) {
       const id = unique('seg');
       await store.segments.saveSegment({ workspaceId: ws, definition: segment(id), now: 1 });
       const customers = ['c-a', 'c-b', 'c-c'].map((c) => `${id}-${c}`);
+      await seedCustomers(store, ws, customers);
       await store.segments.applySegmentChange({
         pairs: customers.map((c, i) => pair(ws, id, c, { member: true, since: 100 + i, timer: 500 + i })),
         events: [],
@@ -133,6 +158,7 @@ for (const adapter of adapters) {
     it('returns due timers earliest first, only those due', async () => {
       const id = unique('seg');
       await store.segments.saveSegment({ workspaceId: ws, definition: segment(id), now: 1 });
+      await seedCustomers(store, ws, [`${id}-late`, `${id}-early`]);
       await store.segments.applySegmentChange({
         pairs: [pair(ws, id, `${id}-late`, { timer: 3e12 + 2 }), pair(ws, id, `${id}-early`, { timer: 3e12 + 1 })],
         events: [],
@@ -224,6 +250,27 @@ for (const adapter of adapters) {
       assert.equal(rows.length, 1);
     });
 
+    it('only removes rows of a customer erased meanwhile, and records no entry for them', async () => {
+      const id = unique('seg');
+      await store.segments.saveSegment({ workspaceId: ws, definition: segment(id), now: 1 });
+      await seedCustomers(store, ws, ['gone']);
+      await store.segments.applySegmentChange({ pairs: [pair(ws, id, 'gone', { timer: 70 })], events: [] });
+      assert.equal(await store.deleteCustomer(ws, 'gone'), true);
+      await store.segments.applySegmentChange({
+        pairs: [
+          pair(ws, id, 'gone', { member: true, since: 1, timer: 80 }),
+          pair(ws, id, 'c1', { member: true, since: 1 }),
+        ],
+        events: [
+          event(ws, `segment:${id}:gone:entered:1`, { event: 'Segment Entered' }),
+          event(ws, `segment:${id}:c1:entered:1`, { event: 'Segment Entered' }),
+        ],
+      });
+      assert.deepEqual(await store.segments.stateOf(ws, ['gone']), { memberships: [], timers: [] });
+      assert.equal(await store.hasEvent(ws, `segment:${id}:gone:entered:1`), false);
+      assert.equal(await store.hasEvent(ws, `segment:${id}:c1:entered:1`), true);
+    });
+
     it("reads a customer's events by name after a time, and lists customer ids in order", async () => {
       const wsB = unique('ws');
       await store.createWorkspace({ id: wsB, name: wsB, createdAt: 1 });
@@ -236,23 +283,23 @@ for (const adapter of adapters) {
       ]);
       const seqs = (await store.readEventsAfter(from, 100)).map((e) => e.seq);
       const cursor = await leasedCursor(store);
-      const profile = (id: string) => ({
-        id,
-        workspaceId: wsB,
-        traits: {},
-        traitTimes: {},
-        consent: {},
-        timezone: null,
-        locale: null,
-        createdAt: 1,
-        updatedAt: 1,
-      });
+      await seedCustomers(store, wsB, ['b-1', 'b-2', 'b-3']);
       await store.applyResolution({
-        upsertProfiles: [profile('b-1'), profile('b-2'), profile('b-3')],
+        upsertProfiles: [],
         merges: [],
         upsertIdentities: [],
         assignEvents: seqs.map((seq, i) => ({ seq, customerId: i === 0 ? 'b-2' : 'b-1' })),
-        audit: [],
+        audit: [
+          {
+            id: unique('audit'),
+            workspaceId: wsB,
+            action: 'merge',
+            fromCustomerId: 'x',
+            intoCustomerId: 'b-3',
+            reason: 't',
+            createdAt: 500,
+          },
+        ],
         cursor,
       });
       const events = await store.segments.customerEvents({
@@ -270,6 +317,8 @@ for (const adapter of adapters) {
         'after `since` (exclusive), with the right name, including events stamped in the future',
       );
       assert.deepEqual(await store.segments.customerIdsAfter(wsB, '', 2), ['b-1', 'b-2']);
+      assert.deepEqual(await store.segments.mergedSince(wsB, ['b-1', 'b-3'], 500), ['b-3']);
+      assert.deepEqual(await store.segments.mergedSince(wsB, ['b-1', 'b-3'], 501), []);
       assert.deepEqual(await store.segments.customerIdsAfter(wsB, 'b-2', 2), ['b-3']);
     });
   });

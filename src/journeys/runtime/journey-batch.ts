@@ -1,4 +1,5 @@
 import { chooseChannel, type MessageClass } from '../../delivery/channel-choice.ts';
+import { messageIdentityOf } from '../../profiles/message-identity.ts';
 import type { JourneyChange, NodeCount, PathEntry, RunRecord } from '../../storage/journey-store.ts';
 import type { IdentityRecord, NewEvent, ProfileRecord } from '../../storage/store.ts';
 import { assertNever } from '../assert-never.ts';
@@ -158,9 +159,9 @@ export class JourneyBatch {
    * them. The idempotency key is the messageId: a replayed step is stored once.
    */
   private queueTraitUpdate(workspaceId: string, command: UpdateTraitsCommand, customer: CustomerContext): void {
-    const userId = customer.identities.find((i) => i.kind === 'user_id')?.value ?? null;
-    const anonymousId = userId ? null : (customer.identities.find((i) => i.kind === 'anonymous_id')?.value ?? null);
-    if (!userId && !anonymousId) return;
+    const identity = messageIdentityOf(customer.identities);
+    if (!identity) return;
+    const { userId, anonymousId } = identity;
     const traits: Record<string, unknown> = { ...command.set };
     for (const name of command.unset) traits[name] = null;
     const messageId = `journey:${command.idempotencyKey}`;

@@ -1,4 +1,5 @@
 import type { JourneyStore, JourneyVersionRecord } from '../../storage/journey-store.ts';
+import { MEMBERSHIP_EVENTS } from '../../segments/membership-change.ts';
 import type { JourneyDefinition } from '../journey-schema.ts';
 
 /** How long a process trusts its list of live journeys when no change was announced (another process may have made it). */
@@ -28,9 +29,9 @@ export class JourneyDefinitions {
     this.byEvent = new Map();
     for (const record of this.live) {
       this.versions.set(versionKey(record.workspaceId, record.journeyId, record.version), record.definition);
-      const { trigger } = record.definition;
-      if (trigger.type !== 'event') continue;
-      const key = eventKey(record.workspaceId, trigger.event);
+      const event = triggerEventOf(record.definition.trigger);
+      if (event === undefined) continue;
+      const key = eventKey(record.workspaceId, event);
       this.byEvent.set(key, [...(this.byEvent.get(key) ?? []), record]);
     }
     this.loadedAt = now;
@@ -54,6 +55,13 @@ export class JourneyDefinitions {
     if (record) this.versions.set(key, record.definition);
     return record?.definition;
   }
+}
+
+/** A segment trigger starts on the timeline event the segment runtime records for an entry or exit. */
+function triggerEventOf(trigger: JourneyDefinition['trigger']): string | undefined {
+  if (trigger.type === 'event') return trigger.event;
+  if (trigger.type === 'segment') return MEMBERSHIP_EVENTS[trigger.on];
+  return undefined;
 }
 
 const versionKey = (workspaceId: string, journeyId: string, version: number) =>
