@@ -1,5 +1,5 @@
-import type { JourneyStore, JourneyVersionRecord } from '../../storage/journey-store.ts';
 import { MEMBERSHIP_EVENTS } from '../../segments/membership-change.ts';
+import type { JourneyStore, JourneyVersionRecord } from '../../storage/journey-store.ts';
 import type { JourneyDefinition } from '../journey-schema.ts';
 
 /** How long a process trusts its list of live journeys when no change was announced (another process may have made it). */
