@@ -9,6 +9,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'HTTP /v1/batch events/s against raw inserts; profile catch-up; server memory',
     load: () => import('./ingest.ts'),
   },
+  journeys: {
+    description: 'events entering a journey → outbox per second, p99 latency at 2,000/s, 1M timers firing',
+    load: () => import('./journeys.ts'),
+  },
   import: {
     description: 'CLI import of a customers CSV (1,000,000 rows) into a running server, end to end',
     load: () => import('./import.ts'),
@@ -16,7 +20,7 @@ const benchmarks: Record<string, Benchmark> = {
 };
 
 function usage(): string {
-  const lines = Object.entries(benchmarks).map(([name, b]) => `  ${name.padEnd(10)} ${b.description}`);
+  const lines = Object.entries(benchmarks).map(([name, b]) => `  ${name.padEnd(15)} ${b.description}`);
   return `Usage: npm run bench -- <name> [options]   (options: see bench/README.md)\n\n${lines.join('\n')}`;
 }
 

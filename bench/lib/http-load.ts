@@ -8,6 +8,8 @@ export interface LoadOptions {
   connections: number;
   /** Offered load in events/s; unset sends as fast as the server acknowledges. */
   rate?: { eventsPerSecond: number; eventsPerBody: number };
+  /** Called with a body's index and the wall-clock time (ms) its 200 arrived. */
+  onAck?: (index: number, at: number) => void;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function postBatches(options: LoadOptions): Promise<{ ms: number; r
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       }
       await post({ agent, target, auth, body: options.bodies[index] as Buffer });
+      options.onAck?.(index, Date.now());
     }
   };
   try {

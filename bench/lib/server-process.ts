@@ -24,6 +24,8 @@ export interface StartOptions {
   databaseUrl?: string;
   /** Extra node flags for the server, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** On a restart the keys are not printed again: pass the ones the first start printed. */
+  keys?: { writeKey: string; secretKey: string };
 }
 
 /** The environment Godwit processes get: the caller's, minus anything that would pick another store. */
@@ -58,7 +60,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const keys = await waitForStart({ child, url, exited, output: () => ({ stdout, stderr }) });
+  const keys = await waitForStart({ child, url, exited, known: options.keys, output: () => ({ stdout, stderr }) });
   const pid = child.pid as number;
   return {
     url,
@@ -81,6 +83,7 @@ async function waitForStart(options: {
   child: ChildProcess;
   url: string;
   exited: Promise<number | null>;
+  known?: { writeKey: string; secretKey: string };
   output: () => { stdout: string; stderr: string };
 }): Promise<{ writeKey: string; secretKey: string }> {
   let dead = false;
@@ -91,8 +94,8 @@ async function waitForStart(options: {
   while (Date.now() < deadline) {
     const { stdout, stderr } = options.output();
     if (dead) throw new Error(`the server exited during start:\n${stdout}\n${stderr}`);
-    const writeKey = /Write key:\s+(\S+)/.exec(stdout)?.[1];
-    const secretKey = /Secret key:\s+(\S+)/.exec(stdout)?.[1];
+    const writeKey = options.known?.writeKey ?? /Write key:\s+(\S+)/.exec(stdout)?.[1];
+    const secretKey = options.known?.secretKey ?? /Secret key:\s+(\S+)/.exec(stdout)?.[1];
     if (writeKey && secretKey && (await healthy(options.url))) return { writeKey, secretKey };
     await sleep(100);
   }

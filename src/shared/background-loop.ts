@@ -27,6 +27,8 @@ export class BackgroundLoop {
   private readonly pacer: BackgroundPacer;
   private running = false;
   private wake: (() => void) | undefined;
+  /** Set by a notify() that came while a slice was running, so the next sleep is skipped. */
+  private notified = false;
   private interrupt: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private tail: Promise<unknown> = Promise.resolve();
@@ -43,7 +45,8 @@ export class BackgroundLoop {
 
   /** New work has arrived: do it now rather than after the idle sleep. */
   notify(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.notified = true;
   }
 
   async stop(): Promise<void> {
@@ -65,6 +68,7 @@ export class BackgroundLoop {
     while (this.running) {
       const started = performance.now();
       let done = 0;
+      this.notified = false;
       try {
         done = await this.inTurn(this.options.work);
       } catch (error) {
@@ -91,6 +95,10 @@ export class BackgroundLoop {
   }
 
   private async sleep(): Promise<void> {
+    if (this.notified) {
+      this.notified = false;
+      return;
+    }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, this.options.idleMs);
       this.wake = () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BackgroundPacer } from './background-pacer.ts';
+import { BackgroundLedger, BackgroundPacer } from './background-pacer.ts';
 
 /** A fake event loop: each cycle is a background slice, other busy time, then idle time. */
 function fakeLoop() {
@@ -48,5 +48,19 @@ describe('BackgroundPacer', () => {
     }
     const share = 100 / (100 + pause);
     assert.ok(share > 0.6 && share < 0.75, `background share ${share}`);
+  });
+
+  it('does not take another background loop for request load', () => {
+    const loop = fakeLoop();
+    const ledger = new BackgroundLedger();
+    const profiles = new BackgroundPacer(0.1, loop.loopTime, ledger);
+    const journeys = new BackgroundPacer(0.1, loop.loopTime, ledger);
+    for (let i = 0; i < 5; i++) {
+      // The two loops take turns and nothing else runs: neither should pause.
+      loop.cycle({ sliceMs: 50, othersMs: 0, idleMs: 0 });
+      assert.equal(profiles.pauseAfter(50), 0);
+      loop.cycle({ sliceMs: 50, othersMs: 0, idleMs: 0 });
+      assert.equal(journeys.pauseAfter(50), 0);
+    }
   });
 });

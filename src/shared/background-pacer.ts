@@ -11,6 +11,17 @@ export type LoopTime = () => { active: number; idle: number };
 const eventLoopTime: LoopTime = () => performance.eventLoopUtilization();
 
 /**
+ * The event-loop time every background slice of the process has used, in ms. Each pacer counts
+ * all of it as background, not just its own, so two background loops (profiles, journeys) do not
+ * mistake each other for request load and hold each other back to their minimum share.
+ */
+export class BackgroundLedger {
+  totalMs = 0;
+}
+
+const processLedger = new BackgroundLedger();
+
+/**
  * Paces background work that shares the event loop with requests (profile folding next to
  * ingestion). Background slices use whatever the rest of the process leaves of the loop, and when
  * the rest saturates it they keep `minShare`, so acknowledging requests is not slowed by work
@@ -20,11 +31,15 @@ export class BackgroundPacer {
   private last: { active: number; idle: number };
   private othersLoad = 0;
 
+  private lastBackgroundMs: number;
+
   constructor(
     private readonly minShare: number,
     private readonly loopTime: LoopTime = eventLoopTime,
+    private readonly ledger: BackgroundLedger = processLedger,
   ) {
     this.last = loopTime();
+    this.lastBackgroundMs = ledger.totalMs;
   }
 
   /**
@@ -37,7 +52,10 @@ export class BackgroundPacer {
     const cycleMs = activeMs + now.idle - this.last.idle;
     this.last = { active: now.active, idle: now.idle };
     if (cycleMs <= 0) return 0;
-    const others = Math.max(0, (activeMs - sliceMs) / cycleMs, otherBottleneck);
+    this.ledger.totalMs += sliceMs;
+    const backgroundMs = this.ledger.totalMs - this.lastBackgroundMs;
+    this.lastBackgroundMs = this.ledger.totalMs;
+    const others = Math.max(0, (activeMs - backgroundMs) / cycleMs, otherBottleneck);
     // Smoothed over a few slices so one quiet or busy moment does not swing the pace.
     this.othersLoad = 0.5 * this.othersLoad + 0.5 * others;
     const share = Math.max(this.minShare, 1 - HEADROOM * this.othersLoad);

@@ -139,8 +139,12 @@ export interface JourneyStore {
   /** The latest version of every live journey in every workspace: what triggers are matched against. */
   liveVersions(): Promise<JourneyVersionRecord[]>;
 
-  /** Every run of these customers (all journeys); state only comes with `getRuns`. */
-  runSummaries(workspaceId: string, customerIds: readonly string[]): Promise<RunSummary[]>;
+  /** Every run of these customers (of these journeys, if given); state only comes with `getRuns`. */
+  runSummaries(
+    workspaceId: string,
+    customerIds: readonly string[],
+    journeyIds?: readonly string[],
+  ): Promise<RunSummary[]>;
   /** The waiting runs of these customers, with state. */
   waitingRuns(workspaceId: string, customerIds: readonly string[]): Promise<RunRecord[]>;
   getRuns(runIds: readonly string[]): Promise<RunRecord[]>;

@@ -130,16 +130,20 @@ export class KyselyJourneyStore implements JourneyStore {
     return rows.map(versionFromRow);
   }
 
-  async runSummaries(workspaceId: string, customerIds: readonly string[]): Promise<RunSummary[]> {
+  async runSummaries(
+    workspaceId: string,
+    customerIds: readonly string[],
+    journeyIds?: readonly string[],
+  ): Promise<RunSummary[]> {
     const out: RunSummary[] = [];
     for (const part of chunk([...new Set(customerIds)], 500)) {
-      const rows = await this.db
+      let query = this.db
         .selectFrom('journey_runs')
         .select(RUN_SUMMARY_COLUMNS)
         .where('customer_id', 'in', part)
-        .where('workspace_id', '=', workspaceId)
-        .execute();
-      out.push(...rows.map(summaryFromRow));
+        .where('workspace_id', '=', workspaceId);
+      if (journeyIds) query = query.where('journey_id', 'in', journeyIds.length > 0 ? journeyIds : ['']);
+      out.push(...(await query.execute()).map(summaryFromRow));
     }
     return out;
   }

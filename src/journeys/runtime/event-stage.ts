@@ -29,7 +29,7 @@ export async function runEventStage(context: EventStageContext, events: readonly
       store,
       workspaceId,
       list.map((e) => e.customerId as string),
-      { runs: 'all' },
+      { waiting: true, historyOf: definitions.needingHistory(workspaceId) },
     );
     for (const stored of list) {
       const customer = customers.get(stored.customerId as string);

@@ -42,6 +42,13 @@ export class JourneyDefinitions {
     return this.byEvent.get(eventKey(workspaceId, event)) ?? [];
   }
 
+  /** Live journeys of the workspace whose entry policy needs a customer's earlier runs. */
+  needingHistory(workspaceId: string): string[] {
+    return this.live
+      .filter((r) => r.workspaceId === workspaceId && r.definition.entry.policy !== 'every_time')
+      .map((r) => r.journeyId);
+  }
+
   liveJourney(workspaceId: string, journeyId: string): JourneyVersionRecord | undefined {
     return this.live.find((r) => r.workspaceId === workspaceId && r.journeyId === journeyId);
   }

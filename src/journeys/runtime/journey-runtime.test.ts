@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { DAY, HOUR, iso, sendBatch, T0 } from '../test-journey-api.ts';
-import { goLive } from './test-runtime.ts';
+import { driveByHand, goLive } from './test-runtime.ts';
 
 const thankYou = {
   id: 'thank_you',
@@ -46,6 +46,7 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
 
     before(async () => {
       t = await startTestGodwit({ store: storeName, clock });
+      await driveByHand(t);
       await goLive(t, thankYou);
     });
     after(() => t.close());

@@ -8,7 +8,7 @@ import type { Properties } from '../run-state.ts';
 import { runEventStage } from './event-stage.ts';
 import { JourneyBatch } from './journey-batch.ts';
 import { JourneyDefinitions } from './journey-definitions.ts';
-import { loadBatchCustomers, RunStepper } from './run-stepper.ts';
+import { loadBatchCustomers, needsHistory, RunStepper } from './run-stepper.ts';
 import { runTimerStage } from './timer-stage.ts';
 
 /** How far the runtime has read the event log. */
@@ -122,7 +122,10 @@ export class JourneyRuntime {
           `journey ${journeyId} starts on its ${trigger.type} trigger, not by API call`,
         );
       }
-      const customers = await loadBatchCustomers(store, workspaceId, [request.customerId], { runs: 'all' });
+      const customers = await loadBatchCustomers(store, workspaceId, [request.customerId], {
+        waiting: true,
+        historyOf: needsHistory(live.definition) ? [journeyId] : [],
+      });
       const customer = customers.get(request.customerId);
       if (!customer?.profile) throw notFound(`no customer with id ${request.customerId}`);
       const batch = new JourneyBatch(now);
@@ -145,7 +148,10 @@ export class JourneyRuntime {
         throw new GodwitError('conflict', `run ${runId} has already finished (${run.state.outcome})`);
       }
       const now = clock.now();
-      const customers = await loadBatchCustomers(store, workspaceId, [run.state.customerId], { runs: 'none' });
+      const customers = await loadBatchCustomers(store, workspaceId, [run.state.customerId], {
+        waiting: false,
+        historyOf: [],
+      });
       const customer = customers.get(run.state.customerId);
       if (!customer) throw notFound(`no customer with id ${run.state.customerId}`);
       const batch = new JourneyBatch(now);
@@ -177,7 +183,9 @@ export class JourneyRuntime {
       { store, definitions: this.definitions, now, newRunId: () => newId(now) },
       events,
     );
-    await store.journeys.applyJourneyChange(batch.change({ name: JOURNEY_CURSOR, position: last.seq, owner }, clock.now()));
+    await store.journeys.applyJourneyChange(
+      batch.change({ name: JOURNEY_CURSOR, position: last.seq, owner }, clock.now()),
+    );
     this.processedSeq = last.seq;
     return events.length;
   }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { callApi, iso, sendBatch, T0 } from '../test-journey-api.ts';
-import { goLive } from './test-runtime.ts';
+import { driveByHand, goLive } from './test-runtime.ts';
 
 const welcome = {
   id: 'welcome_api',
@@ -39,6 +39,7 @@ describe('journey runs API', () => {
 
   before(async () => {
     t = await startTestGodwit({ clock });
+    await driveByHand(t);
     await goLive(t, welcome);
     await goLive(t, { ...welcome, id: 'event_started', trigger: { event: 'Signed Up' } });
     await sendBatch(t, [identify('ann'), identify('bob')]);

@@ -15,7 +15,7 @@ export interface BatchCustomer extends CustomerContext {
   readonly workspaceId: string;
   /** Runs parked at a wait, with state. */
   waiting: RunRecord[];
-  /** Every run of every journey, for entry policies. */
+  /** Every run of the journeys whose entry policy looks at history (see `needsHistory`). */
   past: RunSummary[];
 }
 
@@ -39,7 +39,10 @@ export class RunStepper {
     trigger: TriggerSnapshot,
     newRunId: () => string,
   ): EntryDecision & { runId?: string } {
-    const runs = customer.past.filter((run) => run.journeyId === definition.id);
+    // Every-time entry only asks whether a run is in progress, which the waiting runs answer.
+    const runs = needsHistory(definition)
+      ? customer.past.filter((run) => run.journeyId === definition.id)
+      : customer.waiting.filter((run) => run.state.journeyId === definition.id).map(summaryOf);
     const decision = decideEntry({
       entry: definition.entry,
       runs: runs.map((run) => ({ startedAt: run.startedAt, finished: run.status === 'finished' })),
@@ -102,30 +105,40 @@ export function summaryOf(run: RunRecord): RunSummary {
   };
 }
 
-/** Loads what a batch needs about these customers of one workspace, in a few queries. */
+/** Whether deciding entry needs the customer's earlier runs, not just the ones in progress. */
+export function needsHistory(definition: JourneyDefinition): boolean {
+  return definition.entry.policy !== 'every_time';
+}
+
+/**
+ * Loads what a batch needs about these customers of one workspace, in a few queries: profiles
+ * and identities, optionally their waiting runs, and their past runs of `historyOf` journeys.
+ */
 export async function loadBatchCustomers(
   store: Store,
   workspaceId: string,
   customerIds: readonly string[],
-  options: { runs: 'all' | 'none' },
+  options: { waiting: boolean; historyOf: readonly string[] },
 ): Promise<Map<string, BatchCustomer>> {
   const ids = [...new Set(customerIds)];
-  const { profiles, identities } = await store.loadProfiles(workspaceId, ids);
-  const [waiting, past] =
-    options.runs === 'all'
-      ? await Promise.all([store.journeys.waitingRuns(workspaceId, ids), store.journeys.runSummaries(workspaceId, ids)])
-      : [[], []];
-  const out = new Map<string, BatchCustomer>();
+  const [{ profiles, identities }, waiting, past] = await Promise.all([
+    store.loadProfiles(workspaceId, ids),
+    options.waiting ? store.journeys.waitingRuns(workspaceId, ids) : [],
+    options.historyOf.length > 0 ? store.journeys.runSummaries(workspaceId, ids, options.historyOf) : [],
+  ]);
   const profileById = new Map<string, ProfileRecord>(profiles.map((p) => [p.id, p]));
   const identitiesById = groupBy(identities, (i) => i.customerId);
+  const waitingById = groupBy(waiting, (r) => r.state.customerId);
+  const pastById = groupBy(past, (r) => r.customerId);
+  const out = new Map<string, BatchCustomer>();
   for (const id of ids) {
     out.set(id, {
       id,
       workspaceId,
       profile: profileById.get(id),
       identities: identitiesById.get(id) ?? [],
-      waiting: waiting.filter((r) => r.state.customerId === id),
-      past: past.filter((r) => r.customerId === id),
+      waiting: waitingById.get(id) ?? [],
+      past: pastById.get(id) ?? [],
     });
   }
   return out;

@@ -23,3 +23,11 @@ export async function goLive(t: TestGodwit, fields: Record<string, unknown>, ver
   runtime.journeysChanged();
   return definition;
 }
+
+/**
+ * Stops the runtime's background loop so a test with a ManualClock drives events and timers
+ * itself (processEvents, fireDueTimers) and no background slice fires a timer first.
+ */
+export async function driveByHand(t: TestGodwit): Promise<void> {
+  await t.godwit.runtime.stop();
+}

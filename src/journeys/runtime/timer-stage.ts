@@ -24,7 +24,7 @@ export async function runTimerStage(
       store,
       workspaceId,
       list.map((t) => t.customerId),
-      { runs: 'none' },
+      { waiting: false, historyOf: [] },
     );
     for (const timer of list) {
       batch.timerFired(timer.timerId);

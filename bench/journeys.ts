@@ -1,0 +1,255 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
+import { sqliteFile } from '../src/storage/open-store.ts';
+import { postBatches } from './lib/http-load.ts';
+import { DatabaseProbe, installJourney, percentile } from './lib/journey-bench-kit.ts';
+import { fmtInt, fmtRate, fmtSec, intFlag, log, printTable, type Row } from './lib/report.ts';
+import { type ServerProcess, startServer, waitForProfiles } from './lib/server-process.ts';
+import { TIMER_JOURNEY, writeTimerFixture } from './lib/timer-fixture.ts';
+
+/** The issue's targets. */
+const TARGETS = { entering: 10_000, latencyP99Ms: 100, timersPerSecond: 20_000, latenessP99Ms: 1_000 };
+
+/** Every event starts a run whose first node sends: event in → decision → message in the outbox. */
+const SEND_JOURNEY = {
+  id: 'bench_send',
+  name: 'Bench: send on every order',
+  trigger: { event: 'Order Completed' },
+  entry: { policy: 'every_time', allowConcurrent: true },
+  start: 'hello',
+  nodes: {
+    hello: { type: 'send', template: 'thanks', channel: 'email', next: 'done' },
+    done: { type: 'exit' },
+  },
+};
+
+interface Settings {
+  events: number;
+  users: number;
+  rate: number;
+  seconds: number;
+  timers: number;
+  parts: Set<string>;
+  /** A directory for the server's CPU profile (node --cpu-prof). */
+  cpuProf: string | undefined;
+}
+
+function settingsOf(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      events: { type: 'string' },
+      users: { type: 'string' },
+      rate: { type: 'string' },
+      seconds: { type: 'string' },
+      timers: { type: 'string' },
+      part: { type: 'string', default: 'entering,latency,timers' },
+      'cpu-prof': { type: 'string' },
+    },
+  });
+  return {
+    events: intFlag(values.events, 200_000, 'events'),
+    users: intFlag(values.users, 20_000, 'users'),
+    rate: intFlag(values.rate, 2_000, 'rate'),
+    seconds: intFlag(values.seconds, 30, 'seconds'),
+    timers: intFlag(values.timers, 1_000_000, 'timers'),
+    parts: new Set(values.part.split(',')),
+    cpuProf: values['cpu-prof'],
+  };
+}
+
+const orderBody = (s: { users: number }, from: number, count: number, properties: Record<string, unknown>) => {
+  const batch = Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return {
+      type: 'track',
+      userId: `user-${i % s.users}`,
+      messageId: `order-${properties.phase}-${i}`,
+      event: 'Order Completed',
+      properties: { total: 100 + (i % 50), ...properties },
+    };
+  });
+  return Buffer.from(JSON.stringify({ batch }));
+};
+
+async function withServer<T>(s: Settings, work: (server: ServerProcess, dataDir: string) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'godwit-bench-journeys-'));
+  const nodeArgs = s.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${s.cpuProf}`] : [];
+  const server = await startServer({ dataDir, nodeArgs });
+  try {
+    return await work(server, dataDir);
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Customers with an email, so every send has an address. */
+async function identifyUsers(server: ServerProcess, users: number): Promise<void> {
+  const bodies: Buffer[] = [];
+  for (let from = 0; from < users; from += 500) {
+    const batch = Array.from({ length: Math.min(500, users - from) }, (_, k) => ({
+      type: 'identify',
+      userId: `user-${from + k}`,
+      messageId: `identify-${from + k}`,
+      traits: { email: `user-${from + k}@example.com` },
+    }));
+    bodies.push(Buffer.from(JSON.stringify({ batch })));
+  }
+  await postBatches({ url: server.url, writeKey: server.writeKey, bodies, connections: 4 });
+  await waitForProfiles(server);
+}
+
+async function entering(s: Settings, server: ServerProcess, probe: DatabaseProbe): Promise<Row[]> {
+  const bodies: Buffer[] = [];
+  for (let from = 0; from < s.events; from += 500) {
+    bodies.push(orderBody(s, from, Math.min(500, s.events - from), { phase: 'entering' }));
+  }
+  log(`  entering: ${fmtInt(s.events)} orders over HTTP as fast as they are acknowledged…`);
+  const start = Date.now();
+  const { ms } = await postBatches({ url: server.url, writeKey: server.writeKey, bodies, connections: 8 });
+  const done = await probe.waitFor(`select count(*) from outbox where journey_id = 'bench_send'`, s.events);
+  const rate = (s.events / (done - start)) * 1000;
+  log(`  entering: acknowledged in ${fmtSec(ms)}, all in the outbox after ${fmtSec(done - start)}`);
+  return [
+    {
+      what: 'events entering a journey → outbox',
+      value: fmtRate(rate),
+      target: { met: rate >= TARGETS.entering, text: `≥ ${fmtInt(TARGETS.entering)}/s` },
+      detail: `${fmtInt(s.events)} events, first POST to last outbox entry; HTTP acks alone ${fmtRate((s.events / ms) * 1000)}`,
+    },
+  ];
+}
+
+async function latency(s: Settings, server: ServerProcess, probe: DatabaseProbe): Promise<Row[]> {
+  const perBody = 20;
+  const total = s.rate * s.seconds;
+  const bodies: Buffer[] = [];
+  for (let from = 0; from < total; from += perBody) {
+    bodies.push(orderBody(s, from, perBody, { phase: 'latency', body: from / perBody }));
+  }
+  const acked = new Array<number>(bodies.length).fill(0);
+  log(`  latency: ${fmtInt(s.rate)} events/s for ${s.seconds} s in requests of ${perBody}…`);
+  await postBatches({
+    url: server.url,
+    writeKey: server.writeKey,
+    bodies,
+    connections: 16,
+    rate: { eventsPerSecond: s.rate, eventsPerBody: perBody },
+    onAck: (index, at) => {
+      acked[index] = at;
+    },
+  });
+  const phase = `json_extract(payload, '$.trigger.properties.phase') = 'latency'`;
+  await probe.waitFor(`select count(*) from outbox where ${phase}`, total);
+  const rows = probe.all<{ created_at: number; body: number }>(
+    `select created_at, json_extract(payload, '$.trigger.properties.body') as body from outbox where ${phase}`,
+  );
+  const latencies = rows.map((r) => r.created_at - (acked[r.body] as number));
+  const p99 = percentile(latencies, 0.99);
+  return [
+    {
+      what: `HTTP 200 → outbox at ${fmtInt(s.rate)}/s, p99`,
+      value: `${fmtInt(p99)} ms`,
+      target: { met: p99 < TARGETS.latencyP99Ms, text: `< ${TARGETS.latencyP99Ms} ms` },
+      detail: `p50 ${fmtInt(percentile(latencies, 0.5))} ms, max ${fmtInt(Math.max(...latencies))} ms over ${fmtInt(latencies.length)} messages`,
+    },
+  ];
+}
+
+async function timers(s: Settings): Promise<Row[]> {
+  const burst = Math.round(s.timers * 0.2);
+  const spread = Math.round(s.timers * 0.2);
+  const spreadMs = 20_000;
+  const dataDir = mkdtempSync(join(tmpdir(), 'godwit-bench-timers-'));
+  try {
+    const first = await startServer({ dataDir });
+    await installJourney(first, TIMER_JOURNEY);
+    await first.stop();
+    // Placeholder times: the burst is overdue; the spread set is shifted to start just after the server does.
+    const farFuture = Date.now() + 86_400_000;
+    log(`  timers: writing ${fmtInt(s.timers)} waiting runs with their timers…`);
+    const written = Date.now();
+    writeTimerFixture({
+      dataDir,
+      count: s.timers,
+      dueAt: (i) => (i < burst ? 0 : i < burst + spread ? 1 + ((i - burst) * spreadMs) / spread : farFuture),
+    });
+    log(`  timers: fixture written in ${fmtSec(Date.now() - written)}`);
+    shiftSpread(dataDir, Date.now() + 15_000 - 1);
+    const server = await startServer({ dataDir, keys: first });
+    const startedAt = Date.now();
+    const probe = new DatabaseProbe(dataDir);
+    try {
+      const burstDone = await probe.waitFor('select count(*) from outbox', burst);
+      const fireRate = (burst / (burstDone - startedAt)) * 1000;
+      log(`  timers: ${fmtInt(burst)} overdue timers fired in ${fmtSec(burstDone - startedAt)}`);
+      await probe.waitFor('select count(*) from outbox', burst + spread);
+      const lateness = probe
+        .all<{ late: number }>(
+          `select created_at - json_extract(payload, '$.trigger.properties.due') as late from outbox
+           where json_extract(payload, '$.trigger.properties.due') > 0`,
+        )
+        .map((r) => r.late);
+      const pending = probe.count('select count(*) from journey_timers');
+      const p99 = percentile(lateness, 0.99);
+      return [
+        {
+          what: 'due timers fired (backlog)',
+          value: fmtRate(fireRate),
+          target: { met: fireRate >= TARGETS.timersPerSecond, text: `≥ ${fmtInt(TARGETS.timersPerSecond)}/s` },
+          detail: `${fmtInt(burst)} overdue of ${fmtInt(s.timers)} pending; each resumes a run that sends`,
+        },
+        {
+          what: `timer lateness at ${fmtRate(spread / (spreadMs / 1000))} due, p99`,
+          value: `${fmtInt(p99)} ms`,
+          target: { met: p99 < TARGETS.latenessP99Ms, text: `< ${fmtInt(TARGETS.latenessP99Ms)} ms` },
+          detail: `p50 ${fmtInt(percentile(lateness, 0.5))} ms over ${fmtInt(lateness.length)}; ${fmtInt(pending)} still pending (far future)`,
+        },
+      ];
+    } finally {
+      probe.close();
+      await server.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Moves the spread set's due times (placeholders from 1 ms) to start at `base`, in timers and run states. */
+function shiftSpread(dataDir: string, base: number): void {
+  const db = new BetterSqlite3(sqliteFile(dataDir));
+  const dueInRun = `json_extract(state, '$.trigger.properties.due')`;
+  db.transaction(() => {
+    db.prepare('update journey_timers set due_at = due_at + ? where due_at between 1 and 86400000').run(base);
+    db.prepare(
+      `update journey_runs set state = json_set(state, '$.trigger.properties.due', ${dueInRun} + ?,
+         '$.waiting.dueAt', json_extract(state, '$.waiting.dueAt') + ?)
+       where ${dueInRun} between 1 and 86400000`,
+    ).run(base, base);
+  })();
+  db.close();
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const s = settingsOf(argv);
+  const rows: Row[] = [];
+  if (s.parts.has('entering') || s.parts.has('latency')) {
+    await withServer(s, async (server, dataDir) => {
+      await installJourney(server, SEND_JOURNEY);
+      await identifyUsers(server, s.users);
+      const probe = new DatabaseProbe(dataDir);
+      try {
+        if (s.parts.has('entering')) rows.push(...(await entering(s, server, probe)));
+        if (s.parts.has('latency')) rows.push(...(await latency(s, server, probe)));
+      } finally {
+        probe.close();
+      }
+    });
+  }
+  if (s.parts.has('timers')) rows.push(...(await timers(s)));
+  printTable('journeys (embedded SQLite, one server process)', rows);
+}

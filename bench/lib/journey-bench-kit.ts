@@ -1,0 +1,56 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { sqliteFile } from '../../src/storage/open-store.ts';
+import type { ServerProcess } from './server-process.ts';
+import { sleep } from './server-process.ts';
+
+/** Shared pieces of the journey benchmarks: installing a journey, reading the outbox, percentiles. */
+
+export async function installJourney(server: ServerProcess, definition: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${server.url}/v1/journeys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.secretKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 'live', ...definition }),
+  });
+  if (response.status !== 201)
+    throw new Error(`installing ${definition.id}: ${response.status} ${await response.text()}`);
+}
+
+/** Reads the server's database file read-only (WAL readers never block the server). */
+export class DatabaseProbe {
+  private readonly db: BetterSqlite3.Database;
+
+  constructor(dataDir: string) {
+    this.db = new BetterSqlite3(sqliteFile(dataDir), { readonly: true, fileMustExist: true });
+  }
+
+  count(sql: string): number {
+    return Number(this.db.prepare(sql).pluck().get());
+  }
+
+  all<T>(sql: string): T[] {
+    return this.db.prepare(sql).all() as T[];
+  }
+
+  /** Polls until `sql` counts at least `target`; resolves with the wall-clock time it did. */
+  async waitFor(sql: string, target: number, timeoutMs = 30 * 60_000): Promise<number> {
+    const start = Date.now();
+    for (;;) {
+      const n = this.count(sql);
+      if (n >= target) return Date.now();
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out at ${n} of ${target}: ${sql}`);
+      await sleep(20);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** The value below which `p` of the sorted values fall (nearest rank). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[rank] as number;
+}
