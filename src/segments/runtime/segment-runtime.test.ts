@@ -123,6 +123,11 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       await evaluate();
       const cat = await customerOf('cat');
       assert.ok(!(await membersOf('pro_plan')).includes(cat));
+      // Later than the customer's creation, so only the segments reading `plan` are evaluated.
+      clock.advance(1);
+      await sendBatch(t, [identify('cat', { nickname: 'kit' })]);
+      await evaluate();
+      assert.ok(!(await membersOf('pro_plan')).includes(cat));
       await sendBatch(t, [identify('cat', { plan: 'pro' })]);
       await evaluate();
       assert.ok((await membersOf('pro_plan')).includes(cat));
