@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { sqliteFile } from '../src/storage/open-store.ts';
 import { postBatches } from './lib/http-load.ts';
-import { DatabaseProbe, installJourney, percentile } from './lib/journey-bench-kit.ts';
+import { DatabaseProbe, enteredCount, installJourney, percentile, waitUntil } from './lib/journey-bench-kit.ts';
 import { fmtInt, fmtRate, fmtSec, intFlag, log, printTable, type Row } from './lib/report.ts';
 import { type ServerProcess, startServer, waitForProfiles } from './lib/server-process.ts';
 import { TIMER_JOURNEY, writeTimerFixture } from './lib/timer-fixture.ts';
@@ -111,7 +111,7 @@ async function entering(s: Settings, server: ServerProcess, probe: DatabaseProbe
   log(`  entering: ${fmtInt(s.events)} orders over HTTP as fast as they are acknowledged…`);
   const start = Date.now();
   const { ms } = await postBatches({ url: server.url, writeKey: server.writeKey, bodies, connections: 8 });
-  const done = await probe.waitFor(`select count(*) from outbox where journey_id = 'bench_send'`, s.events);
+  const done = await waitUntil(() => enteredCount(server, 'bench_send', 'hello'), s.events);
   const rate = (s.events / (done - start)) * 1000;
   log(`  entering: acknowledged in ${fmtSec(ms)}, all in the outbox after ${fmtSec(done - start)}`);
   return [
@@ -143,8 +143,9 @@ async function latency(s: Settings, server: ServerProcess, probe: DatabaseProbe)
       acked[index] = at;
     },
   });
+  const before = await enteredCount(server, 'bench_send', 'hello');
+  await waitUntil(() => enteredCount(server, 'bench_send', 'hello'), before + total);
   const phase = `json_extract(payload, '$.trigger.properties.phase') = 'latency'`;
-  await probe.waitFor(`select count(*) from outbox where ${phase}`, total);
   const rows = probe.all<{ created_at: number; body: number }>(
     `select created_at, json_extract(payload, '$.trigger.properties.body') as body from outbox where ${phase}`,
   );
@@ -184,10 +185,11 @@ async function timers(s: Settings): Promise<Row[]> {
     const startedAt = Date.now();
     const probe = new DatabaseProbe(dataDir);
     try {
-      const burstDone = await probe.waitFor('select count(*) from outbox', burst);
+      const fired = () => enteredCount(server, 'bench_timers', 'hello');
+      const burstDone = await waitUntil(fired, burst);
       const fireRate = (burst / (burstDone - startedAt)) * 1000;
       log(`  timers: ${fmtInt(burst)} overdue timers fired in ${fmtSec(burstDone - startedAt)}`);
-      await probe.waitFor('select count(*) from outbox', burst + spread);
+      await waitUntil(fired, burst + spread);
       const lateness = probe
         .all<{ late: number }>(
           `select created_at - json_extract(payload, '$.trigger.properties.due') as late from outbox

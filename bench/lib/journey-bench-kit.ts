@@ -31,19 +31,32 @@ export class DatabaseProbe {
     return this.db.prepare(sql).all() as T[];
   }
 
-  /** Polls until `sql` counts at least `target`; resolves with the wall-clock time it did. */
-  async waitFor(sql: string, target: number, timeoutMs = 30 * 60_000): Promise<number> {
-    const start = Date.now();
-    for (;;) {
-      const n = this.count(sql);
-      if (n >= target) return Date.now();
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out at ${n} of ${target}: ${sql}`);
-      await sleep(20);
-    }
-  }
-
   close(): void {
     this.db.close();
+  }
+}
+
+/** How many runs of a journey have passed a node, from the journey's counts (cheap to read while it runs). */
+export async function enteredCount(server: ServerProcess, journeyId: string, nodeId: string): Promise<number> {
+  const response = await fetch(`${server.url}/v1/journeys/${journeyId}/stats`, {
+    headers: { authorization: `Bearer ${server.secretKey}` },
+  });
+  if (!response.ok) throw new Error(`stats of ${journeyId}: ${response.status} ${await response.text()}`);
+  const stats = (await response.json()) as { nodes: Record<string, { entered: number }> };
+  return stats.nodes[nodeId]?.entered ?? 0;
+}
+
+/**
+ * Polls `read` every 50 ms until it reaches `target`; resolves with the wall-clock time it did.
+ * Polls are cheap reads, so the probe takes little from the server it measures.
+ */
+export async function waitUntil(read: () => Promise<number>, target: number, timeoutMs = 30 * 60_000): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    const n = await read();
+    if (n >= target) return Date.now();
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out at ${n} of ${target}`);
+    await sleep(50);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { chunk } from './chunk.ts';
+import { settleJourneyChange } from './journey-change.ts';
 import {
   journeyFromRow,
   journeyToRow,
@@ -33,6 +34,8 @@ import { advanceCursor, appendEventsIn, type LockEventLog } from './transaction-
 export interface KyselyJourneyStoreOptions {
   /** Held while a change appends to the event log, where appends must commit in seq order (PostgreSQL). */
   lockEventLog?: LockEventLog;
+  /** An adapter's own way to write a change in one transaction (SQLite: prepared statements row by row). */
+  applyChange?: (change: JourneyChange) => Promise<void>;
 }
 
 /** Journey storage over Kysely, the same for every dialect. */
@@ -210,15 +213,14 @@ export class KyselyJourneyStore implements JourneyStore {
   }
 
   async applyJourneyChange(change: JourneyChange): Promise<void> {
+    if (this.options.applyChange) return this.options.applyChange(change);
+    const settled = settleJourneyChange(change);
     await this.db.transaction().execute(async (trx) => {
-      for (const part of chunk(lastOfEachRun(change.runs), 100)) await upsertRuns(trx, part);
-      for (const part of chunk(change.deleteTimers, 500)) {
+      for (const part of chunk(settled.runs, 100)) await upsertRuns(trx, part);
+      for (const part of chunk(settled.deleteTimers, 500)) {
         await trx.deleteFrom('journey_timers').where('id', 'in', part).execute();
       }
-      // A timer set and cancelled within the same batch of steps must not be left behind.
-      const deleted = new Set(change.deleteTimers);
-      const added = change.addTimers.filter((timer) => !deleted.has(timer.timerId));
-      for (const part of chunk(added, 500)) {
+      for (const part of chunk(settled.addTimers, 500)) {
         await trx
           .insertInto('journey_timers')
           .values(part.map(timerToRow))
@@ -232,7 +234,7 @@ export class KyselyJourneyStore implements JourneyStore {
           .onConflict((oc) => oc.columns(['workspace_id', 'idempotency_key']).doNothing())
           .execute();
       }
-      for (const part of chunk(sumCounts(change.counts), 300)) await addCounts(trx, part);
+      for (const part of chunk(settled.counts, 300)) await addCounts(trx, part);
       if (change.cursor) await advanceCursor(trx, change.cursor);
       // Last, so a lock that orders the event log is held only until the commit.
       await appendEventsIn(trx, change.events, this.options.lockEventLog);
@@ -334,16 +336,6 @@ async function upsertRuns(trx: Transaction<Database>, runs: readonly RunRecord[]
     .execute();
 }
 
-/** A run stepped twice in one batch appears twice; its last state wins (PostgreSQL refuses to upsert a row twice). */
-function lastOfEachRun(runs: readonly RunRecord[]): RunRecord[] {
-  const byId = new Map<string, RunRecord>();
-  for (const run of runs) {
-    byId.delete(run.state.runId);
-    byId.set(run.state.runId, run);
-  }
-  return [...byId.values()];
-}
-
 async function addCounts(trx: Transaction<Database>, counts: readonly NodeCount[]): Promise<void> {
   await trx
     .insertInto('journey_node_counts')
@@ -364,16 +356,4 @@ async function addCounts(trx: Transaction<Database>, counts: readonly NodeCount[
         .doUpdateSet((eb) => ({ count: eb('journey_node_counts.count', '+', eb.ref('excluded.count')) })),
     )
     .execute();
-}
-
-/** One row per key: a statement may not update the same row twice. */
-function sumCounts(counts: readonly NodeCount[]): NodeCount[] {
-  const byKey = new Map<string, NodeCount>();
-  for (const c of counts) {
-    const key = [c.workspaceId, c.journeyId, c.version, c.nodeId, c.kind, c.branch].join('\u0000');
-    const seen = byKey.get(key);
-    if (seen) seen.count += c.count;
-    else byKey.set(key, { ...c });
-  }
-  return [...byKey.values()];
 }

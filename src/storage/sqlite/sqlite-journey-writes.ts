@@ -1,0 +1,81 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { settleJourneyChange } from '../journey-change.ts';
+import { outboxToRow, runToRow, timerToRow } from '../journey-rows.ts';
+import type { JourneyChange } from '../journey-store.ts';
+import { LeaseLostError } from '../lease-lost-error.ts';
+
+/**
+ * Journey changes on SQLite: the statements KyselyJourneyStore builds, prepared once and run row
+ * by row in one transaction, without compiling thousands of parameters per batch. Synchronous,
+ * so the caller must hold the connection. Commits stay fsynced (synchronous=FULL): an outbox entry
+ * or a timer that was committed must survive a power cut, since a replay would start new runs.
+ */
+export class SqliteJourneyWrites {
+  private readonly upsertRun: BetterSqlite3.Statement;
+  private readonly deleteTimer: BetterSqlite3.Statement;
+  private readonly insertTimer: BetterSqlite3.Statement;
+  private readonly insertOutbox: BetterSqlite3.Statement;
+  private readonly addCount: BetterSqlite3.Statement;
+  private readonly insertEvent: BetterSqlite3.Statement;
+  private readonly advanceCursor: BetterSqlite3.Statement;
+  readonly apply: (change: JourneyChange) => void;
+
+  constructor(raw: BetterSqlite3.Database) {
+    this.upsertRun = raw.prepare(
+      `insert into journey_runs (id, workspace_id, journey_id, version, customer_id, status, outcome, node_id, started_at, updated_at, state, path)
+       values (@id, @workspace_id, @journey_id, @version, @customer_id, @status, @outcome, @node_id, @started_at, @updated_at, @state, @path)
+       on conflict (id) do update set status = excluded.status, outcome = excluded.outcome, node_id = excluded.node_id,
+         updated_at = excluded.updated_at, state = excluded.state, path = excluded.path`,
+    );
+    this.deleteTimer = raw.prepare('delete from journey_timers where id = ?');
+    this.insertTimer = raw.prepare(
+      `insert into journey_timers (id, workspace_id, run_id, customer_id, due_at)
+       values (@id, @workspace_id, @run_id, @customer_id, @due_at) on conflict (id) do nothing`,
+    );
+    this.insertOutbox = raw.prepare(
+      `insert into outbox (workspace_id, idempotency_key, customer_id, run_id, journey_id, node_id, kind, channel, status, payload, created_at, updated_at)
+       values (@workspace_id, @idempotency_key, @customer_id, @run_id, @journey_id, @node_id, @kind, @channel, @status, @payload, @created_at, @updated_at)
+       on conflict (workspace_id, idempotency_key) do nothing`,
+    );
+    this.addCount = raw.prepare(
+      `insert into journey_node_counts (workspace_id, journey_id, version, node_id, kind, branch, count)
+       values (?, ?, ?, ?, ?, ?, ?)
+       on conflict (workspace_id, journey_id, version, node_id, kind, branch) do update set count = count + excluded.count`,
+    );
+    this.insertEvent = raw.prepare(
+      `insert into events (workspace_id, message_id, type, event, user_id, anonymous_id, timestamp, received_at, payload)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (workspace_id, message_id) do nothing`,
+    );
+    this.advanceCursor = raw.prepare('update cursors set position = ? where name = ? and owner = ?');
+    this.apply = raw.transaction((change: JourneyChange) => this.write(change));
+  }
+
+  private write(change: JourneyChange): void {
+    const settled = settleJourneyChange(change);
+    for (const run of settled.runs) this.upsertRun.run(runToRow(run));
+    for (const id of settled.deleteTimers) this.deleteTimer.run(id);
+    for (const timer of settled.addTimers) this.insertTimer.run(timerToRow(timer));
+    for (const entry of change.outbox) this.insertOutbox.run(outboxToRow(entry));
+    for (const c of settled.counts) {
+      this.addCount.run(c.workspaceId, c.journeyId, c.version, c.nodeId, c.kind, c.branch, c.count);
+    }
+    for (const e of change.events) {
+      this.insertEvent.run(
+        e.workspaceId,
+        e.messageId,
+        e.type,
+        e.event,
+        e.userId,
+        e.anonymousId,
+        e.timestamp,
+        e.receivedAt,
+        e.payload,
+      );
+    }
+    const { cursor } = change;
+    // A stage whose lease has passed to another must not write: throwing rolls the whole change back.
+    if (cursor && this.advanceCursor.run(cursor.position, cursor.name, cursor.owner).changes !== 1) {
+      throw new LeaseLostError(cursor.name);
+    }
+  }
+}
