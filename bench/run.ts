@@ -17,6 +17,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'CLI import of a customers CSV (1,000,000 rows) into a running server, end to end',
     load: () => import('./import.ts'),
   },
+  'journeys-crash': {
+    description: 'SIGKILL at random points while customers go through a 5-node journey; counts lost and duplicate work',
+    load: () => import('./journeys-crash.ts'),
+  },
 };
 
 function usage(): string {
