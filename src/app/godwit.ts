@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { WorkerBatchPreparer } from '../ingestion/batch-preparer.ts';
 import { IngestionService } from '../ingestion/ingestion-service.ts';
 import { JourneyService } from '../journeys/journey-service.ts';
 import { JourneyRuntime } from '../journeys/runtime/journey-runtime.ts';
@@ -40,7 +41,8 @@ export interface Godwit {
 export async function createGodwit(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Godwit> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ level: config.LOG_LEVEL });
-  const store = await openStore(config);
+  // Event appends on their own thread, so a commit's inserts and fsync do not stall requests (SqliteAppendWorker).
+  const store = await openStore(config, { appendWorker: true });
   const workspaces = new WorkspaceService(store, clock);
   const owner = `${hostname()}:${process.pid}:${newId()}`;
   const runtime = new JourneyRuntime({
@@ -77,9 +79,13 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     profileLag: async () => (await store.lastEventSeq()) - processor.position,
     ingestQueue: () => ingestion.queued,
   });
+  // Batch bodies are parsed and validated on a worker thread; started now so the first request does not wait.
+  const preparer = new WorkerBatchPreparer();
+  await preparer.ready();
   const ingestion = new IngestionService({
     store,
     clock,
+    preparer,
     onCommitted: (count) => {
       metrics.eventsIngested.inc(count);
       processor.notify();
@@ -133,6 +139,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
       await processor.stop();
       await runtime.stop();
       await segmentRuntime.stop();
+      await ingestion.close();
       await store.close();
     },
   };

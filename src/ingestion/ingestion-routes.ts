@@ -21,10 +21,17 @@ export function registerIngestionRoutes(
   deps: { ingestion: IngestionService; workspaces: WorkspaceService },
 ): void {
   const handle = (type: MessageType | 'batch') => async (request: FastifyRequest) => {
-    const body = decodeJsonBody(request.body as Buffer, request.headers['content-encoding']);
+    const encoding = request.headers['content-encoding'];
+    if (type === 'batch') {
+      // Batches are decoded and validated off the main thread (IngestionService.ingestBatchBody).
+      await deps.ingestion.ingestBatchBody(request.body as Buffer, encoding, (writeKey) =>
+        deps.workspaces.authenticate(writeKeyOf(request, { writeKey }), 'write'),
+      );
+      return { success: true };
+    }
+    const body = decodeJsonBody(request.body as Buffer, encoding);
     const workspaceId = await deps.workspaces.authenticate(writeKeyOf(request, body), 'write');
-    if (type === 'batch') await deps.ingestion.ingestBatch(workspaceId, body);
-    else await deps.ingestion.ingestOne(workspaceId, type, body);
+    await deps.ingestion.ingestOne(workspaceId, type, body);
     return { success: true };
   };
   app.register(async (scope) => {

@@ -1,21 +1,21 @@
 import type { Clock } from '../shared/clock.ts';
-import { invalidInput } from '../shared/errors.ts';
-import { newId } from '../shared/ids.ts';
-import { describeIssues, parseInput } from '../shared/validation.ts';
+import { GodwitError, invalidInput } from '../shared/errors.ts';
 import type { NewEvent, Store } from '../storage/store.ts';
+import { type BatchPreparer, inProcessPreparer } from './batch-preparer.ts';
 import { GroupCommit } from './group-commit.ts';
-import { type Envelope, normaliseMessage } from './normalise-message.ts';
-import { batchEnvelope, type MessageType, segmentMessage } from './segment-schema.ts';
+import type { Envelope } from './normalise-message.ts';
+import { describeRejections, type Prepared, prepareMessages } from './prepare-messages.ts';
+import type { MessageType } from './segment-schema.ts';
 
-/** Segment's published limits. */
-export const MAX_EVENT_BYTES = 32 * 1024;
-export const MAX_BATCH_BYTES = 500 * 1024;
+export { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from './prepare-messages.ts';
 
 export interface IngestionOptions {
   store: Store;
   clock: Clock;
   /** Called after each commit, e.g. to wake the profile processor. */
   onCommitted?: (count: number) => void;
+  /** Where batch bodies are parsed and validated (default in-process; the server uses a worker thread). */
+  preparer?: BatchPreparer;
 }
 
 /**
@@ -24,6 +24,7 @@ export interface IngestionOptions {
  */
 export class IngestionService {
   private readonly commit: GroupCommit<NewEvent>;
+  private readonly preparer: BatchPreparer;
 
   constructor(private readonly options: IngestionOptions) {
     this.commit = new GroupCommit(
@@ -33,6 +34,7 @@ export class IngestionService {
       },
       { concurrency: options.store.writeConcurrency, maxItems: 10_000 },
     );
+    this.preparer = options.preparer ?? inProcessPreparer;
   }
 
   /** A single call such as POST /v1/track; the path decides the type. */
@@ -43,10 +45,28 @@ export class IngestionService {
     return this.accept(workspaceId, [{ ...body, type }], {}, '');
   }
 
-  /** POST /v1/batch: every message is checked before any is stored, so a batch lands whole or not at all. */
-  async ingestBatch(workspaceId: string, body: unknown): Promise<number> {
-    const envelope = parseInput(batchEnvelope, body);
-    return this.accept(workspaceId, envelope.batch, envelope, 'batch');
+  /**
+   * POST /v1/batch from its raw bytes: every message is checked before any is stored, so a batch
+   * lands whole or not at all. `authenticate` gets the write key found in the body, if any; it runs
+   * after the body is decoded and before validation errors are reported, as for single calls.
+   */
+  async ingestBatchBody(
+    bytes: Uint8Array,
+    contentEncoding: string | undefined,
+    authenticate: (writeKeyInBody: string | undefined) => Promise<string>,
+  ): Promise<number> {
+    const prepared = await this.preparer.prepare(bytes, contentEncoding, this.options.clock.now());
+    if (!prepared.ok && prepared.stage === 'body') throw new GodwitError(prepared.code, prepared.message);
+    const workspaceId = await authenticate(prepared.writeKey);
+    if (!prepared.ok) throw new GodwitError(prepared.code, prepared.message);
+    for (const event of prepared.events) event.workspaceId = workspaceId;
+    await this.commit.submit(prepared.events);
+    return prepared.events.length;
+  }
+
+  /** Stops the preparation worker, if any. */
+  close(): Promise<void> {
+    return this.preparer.close();
   }
 
   get queued(): number {
@@ -63,43 +83,13 @@ export class IngestionService {
     workspaceId: string,
     messages: readonly unknown[],
     options: { envelope?: Envelope; prefix?: string } = {},
-  ): { events: NewEvent[]; errors: { index: number; message: string }[] } {
-    const receivedAt = this.options.clock.now();
-    const events: NewEvent[] = [];
-    const errors: { index: number; message: string }[] = [];
-    messages.forEach((raw, index) => {
-      const where = options.prefix ? `${options.prefix}[${index}]` : '';
-      const result = segmentMessage.safeParse(raw);
-      if (!result.success) {
-        errors.push({ index, message: describeIssues(result.error, where) });
-        return;
-      }
-      const event = normaliseMessage(result.data, options.envelope ?? {}, {
-        workspaceId,
-        receivedAt,
-        newMessageId: () => newId(receivedAt),
-      });
-      // The stored payload only adds fields, so measure the original when the payload is near the limit.
-      if (event.payload.length > MAX_EVENT_BYTES / 4 && Buffer.byteLength(JSON.stringify(raw)) > MAX_EVENT_BYTES) {
-        errors.push({ index, message: `${where || 'message'}: larger than the 32 KB limit for one event` });
-        return;
-      }
-      events.push(event);
-    });
-    return { events, errors };
+  ): Prepared {
+    return prepareMessages(messages, { ...options, workspaceId, receivedAt: this.options.clock.now() });
   }
 
   private async accept(workspaceId: string, messages: unknown[], envelope: Envelope, prefix: string): Promise<number> {
     const { events, errors } = this.prepare(workspaceId, messages, { envelope, prefix });
-    if (errors.length > 0) {
-      const more = errors.length > 5 ? ` (and ${errors.length - 5} more invalid messages)` : '';
-      throw invalidInput(
-        `${errors
-          .slice(0, 5)
-          .map((e) => e.message)
-          .join('; ')}${more}`,
-      );
-    }
+    if (errors.length > 0) throw invalidInput(describeRejections(errors));
     await this.commit.submit(events);
     return events.length;
   }

@@ -1,13 +1,14 @@
 import { gunzipSync } from 'node:zlib';
 import { GodwitError, invalidInput } from '../shared/errors.ts';
-import { MAX_BATCH_BYTES } from './ingestion-service.ts';
+import { MAX_BATCH_BYTES } from './prepare-messages.ts';
 
 /**
  * Decodes an ingestion body: gzip or identity, JSON sent as application/json or text/plain
  * (analytics.js uses text/plain to avoid a CORS preflight). The size limit applies after gunzip.
  */
-export function decodeJsonBody(raw: Buffer, contentEncoding: string | undefined): unknown {
-  let bytes = raw;
+export function decodeJsonBody(raw: Buffer | Uint8Array, contentEncoding: string | undefined): unknown {
+  // From a worker the bytes arrive as a plain Uint8Array; a Buffer view decodes them as UTF-8.
+  let bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (encoding === 'gzip') {
     try {

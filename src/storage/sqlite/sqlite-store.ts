@@ -1,54 +1,50 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type RawBuilder, SqliteDialect, sql, type Transaction } from 'kysely';
 import { KyselyStore } from '../kysely-store.ts';
 import { migrateToLatest } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
 import type { NewEvent, ResolutionChange } from '../store.ts';
+import { SqliteAppendWorker } from './sqlite-append-worker-client.ts';
+import { openSqliteConnection } from './sqlite-connection.ts';
+import { SqliteEventInserter } from './sqlite-event-inserter.ts';
+import { SqliteJourneyWrites } from './sqlite-journey-writes.ts';
 import { SqliteProcessorWrites } from './sqlite-processor-writes.ts';
 
 /**
  * The embedded store: one SQLite file in WAL mode. Every statement, raw or through Kysely,
  * runs on one connection behind Kysely's connection lock, so bulk paths never interleave
- * with an open transaction.
+ * with an open transaction. Event appends on the append worker's connection hold that lock too.
  */
 export class SqliteStore extends KyselyStore {
   readonly dialect = 'sqlite' as const;
   readonly writeConcurrency = 1;
-  private readonly insertEvent: BetterSqlite3.Statement;
+  private readonly inserter: SqliteEventInserter;
   private readonly processorWrites: SqliteProcessorWrites;
 
-  private constructor(private readonly raw: BetterSqlite3.Database) {
-    super(new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) }));
-    this.insertEvent = raw.prepare(
-      `insert into events (workspace_id, message_id, type, event, user_id, anonymous_id, timestamp, received_at, payload)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (workspace_id, message_id) do nothing`,
-    );
+  private constructor(
+    private readonly raw: BetterSqlite3.Database,
+    private readonly appendWorker: SqliteAppendWorker | undefined,
+  ) {
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    const journeyWrites = new SqliteJourneyWrites(raw);
+    super(db, { applyChange: (change) => db.connection().execute(async () => journeyWrites.apply(change)) });
+    this.inserter = new SqliteEventInserter(raw);
     this.processorWrites = new SqliteProcessorWrites(raw);
   }
 
-  /** Opens (creating if needed) the database file and brings its schema up to date. */
-  static async open(file: string): Promise<SqliteStore> {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const raw = new BetterSqlite3(file);
-    raw.pragma('journal_mode = WAL');
-    // FULL: a commit is fsynced before the HTTP 200 that acknowledges it.
-    raw.pragma('synchronous = FULL');
-    raw.pragma('busy_timeout = 10000');
-    // Fewer, larger checkpoints keep batched inserts fast (see DESIGN.md, group commit).
-    raw.pragma('wal_autocheckpoint = 20000');
-    // 64 MiB of page cache (the default is 2 MiB): the profile processor looks up identities and
-    // customers at random, and with more index pages cached each lookup cost about a quarter less here.
-    raw.pragma('cache_size = -65536');
-    raw.pragma('foreign_keys = ON');
-    // Zero the old copy whenever a row moves or shrinks (e.g. an event gaining its customer id):
-    // without it, stale copies of erased data stay in pages' free space. FAST adds no I/O.
-    raw.pragma('secure_delete = FAST');
+  /**
+   * Opens (creating if needed) the database file and brings its schema up to date. `appendWorker`
+   * moves event appends to a worker thread with its own connection (the server; see SqliteAppendWorker);
+   * otherwise they run in this thread, which is cheapest for a single caller.
+   */
+  static async open(file: string, options: { appendWorker?: boolean } = {}): Promise<SqliteStore> {
+    const raw = openSqliteConnection(file);
     await migrateToLatest(new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) }), {
       dialect: 'sqlite',
     });
-    return new SqliteStore(raw);
+    const worker = options.appendWorker && file !== ':memory:' ? new SqliteAppendWorker(file) : undefined;
+    await worker?.ready();
+    return new SqliteStore(raw, worker);
   }
 
   async migrate(): Promise<string[]> {
@@ -56,32 +52,16 @@ export class SqliteStore extends KyselyStore {
   }
 
   async close(): Promise<void> {
+    await this.appendWorker?.close();
     await this.db.destroy();
   }
 
   async appendEvents(events: readonly NewEvent[]): Promise<number> {
     if (events.length === 0) return 0;
-    return this.db.connection().execute(async () => this.insertAll(events));
-  }
-
-  private insertAll(events: readonly NewEvent[]): number {
-    let inserted = 0;
-    this.raw.transaction(() => {
-      for (const e of events) {
-        inserted += this.insertEvent.run(
-          e.workspaceId,
-          e.messageId,
-          e.type,
-          e.event,
-          e.userId,
-          e.anonymousId,
-          e.timestamp,
-          e.receivedAt,
-          e.payload,
-        ).changes;
-      }
-    })();
-    return inserted;
+    // The connection lock is held while the worker writes too, so this connection never contends with it.
+    return this.db
+      .connection()
+      .execute(async () => (this.appendWorker ? this.appendWorker.append(events) : this.inserter.insertAll(events)));
   }
 
   /** Erasure also scrubs the bytes: freed pages are zeroed and the WAL, which still holds old pages, is emptied. */

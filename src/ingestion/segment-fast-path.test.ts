@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fastSegmentMessage } from './segment-fast-path.ts';
+import { segmentMessage } from './segment-schema.ts';
+
+const base = { userId: 'u1', messageId: 'm1', timestamp: '2024-05-01T10:00:00Z' };
+
+describe('segment fast path', () => {
+  it('returns what zod returns, keys in the same order, for the common shapes', () => {
+    const messages: unknown[] = [
+      { extra: 1, type: 'track', event: 'Viewed', properties: { a: 1 }, ...base, context: { ip: '1' } },
+      { type: 'identify', traits: { email: 'a@b.c' }, anonymousId: 'a1', sentAt: 1714557600000 },
+      { type: 'identify', traits: null, userId: 'u', anonymousId: null, timestamp: null, integrations: {} },
+      { type: 'page', name: 'Home', category: null, properties: {}, ...base, zeta: [1] },
+      { type: 'screen', name: 'Main', userId: 'u', originalTimestamp: '2024-05-01' },
+    ];
+    for (const message of messages) {
+      const fast = fastSegmentMessage(structuredClone(message));
+      const zod = segmentMessage.parse(structuredClone(message));
+      assert.deepEqual(fast, zod);
+      assert.deepEqual(Object.keys(fast ?? {}), Object.keys(zod));
+    }
+  });
+
+  it('leaves anything unusual or invalid to zod', () => {
+    const declined: unknown[] = [
+      null,
+      [],
+      'track',
+      { type: 'group', groupId: 'g', userId: 'u' },
+      { type: 'alias', previousId: 'p', userId: 'u' },
+      { type: 'constructor', userId: 'u' },
+      { type: 'track', event: 'E', userId: 42 },
+      { type: 'track', event: 'E', userId: 'u', messageId: 7 },
+      { type: 'track', event: 'E', userId: 'u', messageId: '' },
+      { type: 'track', event: '', userId: 'u' },
+      { type: 'track', event: 'E' },
+      { type: 'track', event: 'E', userId: 'u', timestamp: 'yesterday' },
+      { type: 'track', event: 'E', userId: 'u', context: null },
+      { type: 'track', event: 'E', userId: 'u', properties: [1] },
+      JSON.parse('{"type":"track","event":"E","userId":"u","__proto__":{"x":1}}'),
+    ];
+    for (const message of declined) assert.equal(fastSegmentMessage(message), undefined, JSON.stringify(message));
+  });
+});

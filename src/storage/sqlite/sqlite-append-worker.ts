@@ -1,0 +1,14 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { serveWorkerRequests } from '../../shared/worker-client.ts';
+import type { NewEvent } from '../store.ts';
+import { SqliteEventInserter } from './sqlite-event-inserter.ts';
+
+/** The worker side of SqliteAppendWorker: its own connection to the same file, appending events. */
+if (parentPort) {
+  const inserter = SqliteEventInserter.open((workerData as { data: { file: string } }).data.file);
+  serveWorkerRequests(
+    parentPort,
+    (events: NewEvent[]) => inserter.insertAll(events),
+    () => inserter.close(),
+  );
+}
