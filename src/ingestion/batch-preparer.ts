@@ -21,7 +21,9 @@ export const inProcessPreparer: BatchPreparer = {
 export class WorkerBatchPreparer implements BatchPreparer {
   private readonly worker = new WorkerClient<PreparationRequest, PreparedBatch>(
     new URL('./preparation-worker.ts', import.meta.url),
-    { name: 'ingestion preparation worker' },
+    // Parsing bodies churns short-lived objects; 64 MB semi-spaces (--max-semi-space-size=64) made the
+    // whole server about 17% faster when this work still ran on the main thread.
+    { name: 'ingestion preparation worker', youngGenerationMb: 192 },
   );
 
   ready(): Promise<void> {

@@ -1,8 +1,5 @@
 import { Worker } from 'node:worker_threads';
 
-/** Young generation for workers: their work allocates fast and dies young (cf. --max-semi-space-size). */
-const YOUNG_GENERATION_MB = 192;
-
 /**
  * Requests to a TypeScript module running in a worker thread, each answered by `{ id, result }` or
  * `{ id, failure }`. Started on first use; if the worker dies, its requests fail and the next one
@@ -16,7 +13,12 @@ export class WorkerClient<Request, Result> {
 
   constructor(
     private readonly module: URL,
-    private readonly options: { name: string; workerData?: unknown },
+    private readonly options: {
+      name: string;
+      workerData?: unknown;
+      /** A larger young generation for work that allocates fast and dies young (cf. --max-semi-space-size). */
+      youngGenerationMb?: number;
+    },
   ) {}
 
   call(request: Request): Promise<Result> {
@@ -50,7 +52,7 @@ export class WorkerClient<Request, Result> {
   private start(): Worker {
     const worker = new Worker(new URL('./typescript-worker-entry.mjs', import.meta.url), {
       workerData: { module: this.module.href, data: this.options.workerData },
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      resourceLimits: { maxYoungGenerationSizeMb: this.options.youngGenerationMb },
     });
     this.started = new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
