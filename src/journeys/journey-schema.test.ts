@@ -106,8 +106,15 @@ nodes:
     };
     assert.equal(
       errors(parseJourney(withNode('check', condition))),
-      'nodes.check.rules[0].value: must be a list for op "in"; nodes.check.rules[0].property: must start with traits., trigger. or event.',
+      'nodes.check.rules[0].value: must be a list for op "in"; nodes.check.rules[0].property: must start with traits., trigger., event. or segments.',
     );
+    const onSegment = { ...condition, rules: [{ property: 'segments.vip plan', op: 'exists' }] };
+    assert.equal(
+      errors(parseJourney(withNode('check', onSegment))),
+      'nodes.check.rules[0].property: must be segments.<segment id> or segments.<segment id>.since',
+    );
+    const since = { ...condition, rules: [{ property: 'segments.vip.since', op: 'lt', value: '2025-01-01' }] };
+    assert.doesNotMatch(errors(parseJourney(withNode('check', since))), /rules/, 'only unreachable, not a bad rule');
     const split = {
       type: 'random_split',
       branches: [

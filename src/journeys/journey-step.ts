@@ -49,10 +49,12 @@ export function step(args: StepArgs): StepResult {
   const draft = new RunDraft({ definition: args.definition, base: state, now: args.now, random: args.random });
   switch (input.type) {
     case 'timer_fired':
+      if (input.segments) draft.segments = input.segments;
       resumeOnTimer(draft, input.timerId);
       break;
     case 'event':
       if (input.traits) draft.traits = { ...input.traits };
+      if (input.segments) draft.segments = input.segments;
       resumeOnEvent(draft, input.event);
       break;
     case 'cancel':
@@ -78,6 +80,7 @@ function startRun(args: StepArgs, input: Extract<StepInput, { type: 'start' }>):
     updatedAt: now,
     timezone: pickTimeZone(input.customer.timezone, definition.timezone),
     traits: input.customer.traits,
+    segments: input.customer.segments ?? {},
     trigger: input.trigger,
     lastEvent: null,
     visits: {},

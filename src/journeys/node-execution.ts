@@ -80,9 +80,20 @@ function nextWallTime(draft: RunDraft, node: NodeOfType<'wait_until'>): number {
   });
 }
 
-/** The document condition rules read: `traits.*`, `trigger.*` and `event.*`. */
+/**
+ * The document condition rules read: `traits.*`, `trigger.*`, `event.*`, and `segments.<id>`,
+ * present (as `{ since: ISO time }`) while the customer is a member.
+ */
 function conditionDocument(draft: RunDraft): Record<string, unknown> {
-  return { traits: draft.traits, trigger: draft.base.trigger.properties, event: draft.lastEvent?.properties ?? {} };
+  const segments = Object.fromEntries(
+    Object.entries(draft.segments).map(([id, since]) => [id, { since: new Date(since).toISOString() }]),
+  );
+  return {
+    traits: draft.traits,
+    trigger: draft.base.trigger.properties,
+    event: draft.lastEvent?.properties ?? {},
+    segments,
+  };
 }
 
 function send(draft: RunDraft, node: NodeOfType<'send'>, at: NodeVisit): void {

@@ -33,12 +33,20 @@ const waitForEventNode = z.strictObject({
 });
 
 /** Rules read `traits.*`, `trigger.*` (the starting event's properties) or `event.*` (the last awaited event). */
-export const CONDITION_ROOTS = ['traits', 'trigger', 'event'] as const;
+export const CONDITION_ROOTS = ['traits', 'trigger', 'event', 'segments'] as const;
 
-const conditionRule = filterSchema.refine(
-  (rule) => CONDITION_ROOTS.some((root) => rule.property.startsWith(`${root}.`)),
-  { error: 'must start with traits., trigger. or event.', path: ['property'] },
-);
+/** `segments.<segment id>` (is a member) or `segments.<segment id>.since` (member since when). */
+const SEGMENT_PROPERTY = /^segments\.[A-Za-z][A-Za-z0-9_-]*(\.since)?$/;
+
+const conditionRule = filterSchema
+  .refine((rule) => CONDITION_ROOTS.some((root) => rule.property.startsWith(`${root}.`)), {
+    error: 'must start with traits., trigger., event. or segments.',
+    path: ['property'],
+  })
+  .refine((rule) => !rule.property.startsWith('segments.') || SEGMENT_PROPERTY.test(rule.property), {
+    error: 'must be segments.<segment id> or segments.<segment id>.since',
+    path: ['property'],
+  });
 
 const conditionNode = z.strictObject({
   ...base,

@@ -6,7 +6,7 @@ import {
   timerIdFor,
 } from './journey-commands.ts';
 import type { JourneyDefinition } from './journey-schema.ts';
-import type { EventSnapshot, Outcome, RunState, Waiting } from './run-state.ts';
+import type { EventSnapshot, Outcome, RunState, SegmentMemberships, Waiting } from './run-state.ts';
 
 /**
  * The mutable working copy of a run during one step. It is created from the stored state,
@@ -16,6 +16,7 @@ import type { EventSnapshot, Outcome, RunState, Waiting } from './run-state.ts';
 export class RunDraft {
   readonly commands: JourneyCommand[] = [];
   traits: Record<string, unknown>;
+  segments: SegmentMemberships;
   visits: Record<string, number>;
   splits: Record<string, string>;
   lastEvent: EventSnapshot | null;
@@ -34,6 +35,7 @@ export class RunDraft {
     this.now = from.now;
     this.random = from.random;
     this.traits = { ...base.traits };
+    this.segments = base.segments ?? {};
     this.visits = { ...base.visits };
     this.splits = { ...base.splits };
     this.lastEvent = base.lastEvent;
@@ -87,6 +89,7 @@ export class RunDraft {
       outcome: this.outcome,
       updatedAt: this.now,
       traits: this.traits,
+      segments: this.segments,
       visits: this.visits,
       splits: this.splits,
       lastEvent: this.lastEvent,

@@ -2,12 +2,17 @@
 
 export type Properties = Readonly<Record<string, unknown>>;
 
+/** The segments a customer is in: segment id → since when (ms). Conditions read `segments.<id>`. */
+export type SegmentMemberships = Readonly<Record<string, number>>;
+
 /** The customer as the run sees them when it starts; `event` inputs may refresh the traits. */
 export interface CustomerSnapshot {
   readonly id: string;
   readonly traits: Properties;
   /** IANA zone; null or invalid falls back to the journey's zone, then UTC. */
   readonly timezone: string | null;
+  /** When the runtime has them; absent means none known. */
+  readonly segments?: SegmentMemberships;
 }
 
 export interface EventSnapshot {
@@ -49,6 +54,8 @@ export interface RunState {
   readonly updatedAt: number;
   readonly timezone: string;
   readonly traits: Properties;
+  /** The customer's segments as last passed in (absent in runs stored before segments were carried). */
+  readonly segments?: SegmentMemberships;
   readonly trigger: TriggerSnapshot;
   /** The last event a wait_for_event matched; conditions read it as `event.*`. */
   readonly lastEvent: EventSnapshot | null;
@@ -66,7 +73,12 @@ export type StepInput =
       readonly customer: CustomerSnapshot;
       readonly trigger: TriggerSnapshot;
     }
-  | { readonly type: 'timer_fired'; readonly timerId: string }
+  | {
+      readonly type: 'timer_fired';
+      readonly timerId: string;
+      /** The customer's segments now, when the runtime has them. */
+      readonly segments?: SegmentMemberships;
+    }
   /** Someone ended the run by hand (API or console). */
   | { readonly type: 'cancel'; readonly reason: string }
   | {
@@ -74,4 +86,6 @@ export type StepInput =
       readonly event: EventSnapshot;
       /** The customer's traits now, when the runtime has them; conditions read these from here on. */
       readonly traits?: Properties;
+      /** The customer's segments now, when the runtime has them. */
+      readonly segments?: SegmentMemberships;
     };

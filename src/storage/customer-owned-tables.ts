@@ -5,6 +5,7 @@
 export const CUSTOMER_OWNED_TABLES = [
   'journey_runs',
   'journey_timers',
+  'journey_trigger_timers',
   'outbox',
   'segment_memberships',
   'segment_timers',

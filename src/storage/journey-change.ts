@@ -1,4 +1,4 @@
-import type { JourneyChange, NodeCount, RunRecord, TimerRecord } from './journey-store.ts';
+import type { JourneyChange, NodeCount, RunRecord, TimerRecord, TriggerTimerUpdate } from './journey-store.ts';
 
 /**
  * A JourneyChange as every adapter writes it: each run once (its last state), no timer both set
@@ -9,6 +9,9 @@ export interface SettledJourneyChange {
   deleteTimers: string[];
   addTimers: TimerRecord[];
   counts: NodeCount[];
+  /** One per pair: its last update. */
+  triggerTimers: TriggerTimerUpdate[];
+  dropTriggers: { workspaceId: string; journeyId: string }[];
 }
 
 export function settleJourneyChange(change: JourneyChange): SettledJourneyChange {
@@ -19,6 +22,8 @@ export function settleJourneyChange(change: JourneyChange): SettledJourneyChange
     deleteTimers: change.deleteTimers,
     addTimers: change.addTimers.filter((timer) => !deleted.has(timer.timerId)),
     counts: sumCounts(change.counts),
+    triggerTimers: lastOfEachPair(change.triggerTimers ?? []),
+    dropTriggers: change.dropTriggers ?? [],
   };
 }
 
@@ -40,6 +45,17 @@ function sumCounts(counts: readonly NodeCount[]): NodeCount[] {
     const seen = byKey.get(key);
     if (seen) seen.count += c.count;
     else byKey.set(key, { ...c });
+  }
+  return [...byKey.values()];
+}
+
+/** A pair set twice in one batch (an identify, then its timer firing) keeps the last. */
+function lastOfEachPair(updates: readonly TriggerTimerUpdate[]): TriggerTimerUpdate[] {
+  const byKey = new Map<string, TriggerTimerUpdate>();
+  for (const update of updates) {
+    const key = [update.workspaceId, update.journeyId, update.customerId ?? ''].join('\u0000');
+    byKey.delete(key);
+    byKey.set(key, update);
   }
   return [...byKey.values()];
 }

@@ -9,6 +9,8 @@ import type {
   RunRecord,
   RunSummary,
   TimerRecord,
+  TriggerTimerKind,
+  TriggerTimerRecord,
 } from './journey-store.ts';
 import type { Database } from './schema.ts';
 
@@ -125,6 +127,32 @@ export function timerFromRow(row: Row<'journey_timers'>): TimerRecord {
     runId: row.run_id,
     customerId: row.customer_id,
     dueAt: Number(row.due_at),
+  };
+}
+
+export function triggerTimerToRow(timer: TriggerTimerRecord): Row<'journey_trigger_timers'> {
+  return {
+    workspace_id: timer.workspaceId,
+    journey_id: timer.journeyId,
+    customer_id: timer.customerId,
+    kind: timer.kind,
+    plan: timer.plan,
+    due_at: timer.dueAt,
+    since: timer.since,
+    after: timer.after,
+  };
+}
+
+export function triggerTimerFromRow(row: Row<'journey_trigger_timers'>): TriggerTimerRecord {
+  return {
+    workspaceId: row.workspace_id,
+    journeyId: row.journey_id,
+    customerId: row.customer_id,
+    kind: row.kind as TriggerTimerKind,
+    plan: row.plan,
+    dueAt: row.due_at === null ? null : Number(row.due_at),
+    since: row.since === null ? null : Number(row.since),
+    after: row.after,
   };
 }
 

@@ -10,6 +10,7 @@ import type {
   OutboxRecord,
   RunRecord,
   TimerRecord,
+  TriggerTimerRecord,
 } from './journey-store.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
 import type { NewEvent, Store } from './store.ts';
@@ -309,6 +310,66 @@ for (const adapter of adapters) {
       await store.journeys.applyJourneyChange(change({ addTimers: [t], deleteTimers: [t.timerId] }));
       const left = (await store.journeys.dueTimers(LATER, 10_000)).filter((x) => x.workspaceId === ws);
       assert.deepEqual(left, []);
+    });
+
+    it('replaces trigger timers per journey and customer, keeps the journey row apart and drops a journey whole', async () => {
+      const ws = unique('ws');
+      const j = store.journeys;
+      const trigger = (journeyId: string, customerId: string | null, dueAt: number | null): TriggerTimerRecord => ({
+        workspaceId: ws,
+        journeyId,
+        customerId,
+        kind: customerId === null ? 'backfill' : 'date',
+        plan: 'p',
+        dueAt,
+        since: null,
+        after: '',
+      });
+      const set = (t: TriggerTimerRecord) => ({
+        workspaceId: ws,
+        journeyId: t.journeyId,
+        customerId: t.customerId,
+        timer: t,
+      });
+      await j.applyJourneyChange(
+        change({
+          triggerTimers: [
+            set(trigger('a', 'c1', LATER + 3)),
+            set(trigger('a', 'c2', LATER + 2)),
+            set(trigger('a', null, LATER + 1)),
+            set(trigger('b', 'c1', LATER + 4)),
+          ],
+        }),
+      );
+      await j.applyJourneyChange(
+        change({
+          triggerTimers: [
+            set(trigger('a', 'c1', LATER + 5)),
+            set(trigger('a', 'c1', LATER + 6)),
+            { workspaceId: ws, journeyId: 'a', customerId: 'c2', timer: null },
+          ],
+        }),
+      );
+      const a = await j.listTriggerTimers(ws, 'a');
+      assert.deepEqual(
+        a.map((t) => [t.customerId, t.dueAt]).sort((x, y) => Number(x[1]) - Number(y[1])),
+        [
+          [null, LATER + 1],
+          ['c1', LATER + 6],
+        ],
+      );
+      assert.deepEqual(
+        (await j.triggerPlans()).filter((t) => t.workspaceId === ws),
+        [trigger('a', null, LATER + 1)],
+      );
+      const due = (await j.dueTriggerTimers(LATER + 6, 1000)).filter((t) => t.workspaceId === ws);
+      assert.deepEqual(
+        due.map((t) => t.dueAt),
+        [LATER + 1, LATER + 4, LATER + 6],
+      );
+      await j.applyJourneyChange(change({ dropTriggers: [{ workspaceId: ws, journeyId: 'a' }] }));
+      assert.deepEqual(await j.listTriggerTimers(ws, 'a'), []);
+      assert.equal((await j.listTriggerTimers(ws, 'b')).length, 1);
     });
 
     it('counts per branch and per version separately', async () => {

@@ -62,6 +62,45 @@ export interface TimerRecord {
   dueAt: number;
 }
 
+export type TriggerTimerKind = 'date' | 'schedule' | 'backfill';
+
+/**
+ * A timer of a schedule or date-trait trigger. `customerId` names the customer of a `date` timer;
+ * it is null for the journey's own timer (`schedule`: the next occurrence; `backfill`: the walk
+ * that sets every customer's date timer, kept with `dueAt` null once done).
+ */
+export interface TriggerTimerRecord {
+  workspaceId: string;
+  journeyId: string;
+  customerId: string | null;
+  kind: TriggerTimerKind;
+  /** What the row was planned for (the trigger and the journey's zone, as text): a new one replans. */
+  plan: string;
+  dueAt: number | null;
+  /** Schedule: the previous occurrence; a zone is due when its first occurrence after this is by `dueAt`. */
+  since: number | null;
+  /** Walks: the last customer id done ('' = none yet). */
+  after: string;
+}
+
+/** Replaces every trigger timer of a journey and customer (null: the journey's own) with `timer`, or none. */
+export interface TriggerTimerUpdate {
+  workspaceId: string;
+  journeyId: string;
+  customerId: string | null;
+  timer: TriggerTimerRecord | null;
+}
+
+/** Customers of a workspace whose timezone column is one of `timezones` (null: none set), in id order. */
+export interface ZoneQuery {
+  workspaceId: string;
+  timezones: readonly (string | null)[];
+  /** Only members of this segment. */
+  segmentId?: string;
+  after: string;
+  limit: number;
+}
+
 export interface OutboxRecord {
   workspaceId: string;
   idempotencyKey: string;
@@ -101,6 +140,10 @@ export interface JourneyChange {
   events: NewEvent[];
   /** Added to the stored counts. */
   counts: NodeCount[];
+  /** Applied in order after the runs; a later update of the same pair wins. */
+  triggerTimers?: TriggerTimerUpdate[];
+  /** Journeys no longer live: every trigger timer of theirs goes. */
+  dropTriggers?: { workspaceId: string; journeyId: string }[];
   /** Advanced only if `owner` still holds the lease; otherwise nothing in the change is written. */
   cursor?: { name: string; position: number; owner: string };
 }
@@ -153,6 +196,17 @@ export interface JourneyStore {
   /** Timers due at or before `now`, earliest first. */
   dueTimers(now: number, limit: number): Promise<TimerRecord[]>;
   countTimers(): Promise<number>;
+
+  /** Trigger timers due at or before `now`, earliest first. */
+  dueTriggerTimers(now: number, limit: number): Promise<TriggerTimerRecord[]>;
+  /** Every journey's own trigger timer (no customer), due or not: what has been planned. */
+  triggerPlans(): Promise<TriggerTimerRecord[]>;
+  /** A journey's trigger timers (its customers' and its own). For inspection and tests. */
+  listTriggerTimers(workspaceId: string, journeyId: string): Promise<TriggerTimerRecord[]>;
+  /** The distinct values of the timezone column among the workspace's customers (null included). */
+  customerZones(workspaceId: string): Promise<(string | null)[]>;
+  /** Customer ids in some zones (and segment), after `after` in id order: a page of a schedule occurrence. */
+  customersInZones(query: ZoneQuery): Promise<string[]>;
 
   applyJourneyChange(change: JourneyChange): Promise<void>;
 

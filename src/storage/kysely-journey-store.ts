@@ -27,7 +27,17 @@ import type {
   RunSummary,
   SeenNamesScan,
   TimerRecord,
+  TriggerTimerRecord,
+  ZoneQuery,
 } from './journey-store.ts';
+import {
+  customersInZones,
+  customerZones,
+  dueTriggerTimers,
+  listTriggerTimers,
+  triggerPlans,
+  writeTriggerTimers,
+} from './kysely-trigger-timers.ts';
 import type { Database } from './schema.ts';
 import { advanceCursor, appendEventsIn, type LockEventLog } from './transaction-writes.ts';
 
@@ -212,6 +222,26 @@ export class KyselyJourneyStore implements JourneyStore {
     return Number(row?.n ?? 0);
   }
 
+  dueTriggerTimers(now: number, limit: number): Promise<TriggerTimerRecord[]> {
+    return dueTriggerTimers(this.db, now, limit);
+  }
+
+  triggerPlans(): Promise<TriggerTimerRecord[]> {
+    return triggerPlans(this.db);
+  }
+
+  listTriggerTimers(workspaceId: string, journeyId: string): Promise<TriggerTimerRecord[]> {
+    return listTriggerTimers(this.db, workspaceId, journeyId);
+  }
+
+  customerZones(workspaceId: string): Promise<(string | null)[]> {
+    return customerZones(this.db, workspaceId);
+  }
+
+  customersInZones(query: ZoneQuery): Promise<string[]> {
+    return customersInZones(this.db, query);
+  }
+
   async applyJourneyChange(change: JourneyChange): Promise<void> {
     if (this.options.applyChange) return this.options.applyChange(change);
     const settled = settleJourneyChange(change);
@@ -235,6 +265,7 @@ export class KyselyJourneyStore implements JourneyStore {
           .execute();
       }
       for (const part of chunk(settled.counts, 300)) await addCounts(trx, part);
+      await writeTriggerTimers(trx, settled);
       if (change.cursor) await advanceCursor(trx, change.cursor);
       // Last, so a lock that orders the event log is held only until the commit.
       await appendEventsIn(trx, change.events, this.options.lockEventLog);

@@ -133,6 +133,27 @@ export class KyselySegmentStore implements SegmentStore {
     return { members, next };
   }
 
+  async membershipsOf(workspaceId: string, customerIds: readonly string[]): Promise<MembershipRecord[]> {
+    const out: MembershipRecord[] = [];
+    for (const part of chunk([...new Set(customerIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('segment_memberships')
+        .selectAll()
+        .where('customer_id', 'in', part)
+        .where('workspace_id', '=', workspaceId)
+        .execute();
+      out.push(
+        ...rows.map((r) => ({
+          workspaceId: r.workspace_id,
+          segmentId: r.segment_id,
+          customerId: r.customer_id,
+          since: Number(r.since),
+        })),
+      );
+    }
+    return out;
+  }
+
   async stateOf(
     workspaceId: string,
     customerIds: readonly string[],

@@ -92,6 +92,16 @@ export interface Database extends SegmentTables {
     path: string;
   };
   journey_timers: { id: string; workspace_id: string; run_id: string; customer_id: string; due_at: number };
+  journey_trigger_timers: {
+    workspace_id: string;
+    journey_id: string;
+    customer_id: string | null;
+    kind: string;
+    plan: string;
+    due_at: number | null;
+    since: number | null;
+    after: string;
+  };
   journey_node_counts: {
     workspace_id: string;
     journey_id: string;

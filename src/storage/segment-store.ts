@@ -81,6 +81,8 @@ export interface SegmentStore {
   segmentSize(workspaceId: string, segmentId: string): Promise<number>;
   /** Members in customer id order, after `after`. */
   listMembers(query: { workspaceId: string; segmentId: string; limit: number; after?: string }): Promise<MemberPage>;
+  /** Memberships of these customers, in every segment: what journey conditions read. */
+  membershipsOf(workspaceId: string, customerIds: readonly string[]): Promise<MembershipRecord[]>;
   /** Memberships and timers of these customers, in every segment. */
   stateOf(
     workspaceId: string,

@@ -2,6 +2,7 @@ import { groupBy } from '../../shared/group-by.ts';
 import type { Store, StoredEvent } from '../../storage/store.ts';
 import { matchesEventTrigger } from '../event-match.ts';
 import type { EventSnapshot } from '../run-state.ts';
+import { resetDateTimers } from './date-trait-timers.ts';
 import { JourneyBatch } from './journey-batch.ts';
 import type { JourneyDefinitions } from './journey-definitions.ts';
 import { loadBatchCustomers, RunStepper } from './run-stepper.ts';
@@ -15,7 +16,8 @@ export interface EventStageContext {
 
 /**
  * Feeds a batch of profiled events (customer known) to journeys: first to the customer's waiting
- * runs (goals, exits, awaited events), then to the triggers of live journeys. Returns the batch;
+ * runs (goals, exits, awaited events), then to the triggers of live journeys; identifies that set
+ * a date trait a journey counts from move that customer's date timer. Returns the batch;
  * the caller commits it with the cursor.
  */
 export async function runEventStage(context: EventStageContext, events: readonly StoredEvent[]): Promise<JourneyBatch> {
@@ -29,7 +31,11 @@ export async function runEventStage(context: EventStageContext, events: readonly
       store,
       workspaceId,
       list.map((e) => e.customerId as string),
-      { waiting: true, historyOf: definitions.needingHistory(workspaceId) },
+      {
+        waiting: true,
+        historyOf: definitions.needingHistory(workspaceId),
+        segments: definitions.readsSegments(workspaceId),
+      },
     );
     for (const stored of list) {
       const customer = customers.get(stored.customerId as string);
@@ -39,7 +45,7 @@ export async function runEventStage(context: EventStageContext, events: readonly
         await stepper.resume(
           customer,
           run,
-          { type: 'event', event, traits: customer.profile?.traits },
+          { type: 'event', event, traits: customer.profile?.traits, segments: customer.segments },
           `${run.state.runId}:${stored.messageId}`,
         );
       }
@@ -50,6 +56,7 @@ export async function runEventStage(context: EventStageContext, events: readonly
       }
     }
   }
+  await resetDateTimers(context, events, batch);
   return batch;
 }
 

@@ -1,6 +1,12 @@
 import { chooseChannel, type MessageClass } from '../../delivery/channel-choice.ts';
 import { messageIdentityOf } from '../../profiles/message-identity.ts';
-import type { JourneyChange, NodeCount, PathEntry, RunRecord } from '../../storage/journey-store.ts';
+import type {
+  JourneyChange,
+  NodeCount,
+  PathEntry,
+  RunRecord,
+  TriggerTimerUpdate,
+} from '../../storage/journey-store.ts';
 import type { IdentityRecord, NewEvent, ProfileRecord } from '../../storage/store.ts';
 import { assertNever } from '../assert-never.ts';
 import type { JourneyCommand, RecordCommand, SendMessageCommand, UpdateTraitsCommand } from '../journey-commands.ts';
@@ -26,6 +32,8 @@ export class JourneyBatch {
   private readonly outbox: JourneyChange['outbox'] = [];
   private readonly events: NewEvent[] = [];
   private readonly counts = new Map<string, NodeCount>();
+  private readonly triggerTimers: TriggerTimerUpdate[] = [];
+  private readonly dropTriggers: { workspaceId: string; journeyId: string }[] = [];
   /** How many steps changed something. */
   steps = 0;
 
@@ -52,6 +60,16 @@ export class JourneyBatch {
     if (!this.addTimers.delete(timerId)) this.deleteTimers.add(timerId);
   }
 
+  /** Replaces the pair's trigger timer (a later call for the same pair wins). */
+  setTriggerTimer(update: TriggerTimerUpdate): void {
+    this.triggerTimers.push(update);
+  }
+
+  /** Removes every trigger timer of a journey that is no longer live. */
+  dropTriggersOf(workspaceId: string, journeyId: string): void {
+    this.dropTriggers.push({ workspaceId, journeyId });
+  }
+
   /**
    * The rows to commit. Outbox entries are stamped `at` (the moment before the commit, after the
    * batch's work), so created_at shows when a message really reached the outbox.
@@ -64,6 +82,8 @@ export class JourneyBatch {
       outbox: this.outbox.map((entry) => ({ ...entry, createdAt: at, updatedAt: at })),
       events: this.events,
       counts: [...this.counts.values()],
+      triggerTimers: this.triggerTimers,
+      dropTriggers: this.dropTriggers,
       cursor,
     };
   }

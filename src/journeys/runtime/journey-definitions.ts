@@ -13,8 +13,11 @@ const LIVE_TTL_MS = 5_000;
 export class JourneyDefinitions {
   private live: JourneyVersionRecord[] = [];
   private byEvent = new Map<string, JourneyVersionRecord[]>();
+  private readingSegments = new Set<string>();
   private loadedAt = Number.NEGATIVE_INFINITY;
   private readonly versions = new Map<string, JourneyDefinition>();
+  /** Bumped on every reload of the live list, so the runtime knows when to check trigger plans. */
+  generation = 0;
 
   constructor(private readonly store: JourneyStore) {}
 
@@ -27,6 +30,8 @@ export class JourneyDefinitions {
     if (now - this.loadedAt < LIVE_TTL_MS && now >= this.loadedAt) return;
     this.live = await this.store.liveVersions();
     this.byEvent = new Map();
+    this.readingSegments = new Set(this.live.filter((r) => readsSegments(r.definition)).map((r) => r.workspaceId));
+    this.generation += 1;
     for (const record of this.live) {
       this.versions.set(versionKey(record.workspaceId, record.journeyId, record.version), record.definition);
       const event = triggerEventOf(record.definition.trigger);
@@ -49,6 +54,26 @@ export class JourneyDefinitions {
       .map((r) => r.journeyId);
   }
 
+  /**
+   * Whether some live journey of the workspace reads `segments.*` in a condition, so batches load
+   * memberships. (A run on an older version that reads them sees the copy its run last got.)
+   */
+  readsSegments(workspaceId: string): boolean {
+    return this.readingSegments.has(workspaceId);
+  }
+
+  /** Live journeys of the workspace started by a date trait. */
+  dateTraitJourneys(workspaceId: string): JourneyVersionRecord[] {
+    return this.live.filter((r) => r.workspaceId === workspaceId && r.definition.trigger.type === 'date_trait');
+  }
+
+  /** Live journeys started by a schedule or a date trait, in every workspace: what trigger timers are planned for. */
+  timedJourneys(): JourneyVersionRecord[] {
+    return this.live.filter(
+      (r) => r.definition.trigger.type === 'date_trait' || r.definition.trigger.type === 'schedule',
+    );
+  }
+
   liveJourney(workspaceId: string, journeyId: string): JourneyVersionRecord | undefined {
     return this.live.find((r) => r.workspaceId === workspaceId && r.journeyId === journeyId);
   }
@@ -69,6 +94,12 @@ function triggerEventOf(trigger: JourneyDefinition['trigger']): string | undefin
   if (trigger.type === 'event') return trigger.event;
   if (trigger.type === 'segment') return MEMBERSHIP_EVENTS[trigger.on];
   return undefined;
+}
+
+function readsSegments(definition: JourneyDefinition): boolean {
+  return Object.values(definition.nodes).some(
+    (node) => node.type === 'condition' && node.rules.some((rule) => rule.property.startsWith('segments.')),
+  );
 }
 
 const versionKey = (workspaceId: string, journeyId: string, version: number) =>

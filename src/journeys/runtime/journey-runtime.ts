@@ -10,6 +10,8 @@ import { JourneyBatch } from './journey-batch.ts';
 import { JourneyDefinitions } from './journey-definitions.ts';
 import { loadBatchCustomers, needsHistory, RunStepper } from './run-stepper.ts';
 import { runTimerStage } from './timer-stage.ts';
+import { planTriggers } from './trigger-plans.ts';
+import { runTriggerStage } from './trigger-stage.ts';
 
 /** How far the runtime has read the event log. */
 export const JOURNEY_CURSOR = 'journeys';
@@ -26,6 +28,8 @@ export interface JourneyRuntimeOptions {
   logger?: Logger;
   eventBatchSize?: number;
   timerBatchSize?: number;
+  /** Customers per page of a schedule occurrence or of a date-trait journey's first walk. */
+  triggerPageSize?: number;
   /** How often an idle runtime looks for due timers. */
   idleMs?: number;
   leaseMs?: number;
@@ -47,6 +51,8 @@ export class JourneyRuntime {
   private readonly timerBatchSize: number;
   private readonly leaseMs: number;
   private processedSeq = 0;
+  /** The definitions generation whose trigger timers have been planned. */
+  private plannedGeneration = -1;
 
   constructor(private readonly options: JourneyRuntimeOptions) {
     this.definitions = new JourneyDefinitions(options.store.journeys);
@@ -55,7 +61,7 @@ export class JourneyRuntime {
     this.leaseMs = options.leaseMs ?? 5_000;
     this.loop = new BackgroundLoop({
       name: 'journey runtime',
-      work: async () => (await this.eventBatch()) + (await this.timerBatch()),
+      work: async () => (await this.eventBatch()) + (await this.timerBatch()) + (await this.triggerBatch()),
       idleMs: options.idleMs ?? 200,
       minShare: options.minShare ?? 0.1,
       writeSaturation: options.writeSaturation,
@@ -97,11 +103,15 @@ export class JourneyRuntime {
     });
   }
 
-  /** Fires every timer due by the clock's now; returns how many. For tests with a moved clock. */
+  /**
+   * Fires every timer due by the clock's now, run timers and trigger timers (schedule occurrences
+   * page by page, date-trait starts); returns how many. For tests with a moved clock.
+   */
   fireDueTimers(): Promise<number> {
     return this.loop.inTurn(async () => {
       let done = 0;
-      for (let n = await this.timerBatch(); n > 0; n = await this.timerBatch()) done += n;
+      const both = async () => (await this.timerBatch()) + (await this.triggerBatch());
+      for (let n = await both(); n > 0; n = await both()) done += n;
       return done;
     });
   }
@@ -125,6 +135,7 @@ export class JourneyRuntime {
       const customers = await loadBatchCustomers(store, workspaceId, [request.customerId], {
         waiting: true,
         historyOf: needsHistory(live.definition) ? [journeyId] : [],
+        segments: this.definitions.readsSegments(workspaceId),
       });
       const customer = customers.get(request.customerId);
       if (!customer?.profile) throw notFound(`no customer with id ${request.customerId}`);
@@ -199,6 +210,32 @@ export class JourneyRuntime {
     if (timers.length === 0) return 0;
     const batch = await runTimerStage({ store, definitions: this.definitions, now }, timers);
     await store.journeys.applyJourneyChange(batch.change({ name: TIMER_CURSOR, position: now, owner }, clock.now()));
+    return timers.length;
+  }
+
+  /**
+   * Plans trigger timers for journeys that went live or stopped being live, then fires due trigger
+   * timers, under the timer lease. Returns how many trigger timers it handled.
+   */
+  private async triggerBatch(): Promise<number> {
+    const { store, clock, owner } = this.options;
+    const now = clock.now();
+    const held = await store.acquireCursor({ name: TIMER_CURSOR, owner, now, leaseMs: this.leaseMs });
+    if (held === undefined) return 0;
+    await this.definitions.refresh(now);
+    const cursor = { name: TIMER_CURSOR, position: now, owner };
+    const generation = this.definitions.generation;
+    if (generation !== this.plannedGeneration) {
+      const planned = await planTriggers({ store, definitions: this.definitions, now });
+      if (planned) await store.journeys.applyJourneyChange(planned.change(cursor, clock.now()));
+      this.plannedGeneration = generation;
+    }
+    const timers = await store.journeys.dueTriggerTimers(now, this.timerBatchSize);
+    if (timers.length === 0) return 0;
+    const pageSize = this.options.triggerPageSize ?? 500;
+    const context = { store, definitions: this.definitions, now, newRunId: () => newId(now), pageSize };
+    const batch = await runTriggerStage(context, timers);
+    await store.journeys.applyJourneyChange(batch.change(cursor, clock.now()));
     return timers.length;
   }
 }

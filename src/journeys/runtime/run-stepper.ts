@@ -4,7 +4,7 @@ import type { ProfileRecord, Store } from '../../storage/store.ts';
 import { decideEntry, type EntryDecision } from '../entry-policy.ts';
 import type { JourneyDefinition } from '../journey-schema.ts';
 import { step } from '../journey-step.ts';
-import type { StepInput, TriggerSnapshot } from '../run-state.ts';
+import type { SegmentMemberships, StepInput, TriggerSnapshot } from '../run-state.ts';
 import { seededRandom, seedOf } from '../seeded-random.ts';
 import type { CustomerContext, JourneyBatch } from './journey-batch.ts';
 import type { JourneyDefinitions } from './journey-definitions.ts';
@@ -17,6 +17,8 @@ export interface BatchCustomer extends CustomerContext {
   waiting: RunRecord[];
   /** Every run of the journeys whose entry policy looks at history (see `needsHistory`). */
   past: RunSummary[];
+  /** Loaded only when some live journey of the workspace reads segments in a condition. */
+  readonly segments?: SegmentMemberships;
 }
 
 /**
@@ -58,6 +60,7 @@ export class RunStepper {
         id: customer.id,
         traits: customer.profile?.traits ?? {},
         timezone: customer.profile?.timezone ?? null,
+        segments: customer.segments,
       },
       trigger,
     };
@@ -118,14 +121,22 @@ export async function loadBatchCustomers(
   store: Store,
   workspaceId: string,
   customerIds: readonly string[],
-  options: { waiting: boolean; historyOf: readonly string[] },
+  options: { waiting: boolean; historyOf: readonly string[]; segments?: boolean },
 ): Promise<Map<string, BatchCustomer>> {
   const ids = [...new Set(customerIds)];
-  const [{ profiles, identities }, waiting, past] = await Promise.all([
+  const [{ profiles, identities }, waiting, past, memberships] = await Promise.all([
     store.loadProfiles(workspaceId, ids),
     options.waiting ? store.journeys.waitingRuns(workspaceId, ids) : [],
     options.historyOf.length > 0 ? store.journeys.runSummaries(workspaceId, ids, options.historyOf) : [],
+    options.segments ? store.segments.membershipsOf(workspaceId, ids) : undefined,
   ]);
+  const segmentsById = new Map<string, Record<string, number>>();
+  if (memberships) for (const id of ids) segmentsById.set(id, {});
+  // A merge may leave two rows of one membership; the earliest `since` is when it began.
+  for (const m of memberships ?? []) {
+    const held = segmentsById.get(m.customerId);
+    if (held) held[m.segmentId] = Math.min(held[m.segmentId] ?? m.since, m.since);
+  }
   const profileById = new Map<string, ProfileRecord>(profiles.map((p) => [p.id, p]));
   const identitiesById = groupBy(identities, (i) => i.customerId);
   const waitingById = groupBy(waiting, (r) => r.state.customerId);
@@ -139,6 +150,7 @@ export async function loadBatchCustomers(
       identities: identitiesById.get(id) ?? [],
       waiting: waitingById.get(id) ?? [],
       past: pastById.get(id) ?? [],
+      segments: segmentsById.get(id),
     });
   }
   return out;

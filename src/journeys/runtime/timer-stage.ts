@@ -24,14 +24,19 @@ export async function runTimerStage(
       store,
       workspaceId,
       list.map((t) => t.customerId),
-      { waiting: false, historyOf: [] },
+      { waiting: false, historyOf: [], segments: definitions.readsSegments(workspaceId) },
     );
     for (const timer of list) {
       batch.timerFired(timer.timerId);
       const run = runs.get(timer.runId);
       const customer = customers.get(run?.state.customerId ?? timer.customerId);
       if (!run || !customer || run.state.status === 'finished') continue;
-      const after = await stepper.resume(customer, run, { type: 'timer_fired', timerId: timer.timerId }, timer.timerId);
+      const after = await stepper.resume(
+        customer,
+        run,
+        { type: 'timer_fired', timerId: timer.timerId, segments: customer.segments },
+        timer.timerId,
+      );
       if (after) runs.set(timer.runId, after);
     }
   }

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as foundation from './001-foundation.ts';
 import * as journeys from './002-journeys.ts';
 import * as segments from './003-segments.ts';
+import * as journeyTriggers from './004-journey-triggers.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -16,6 +17,7 @@ const migrations: Record<string, VersionedMigration> = {
   '001-foundation': foundation,
   '002-journeys': journeys,
   '003-segments': segments,
+  '004-journey-triggers': journeyTriggers,
 };
 
 class ListedMigrations implements MigrationProvider {

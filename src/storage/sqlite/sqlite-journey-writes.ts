@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { settleJourneyChange } from '../journey-change.ts';
-import { outboxToRow, runToRow, timerToRow } from '../journey-rows.ts';
+import { outboxToRow, runToRow, timerToRow, triggerTimerToRow } from '../journey-rows.ts';
 import type { JourneyChange } from '../journey-store.ts';
 import { LeaseLostError } from '../lease-lost-error.ts';
 
@@ -18,6 +18,9 @@ export class SqliteJourneyWrites {
   private readonly addCount: BetterSqlite3.Statement;
   private readonly insertEvent: BetterSqlite3.Statement;
   private readonly advanceCursor: BetterSqlite3.Statement;
+  private readonly dropTriggers: BetterSqlite3.Statement;
+  private readonly deleteTriggerPair: BetterSqlite3.Statement;
+  private readonly insertTrigger: BetterSqlite3.Statement;
   readonly apply: (change: JourneyChange) => void;
 
   constructor(raw: BetterSqlite3.Database) {
@@ -47,6 +50,15 @@ export class SqliteJourneyWrites {
        values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (workspace_id, message_id) do nothing`,
     );
     this.advanceCursor = raw.prepare('update cursors set position = ? where name = ? and owner = ?');
+    this.dropTriggers = raw.prepare('delete from journey_trigger_timers where workspace_id = ? and journey_id = ?');
+    // `is` matches null to null: the journey's own timer has no customer.
+    this.deleteTriggerPair = raw.prepare(
+      'delete from journey_trigger_timers where workspace_id = ? and journey_id = ? and customer_id is ?',
+    );
+    this.insertTrigger = raw.prepare(
+      `insert into journey_trigger_timers (workspace_id, journey_id, customer_id, kind, plan, due_at, since, after)
+       values (@workspace_id, @journey_id, @customer_id, @kind, @plan, @due_at, @since, @after)`,
+    );
     this.apply = raw.transaction((change: JourneyChange) => this.write(change));
   }
 
@@ -58,6 +70,13 @@ export class SqliteJourneyWrites {
     for (const entry of change.outbox) this.insertOutbox.run(outboxToRow(entry));
     for (const c of settled.counts) {
       this.addCount.run(c.workspaceId, c.journeyId, c.version, c.nodeId, c.kind, c.branch, c.count);
+    }
+    for (const { workspaceId, journeyId } of settled.dropTriggers) this.dropTriggers.run(workspaceId, journeyId);
+    for (const update of settled.triggerTimers) {
+      this.deleteTriggerPair.run(update.workspaceId, update.journeyId, update.customerId);
+    }
+    for (const update of settled.triggerTimers) {
+      if (update.timer) this.insertTrigger.run(triggerTimerToRow(update.timer));
     }
     for (const e of change.events) {
       this.insertEvent.run(
