@@ -132,6 +132,7 @@ async function latency(s: Settings, server: ServerProcess, probe: DatabaseProbe)
     bodies.push(orderBody(s, from, perBody, { phase: 'latency', body: from / perBody }));
   }
   const acked = new Array<number>(bodies.length).fill(0);
+  const before = await enteredCount(server, 'bench_send', 'hello');
   log(`  latency: ${fmtInt(s.rate)} events/s for ${s.seconds} s in requests of ${perBody}…`);
   await postBatches({
     url: server.url,
@@ -143,7 +144,6 @@ async function latency(s: Settings, server: ServerProcess, probe: DatabaseProbe)
       acked[index] = at;
     },
   });
-  const before = await enteredCount(server, 'bench_send', 'hello');
   await waitUntil(() => enteredCount(server, 'bench_send', 'hello'), before + total);
   const phase = `json_extract(payload, '$.trigger.properties.phase') = 'latency'`;
   const rows = probe.all<{ created_at: number; body: number }>(

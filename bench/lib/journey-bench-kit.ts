@@ -47,7 +47,7 @@ export async function enteredCount(server: ServerProcess, journeyId: string, nod
 }
 
 /**
- * Polls `read` every 50 ms until it reaches `target`; resolves with the wall-clock time it did.
+ * Polls `read` every 200 ms until it reaches `target`; resolves with the wall-clock time it did.
  * Polls are cheap reads, so the probe takes little from the server it measures.
  */
 export async function waitUntil(read: () => Promise<number>, target: number, timeoutMs = 30 * 60_000): Promise<number> {
@@ -56,7 +56,7 @@ export async function waitUntil(read: () => Promise<number>, target: number, tim
     const n = await read();
     if (n >= target) return Date.now();
     if (Date.now() - start > timeoutMs) throw new Error(`timed out at ${n} of ${target}`);
-    await sleep(50);
+    await sleep(200);
   }
 }
 

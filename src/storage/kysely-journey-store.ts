@@ -143,6 +143,8 @@ export class KyselyJourneyStore implements JourneyStore {
     return rows.map(versionFromRow);
   }
 
+  // Customer lookups filter the workspace afterwards: with it in the WHERE clause SQLite's planner
+  // picks the (workspace_id, journey_id, started_at) index and scans every run of the workspace.
   async runSummaries(
     workspaceId: string,
     customerIds: readonly string[],
@@ -150,13 +152,9 @@ export class KyselyJourneyStore implements JourneyStore {
   ): Promise<RunSummary[]> {
     const out: RunSummary[] = [];
     for (const part of chunk([...new Set(customerIds)], 500)) {
-      let query = this.db
-        .selectFrom('journey_runs')
-        .select(RUN_SUMMARY_COLUMNS)
-        .where('customer_id', 'in', part)
-        .where('workspace_id', '=', workspaceId);
+      let query = this.db.selectFrom('journey_runs').select(RUN_SUMMARY_COLUMNS).where('customer_id', 'in', part);
       if (journeyIds) query = query.where('journey_id', 'in', journeyIds.length > 0 ? journeyIds : ['']);
-      out.push(...(await query.execute()).map(summaryFromRow));
+      for (const row of await query.execute()) if (row.workspace_id === workspaceId) out.push(summaryFromRow(row));
     }
     return out;
   }
@@ -169,10 +167,9 @@ export class KyselyJourneyStore implements JourneyStore {
         .select(['workspace_id', 'customer_id', 'state', 'path'])
         .where('customer_id', 'in', part)
         .where('status', '=', 'waiting')
-        .where('workspace_id', '=', workspaceId)
         .orderBy('id')
         .execute();
-      out.push(...rows.map(runFromRow));
+      for (const row of rows) if (row.workspace_id === workspaceId) out.push(runFromRow(row));
     }
     return out;
   }
@@ -191,16 +188,16 @@ export class KyselyJourneyStore implements JourneyStore {
   }
 
   async listRuns(query: RunQuery): Promise<RunSummary[]> {
-    let select = this.db
-      .selectFrom('journey_runs')
-      .select(RUN_SUMMARY_COLUMNS)
-      .where('workspace_id', '=', query.workspaceId);
-    if (query.journeyId) select = select.where('journey_id', '=', query.journeyId);
+    let select = this.db.selectFrom('journey_runs').select(RUN_SUMMARY_COLUMNS);
+    // A customer's runs come by the customer index (customer ids are unique across workspaces, so
+    // the workspace is checked afterwards); otherwise by workspace and journey.
     if (query.customerId) select = select.where('customer_id', '=', query.customerId);
+    else select = select.where('workspace_id', '=', query.workspaceId);
+    if (query.journeyId) select = select.where('journey_id', '=', query.journeyId);
     if (query.status) select = select.where('status', '=', query.status);
     if (query.before) select = select.where('id', '<', query.before);
     const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
-    return rows.map(summaryFromRow);
+    return rows.filter((row) => row.workspace_id === query.workspaceId).map(summaryFromRow);
   }
 
   async dueTimers(now: number, limit: number): Promise<TimerRecord[]> {
