@@ -75,5 +75,10 @@ export function writeTimerFixture(options: { dataDir: string; count: number; due
     }
   });
   for (let from = 0; from < options.count; from += 10_000) write(from, Math.min(options.count, from + 10_000));
+  // The runtime keeps "waiting at node" as a running count; the fixture's runs wait at `pause`.
+  db.prepare(
+    `insert into journey_node_counts (workspace_id, journey_id, version, node_id, kind, branch, count)
+     values (?, ?, 1, 'pause', 'waiting', '', ?)`,
+  ).run(workspaceId, TIMER_JOURNEY.id, options.count);
   db.close();
 }

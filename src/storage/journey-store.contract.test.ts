@@ -423,29 +423,6 @@ for (const adapter of adapters) {
       assert.deepEqual(await store.journeys.nodeCounts(ws, 'j'), []);
     });
 
-    it('counts waiting runs per version and node', async () => {
-      const ws = unique('ws');
-      await store.journeys.applyJourneyChange(
-        change({
-          runs: [
-            run(ws, { journeyId: 'w', waitingAt: 'first' }),
-            run(ws, { journeyId: 'w', waitingAt: 'first' }),
-            run(ws, { journeyId: 'w', waitingAt: 'first', version: 2 }),
-            run(ws, { journeyId: 'w', waitingAt: 'second' }),
-            run(ws, { journeyId: 'w' }),
-            run(ws, { journeyId: 'x', waitingAt: 'first' }),
-          ],
-        }),
-      );
-      const counts = await store.journeys.waitingCounts(ws, 'w');
-      assert.deepEqual(counts.map((c) => `v${c.version}:${c.nodeId}=${c.count}`).sort(), [
-        'v1:first=2',
-        'v1:second=1',
-        'v2:first=1',
-      ]);
-      assert.deepEqual(await store.journeys.waitingCounts(ws, 'nope'), []);
-    });
-
     it("names the events and traits among a workspace's newest data", async () => {
       const [ws, other] = [unique('ws'), unique('ws')];
       const track = (workspaceId: string, name: string) => ({

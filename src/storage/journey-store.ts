@@ -211,8 +211,6 @@ export interface JourneyStore {
   applyJourneyChange(change: JourneyChange): Promise<void>;
 
   nodeCounts(workspaceId: string, journeyId: string): Promise<NodeCount[]>;
-  /** How many runs wait at each node, per version. */
-  waitingCounts(workspaceId: string, journeyId: string): Promise<{ version: number; nodeId: string; count: number }[]>;
   listOutbox(query: OutboxQuery): Promise<OutboxRecord[]>;
   countOutbox(workspaceId: string): Promise<number>;
 

@@ -289,21 +289,6 @@ export class KyselyJourneyStore implements JourneyStore {
     }));
   }
 
-  async waitingCounts(
-    workspaceId: string,
-    journeyId: string,
-  ): Promise<{ version: number; nodeId: string; count: number }[]> {
-    const rows = await this.db
-      .selectFrom('journey_runs')
-      .select(['version', 'node_id', (eb) => eb.fn.countAll().as('n')])
-      .where('workspace_id', '=', workspaceId)
-      .where('journey_id', '=', journeyId)
-      .where('status', '=', 'waiting')
-      .groupBy(['version', 'node_id'])
-      .execute();
-    return rows.map((r) => ({ version: Number(r.version), nodeId: r.node_id ?? '', count: Number(r.n) }));
-  }
-
   async listOutbox(query: OutboxQuery): Promise<OutboxRecord[]> {
     let select = this.db.selectFrom('outbox').selectAll().where('workspace_id', '=', query.workspaceId);
     if (query.customerId) select = select.where('customer_id', '=', query.customerId);

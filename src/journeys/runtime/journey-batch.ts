@@ -11,6 +11,7 @@ import type { IdentityRecord, NewEvent, ProfileRecord } from '../../storage/stor
 import { assertNever } from '../assert-never.ts';
 import type { JourneyCommand, RecordCommand, SendMessageCommand, UpdateTraitsCommand } from '../journey-commands.ts';
 import type { StepResult } from '../journey-step.ts';
+import type { RunState } from '../run-state.ts';
 
 /** What the batch knows about a customer when it turns commands into rows. */
 export interface CustomerContext {
@@ -40,14 +41,29 @@ export class JourneyBatch {
   constructor(private readonly now: number) {}
 
   /** Applies one step's result to `run` (its record before the step) and returns the record after it. */
-  apply(run: { workspaceId: string; path: PathEntry[] }, result: StepResult, customer: CustomerContext): RunRecord {
+  apply(
+    run: { workspaceId: string; path: PathEntry[]; state?: RunState },
+    result: StepResult,
+    customer: CustomerContext,
+  ): RunRecord {
     const after: RunRecord = { workspaceId: run.workspaceId, state: result.state, path: [...run.path] };
     for (const command of result.commands) this.carryOut(after, command, customer);
+    this.countWaiting(after, run.state?.waiting?.nodeId, result.state.waiting?.nodeId);
     if (result.commands.length > 0) {
       this.runs.set(result.state.runId, after);
       this.steps += 1;
     }
     return after;
+  }
+
+  /**
+   * Keeps "waiting at node" as a running count (+1 on parking, −1 on leaving), committed with the
+   * run, so stats never count the runs table.
+   */
+  private countWaiting(run: RunRecord, before: string | undefined, after: string | undefined): void {
+    if (before === after) return;
+    if (before !== undefined) this.count(run, before, 'waiting', '', -1);
+    if (after !== undefined) this.count(run, after, 'waiting', '', 1);
   }
 
   /** Counts a run that has just started, for the journey's totals. */
@@ -225,11 +241,11 @@ export class JourneyBatch {
     }
   }
 
-  private count(run: RunRecord, nodeId: string, kind: string, branch: string): void {
+  private count(run: RunRecord, nodeId: string, kind: string, branch: string, by = 1): void {
     const { state, workspaceId } = run;
     const key = `${workspaceId}\u0000${state.journeyId}\u0000${state.version}\u0000${nodeId}\u0000${kind}\u0000${branch}`;
     const seen = this.counts.get(key);
-    if (seen) seen.count += 1;
+    if (seen) seen.count += by;
     else {
       this.counts.set(key, {
         workspaceId,
@@ -238,7 +254,7 @@ export class JourneyBatch {
         nodeId,
         kind,
         branch,
-        count: 1,
+        count: by,
       });
     }
   }

@@ -18,7 +18,7 @@ export interface JourneyStats {
 }
 
 /** Record kinds counted per node ('converted_after' is counted per branch instead). */
-const NODE_KINDS = ['entered', 'completed', 'errored', 'converted', 'exited'] as const;
+const NODE_KINDS = ['entered', 'waiting', 'completed', 'errored', 'converted', 'exited'] as const;
 
 const emptyNode = (): NodeStats => ({
   entered: 0,
@@ -30,11 +30,8 @@ const emptyNode = (): NodeStats => ({
   branches: {},
 });
 
-/** Folds stored counts (nodeId '' holds run totals) and waiting counts into one view. */
-export function journeyStats(
-  counts: readonly NodeCount[],
-  waiting: readonly { nodeId: string; count: number }[],
-): JourneyStats {
+/** Folds stored counts into one view: nodeId '' holds run totals; 'waiting' is kept as a running count per node. */
+export function journeyStats(counts: readonly NodeCount[]): JourneyStats {
   const runs = { started: 0, waiting: 0, completed: 0, converted: 0, exited: 0, errored: 0 };
   const nodes: Record<string, NodeStats> = {};
   const node = (id: string): NodeStats => {
@@ -57,9 +54,6 @@ export function journeyStats(
     const kind = NODE_KINDS.find((k) => k === c.kind);
     if (kind) stats[kind] += c.count;
   }
-  for (const w of waiting) {
-    node(w.nodeId).waiting += w.count;
-    runs.waiting += w.count;
-  }
+  for (const stats of Object.values(nodes)) runs.waiting += stats.waiting;
   return { runs, nodes };
 }

@@ -56,6 +56,10 @@ describe('journey runs API', () => {
     const again = await callApi(t, 'POST', '/v1/journeys/welcome_api/trigger', { customer: 'ann' });
     assert.deepEqual(again.body, { entered: false, reason: 'run_in_progress' });
 
+    const waiting = await callApi(t, 'GET', '/v1/journeys/welcome_api/stats');
+    assert.equal(waiting.body.nodes.pause.waiting, 1);
+    assert.equal(waiting.body.runs.waiting, 1);
+
     const run = await callApi(t, 'GET', `/v1/runs/${first.body.runId}`);
     assert.equal(run.status, 200);
     assert.equal(run.body.run.waiting.nodeId, 'pause');
@@ -76,6 +80,7 @@ describe('journey runs API', () => {
     assert.equal(stats.body.runs.started, 1);
     assert.equal(stats.body.runs.converted, 1);
     assert.equal(stats.body.runs.waiting, 0);
+    assert.equal(stats.body.nodes.pause.waiting, 0, 'the converted run no longer waits');
     assert.equal(stats.body.nodes.hello.entered, 1);
     assert.equal(stats.body.nodes.pause.converted, 1, 'converted while waiting at pause');
     const branches = Object.values(stats.body.nodes.split.branches) as { taken: number; converted: number }[];

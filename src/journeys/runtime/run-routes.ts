@@ -41,11 +41,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: RunRouteDeps): voi
     const workspaceId = await workspaceOf(request);
     const { id } = request.params;
     if (!(await journeys.getJourney(workspaceId, id))) throw notFound(`no journey with id ${id}`);
-    const [counts, waiting] = await Promise.all([
-      journeys.nodeCounts(workspaceId, id),
-      journeys.waitingCounts(workspaceId, id),
-    ]);
-    return { journeyId: id, ...journeyStats(counts, waiting) };
+    return { journeyId: id, ...journeyStats(await journeys.nodeCounts(workspaceId, id)) };
   });
 
   app.get<{ Params: { id: string } }>('/v1/journeys/:id/runs', async (request) => {

@@ -46,16 +46,11 @@ export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Pr
     .addColumn('path', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('journey_runs_customer').on('journey_runs').columns(['customer_id', 'status']).execute();
-  // Runs of a journey newest first (ids sort by start time), and how many wait at each node.
+  // Runs of a journey newest first (ids sort by start time).
   await db.schema
     .createIndex('journey_runs_journey')
     .on('journey_runs')
     .columns(['workspace_id', 'journey_id', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('journey_runs_waiting')
-    .on('journey_runs')
-    .columns(['workspace_id', 'journey_id', 'status', 'node_id'])
     .execute();
 
   await db.schema
