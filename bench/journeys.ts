@@ -103,7 +103,7 @@ async function identifyUsers(server: ServerProcess, users: number): Promise<void
   await waitForProfiles(server);
 }
 
-async function entering(s: Settings, server: ServerProcess, probe: DatabaseProbe): Promise<Row[]> {
+async function entering(s: Settings, server: ServerProcess): Promise<Row[]> {
   const bodies: Buffer[] = [];
   for (let from = 0; from < s.events; from += 500) {
     bodies.push(orderBody(s, from, Math.min(500, s.events - from), { phase: 'entering' }));
@@ -245,7 +245,7 @@ export async function run(argv: string[]): Promise<void> {
       await identifyUsers(server, s.users);
       const probe = new DatabaseProbe(dataDir);
       try {
-        if (s.parts.has('entering')) rows.push(...(await entering(s, server, probe)));
+        if (s.parts.has('entering')) rows.push(...(await entering(s, server)));
         if (s.parts.has('latency')) rows.push(...(await latency(s, server, probe)));
       } finally {
         probe.close();
