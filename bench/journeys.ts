@@ -11,7 +11,31 @@ import { type ServerProcess, startServer, waitForProfiles } from './lib/server-p
 import { TIMER_JOURNEY, writeTimerFixture } from './lib/timer-fixture.ts';
 
 /** The issue's targets. */
-const TARGETS = { entering: 10_000, latencyP99Ms: 100, timersPerSecond: 20_000, latenessP99Ms: 1_000 };
+const TARGETS = {
+  entering: 10_000,
+  latencyP99Ms: 100,
+  segmentP99Ms: 1_000,
+  timersPerSecond: 20_000,
+  latenessP99Ms: 1_000,
+};
+
+/** Customers enter `upgraded` with their first `Plan Upgraded`; entering starts a run that sends at once. */
+const UPGRADED_SEGMENT = {
+  id: 'upgraded',
+  name: 'Upgraded in the last 30 days',
+  rule: { event: 'Plan Upgraded', within: '30d', op: 'gte', value: 1 },
+};
+const SEGMENT_JOURNEY = {
+  id: 'bench_segment',
+  name: 'Bench: welcome on entering a segment',
+  trigger: { type: 'segment', segment: 'upgraded', on: 'entered' },
+  entry: { policy: 'once' },
+  start: 'hello',
+  nodes: {
+    hello: { type: 'send', template: 'upgraded', channel: 'email', next: 'done' },
+    done: { type: 'exit' },
+  },
+};
 
 /** Every event starts a run whose first node sends: event in → decision → message in the outbox. */
 const SEND_JOURNEY = {
@@ -31,6 +55,7 @@ interface Settings {
   users: number;
   rate: number;
   seconds: number;
+  segmentRate: number;
   timers: number;
   parts: Set<string>;
   /** A directory for the server's CPU profile (node --cpu-prof). */
@@ -45,8 +70,9 @@ function settingsOf(argv: string[]): Settings {
       users: { type: 'string' },
       rate: { type: 'string' },
       seconds: { type: 'string' },
+      'segment-rate': { type: 'string' },
       timers: { type: 'string' },
-      part: { type: 'string', default: 'entering,latency,timers' },
+      part: { type: 'string', default: 'entering,latency,segment,timers' },
       'cpu-prof': { type: 'string' },
     },
   });
@@ -55,6 +81,7 @@ function settingsOf(argv: string[]): Settings {
     users: intFlag(values.users, 20_000, 'users'),
     rate: intFlag(values.rate, 2_000, 'rate'),
     seconds: intFlag(values.seconds, 30, 'seconds'),
+    segmentRate: intFlag(values['segment-rate'], 200, 'segment-rate'),
     timers: intFlag(values.timers, 1_000_000, 'timers'),
     parts: new Set(values.part.split(',')),
     cpuProf: values['cpu-prof'],
@@ -161,6 +188,70 @@ async function latency(s: Settings, server: ServerProcess, probe: DatabaseProbe)
   ];
 }
 
+/**
+ * New customers (identify, then `Plan Upgraded`, in one request) at `--segment-rate`/s for
+ * `--seconds`: each upgrade puts its customer in the segment, which starts the journey, whose first
+ * node sends. Latency = the send's created_at − the 200 of the request that carried the upgrade.
+ */
+async function segmentEntry(s: Settings, server: ServerProcess, probe: DatabaseProbe): Promise<Row[]> {
+  const perBody = 10;
+  const total = s.segmentRate * s.seconds;
+  const bodies: Buffer[] = [];
+  for (let from = 0; from < total; from += perBody) {
+    const batch = Array.from({ length: perBody }, (_, k) => {
+      const userId = `upgrader-${from + k}`;
+      return [
+        { type: 'identify', userId, messageId: `up-id-${from + k}`, traits: { email: `${userId}@example.com` } },
+        {
+          type: 'track',
+          userId,
+          messageId: `up-${from + k}`,
+          event: 'Plan Upgraded',
+          properties: { plan: 'pro', body: from / perBody },
+        },
+      ];
+    }).flat();
+    bodies.push(Buffer.from(JSON.stringify({ batch })));
+  }
+  const acked = new Array<number>(bodies.length).fill(0);
+  log(`  segment: ${fmtInt(s.segmentRate)} upgrades/s for ${s.seconds} s, each entering the segment…`);
+  await postBatches({
+    url: server.url,
+    writeKey: server.writeKey,
+    bodies,
+    connections: 8,
+    rate: { eventsPerSecond: s.segmentRate, eventsPerBody: perBody },
+    onAck: (index, at) => {
+      acked[index] = at;
+    },
+  });
+  await waitUntil(() => enteredCount(server, 'bench_segment', 'hello'), total);
+  // The upgrade that caused the entry is the run's trigger's origin: find it by customer.
+  const rows = probe.all<{ created_at: number; user: string }>(
+    `select o.created_at, i.value as user from outbox o join identities i on i.customer_id = o.customer_id and i.kind = 'user_id'
+     where o.journey_id = 'bench_segment'`,
+  );
+  const latencies = rows.map((r) => r.created_at - (acked[Math.floor(Number(r.user.slice(9)) / perBody)] as number));
+  const p99 = percentile(latencies, 0.99);
+  return [
+    {
+      what: `event → segment entered → journey send, p99`,
+      value: `${fmtInt(p99)} ms`,
+      target: { met: p99 < TARGETS.segmentP99Ms, text: `< ${fmtInt(TARGETS.segmentP99Ms)} ms` },
+      detail: `p50 ${fmtInt(percentile(latencies, 0.5))} ms, max ${fmtInt(Math.max(...latencies))} ms over ${fmtInt(latencies.length)} customers at ${fmtInt(s.segmentRate)}/s`,
+    },
+  ];
+}
+
+async function createSegment(server: ServerProcess, definition: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${server.url}/v1/segments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.secretKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(definition),
+  });
+  if (response.status !== 201) throw new Error(`creating segment: ${response.status} ${await response.text()}`);
+}
+
 async function timers(s: Settings): Promise<Row[]> {
   const burst = Math.round(s.timers * 0.2);
   const spread = Math.round(s.timers * 0.2);
@@ -239,14 +330,17 @@ function shiftSpread(dataDir: string, base: number): void {
 export async function run(argv: string[]): Promise<void> {
   const s = settingsOf(argv);
   const rows: Row[] = [];
-  if (s.parts.has('entering') || s.parts.has('latency')) {
+  if (s.parts.has('entering') || s.parts.has('latency') || s.parts.has('segment')) {
     await withServer(s, async (server, dataDir) => {
       await installJourney(server, SEND_JOURNEY);
+      await createSegment(server, UPGRADED_SEGMENT);
+      await installJourney(server, SEGMENT_JOURNEY);
       await identifyUsers(server, s.users);
       const probe = new DatabaseProbe(dataDir);
       try {
         if (s.parts.has('entering')) rows.push(...(await entering(s, server)));
         if (s.parts.has('latency')) rows.push(...(await latency(s, server, probe)));
+        if (s.parts.has('segment')) rows.push(...(await segmentEntry(s, server, probe)));
       } finally {
         probe.close();
       }
