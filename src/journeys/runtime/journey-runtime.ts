@@ -56,7 +56,7 @@ export class JourneyRuntime {
 
   constructor(private readonly options: JourneyRuntimeOptions) {
     this.definitions = new JourneyDefinitions(options.store.journeys);
-    this.eventBatchSize = options.eventBatchSize ?? 1000;
+    this.eventBatchSize = options.eventBatchSize ?? 2000;
     this.timerBatchSize = options.timerBatchSize ?? 2000;
     this.leaseMs = options.leaseMs ?? 5_000;
     this.loop = new BackgroundLoop({

@@ -53,6 +53,9 @@ export async function runEventStage(context: StageContext, events: readonly Stor
 
 function* affectedBy(stored: StoredEvent, segments: readonly LoadedSegment[]): Generator<LoadedSegment> {
   if (stored.type !== 'track' && stored.type !== 'identify') return;
+  // Most events concern no segment: skip parsing them.
+  if (stored.type === 'track' && !segments.some((s) => s.dependencies.events.includes(stored.event ?? ''))) return;
+  if (stored.type === 'identify' && !segments.some((s) => s.dependencies.traits.length > 0)) return;
   const payload = parseJsonObject(stored.payload);
   if (stored.type === 'track' && stored.event !== null) {
     const event = {
