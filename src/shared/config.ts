@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { checkProviderConfig, providerConfigShape } from '../delivery/providers/provider-config.ts';
 
 const portSchema = z.coerce
   .number({ message: 'must be a number' })
@@ -25,6 +26,7 @@ const configSchema = z.object({
     .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as US or CN')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...providerConfigShape,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -50,7 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 }
 
 export function parseConfig(input: ConfigInput): Config {
-  const result = configSchema.safeParse(input);
+  const result = configSchema.superRefine(checkProviderConfig).safeParse(input);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || 'config';

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { ChannelProvider, DeliveryChannel, EmailContent, OutboundMessage, SendReceipt } from '../../provider.ts';
+import { DeliveryError } from '../../provider.ts';
+import { smtpDeliveryError } from './smtp-errors.ts';
+
+export interface SmtpProviderOptions {
+  /** `smtp://user:pass@host:587` or `smtps://…:465`; nodemailer reads the rest of its options from the query. */
+  readonly url: string;
+  /** The default From; a message's own `from` wins. */
+  readonly from: string;
+  /** Pooled connections held open to the server (default 5). */
+  readonly maxConnections?: number;
+  /** Messages sent over one connection before it is replaced (default 100). */
+  readonly maxMessages?: number;
+  /** Connect, greeting and socket timeouts (default 30 s). */
+  readonly timeoutMs?: number;
+}
+
+/** Email over SMTP through a pool of open connections (nodemailer). */
+export class SmtpProvider implements ChannelProvider {
+  readonly name = 'smtp';
+  readonly channels: readonly DeliveryChannel[] = ['email'];
+  // SMTP has no idempotency keys: a send whose reply was lost may have been delivered.
+  readonly idempotent = false;
+  private readonly transport: Transporter;
+
+  constructor(private readonly options: SmtpProviderOptions) {
+    const timeout = options.timeoutMs ?? 30_000;
+    this.transport = nodemailer.createTransport({
+      url: options.url,
+      pool: true,
+      maxConnections: options.maxConnections ?? 5,
+      maxMessages: options.maxMessages ?? 100,
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
+    });
+  }
+
+  async send(message: OutboundMessage): Promise<SendReceipt> {
+    const content = message.content;
+    if (content.channel !== 'email') {
+      throw new DeliveryError('permanent', `smtp sends email, not ${content.channel}`, { code: 'wrong_channel' });
+    }
+    const from = content.from ?? this.options.from;
+    const messageId = messageIdFor(message, from);
+    try {
+      const info = await this.transport.sendMail({
+        from,
+        to: message.address,
+        replyTo: content.replyTo,
+        subject: content.subject,
+        html: content.html,
+        text: content.text,
+        messageId,
+        headers: { ...headersOf(content) },
+      });
+      return { providerMessageId: info.messageId ?? messageId, status: 'sent' };
+    } catch (error) {
+      throw smtpDeliveryError(error);
+    }
+  }
+
+  /** Closes the pooled connections. */
+  close(): void {
+    this.transport.close();
+  }
+}
+
+/**
+ * The same outbox key always gives the same Message-ID, so a resend after a lost reply is
+ * recognisable downstream (receivers and mailbox providers thread or drop duplicates by it).
+ */
+export function messageIdFor(message: Pick<OutboundMessage, 'workspaceId' | 'idempotencyKey'>, from: string): string {
+  const hash = createHash('sha256').update(`${message.workspaceId}\u0000${message.idempotencyKey}`).digest('hex');
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'godwit.invalid';
+  return `<${hash.slice(0, 32)}@${domain}>`;
+}
+
+/** List-Unsubscribe-Post means nothing without List-Unsubscribe (RFC 8058 §3.1), so it is dropped alone. */
+function headersOf(content: EmailContent): Record<string, string> {
+  const headers = { ...content.headers };
+  const has = (name: string) => Object.keys(headers).some((key) => key.toLowerCase() === name);
+  if (has('list-unsubscribe-post') && !has('list-unsubscribe')) {
+    for (const key of Object.keys(headers)) if (key.toLowerCase() === 'list-unsubscribe-post') delete headers[key];
+  }
+  return headers;
+}
