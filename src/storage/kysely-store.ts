@@ -1,7 +1,9 @@
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import type { ChannelStore } from './channel-store.ts';
 import { chunk } from './chunk.ts';
 import { CUSTOMER_OWNED_TABLES } from './customer-owned-tables.ts';
 import type { JourneyStore } from './journey-store.ts';
+import { KyselyChannelStore } from './kysely-channel-store.ts';
 import { KyselyJourneyStore, type KyselyJourneyStoreOptions } from './kysely-journey-store.ts';
 import { KyselySegmentStore } from './kysely-segment-store.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
@@ -41,6 +43,7 @@ export abstract class KyselyStore implements Store {
 
   readonly journeys: JourneyStore;
   readonly segments: SegmentStore;
+  readonly channels: ChannelStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -48,6 +51,7 @@ export abstract class KyselyStore implements Store {
   ) {
     this.journeys = new KyselyJourneyStore(db, journeyOptions);
     this.segments = new KyselySegmentStore(db, journeyOptions);
+    this.channels = new KyselyChannelStore(db);
   }
 
   abstract migrate(): Promise<string[]>;

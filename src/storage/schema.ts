@@ -1,8 +1,9 @@
 import type { Generated } from 'kysely';
+import type { ChannelTables } from './channel-rows.ts';
 import type { SegmentTables } from './segment-rows.ts';
 
 /** Table shapes shared by every adapter. Times are epoch milliseconds; JSON is stored as text. */
-export interface Database extends SegmentTables {
+export interface Database extends ChannelTables, SegmentTables {
   workspaces: { id: string; name: string; created_at: number };
   api_keys: {
     id: string;

@@ -111,6 +111,7 @@ export interface CustomerExport {
   messages: OutboxRecord[];
 }
 
+import type { ChannelStore } from './channel-store.ts';
 import type { JourneyStore, OutboxRecord, RunRecord } from './journey-store.ts';
 import type { SegmentStore } from './segment-store.ts';
 
@@ -120,6 +121,8 @@ export interface Store {
   readonly journeys: JourneyStore;
   /** Segment definitions, memberships and re-evaluation timers. */
   readonly segments: SegmentStore;
+  /** Encrypted workspace secrets and in-app messages waiting for their customer. */
+  readonly channels: ChannelStore;
   /** How many event appends may run at once (1 where the database has a single writer). */
   readonly writeConcurrency: number;
 
