@@ -6,6 +6,7 @@ import type { JourneyStore } from './journey-store.ts';
 import { KyselyChannelStore } from './kysely-channel-store.ts';
 import { KyselyJourneyStore, type KyselyJourneyStoreOptions } from './kysely-journey-store.ts';
 import { KyselySegmentStore } from './kysely-segment-store.ts';
+import { KyselyTemplateStore } from './kysely-template-store.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
 import {
   auditFromRow,
@@ -32,6 +33,7 @@ import type {
   TimelinePage,
   UserRecord,
 } from './store.ts';
+import type { TemplateStore } from './template-store.ts';
 
 /**
  * The store written once over Kysely for every dialect. Adapters supply only what must
@@ -43,6 +45,7 @@ export abstract class KyselyStore implements Store {
 
   readonly journeys: JourneyStore;
   readonly segments: SegmentStore;
+  readonly templates: TemplateStore;
   readonly channels: ChannelStore;
 
   constructor(
@@ -51,6 +54,7 @@ export abstract class KyselyStore implements Store {
   ) {
     this.journeys = new KyselyJourneyStore(db, journeyOptions);
     this.segments = new KyselySegmentStore(db, journeyOptions);
+    this.templates = new KyselyTemplateStore(db);
     this.channels = new KyselyChannelStore(db);
   }
 

@@ -114,6 +114,7 @@ export interface CustomerExport {
 import type { ChannelStore } from './channel-store.ts';
 import type { JourneyStore, OutboxRecord, RunRecord } from './journey-store.ts';
 import type { SegmentStore } from './segment-store.ts';
+import type { TemplateStore } from './template-store.ts';
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -121,6 +122,8 @@ export interface Store {
   readonly journeys: JourneyStore;
   /** Segment definitions, memberships and re-evaluation timers. */
   readonly segments: SegmentStore;
+  /** Message templates and their versions. */
+  readonly templates: TemplateStore;
   /** Encrypted workspace secrets and in-app messages waiting for their customer. */
   readonly channels: ChannelStore;
   /** How many event appends may run at once (1 where the database has a single writer). */
