@@ -3,6 +3,7 @@
  * identities and audit, which have their own rules): a merge moves them, an erasure deletes them.
  */
 export const CUSTOMER_OWNED_TABLES = [
+  'delivery_events',
   'in_app_messages',
   'journey_runs',
   'journey_timers',

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { JourneyDefinition } from '../journeys/journey-schema.ts';
 import type { RunState } from '../journeys/run-state.ts';
 import type {
@@ -156,7 +156,7 @@ export function triggerTimerFromRow(row: Row<'journey_trigger_timers'>): Trigger
   };
 }
 
-export function outboxToRow(entry: OutboxRecord): Row<'outbox'> {
+export function outboxToRow(entry: OutboxRecord): Insertable<Database['outbox']> {
   return {
     workspace_id: entry.workspaceId,
     idempotency_key: entry.idempotencyKey,

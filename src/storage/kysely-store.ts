@@ -2,8 +2,10 @@ import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import type { ChannelStore } from './channel-store.ts';
 import { chunk } from './chunk.ts';
 import { CUSTOMER_OWNED_TABLES } from './customer-owned-tables.ts';
+import type { DeliveryStore } from './delivery-store.ts';
 import type { JourneyStore } from './journey-store.ts';
 import { KyselyChannelStore } from './kysely-channel-store.ts';
+import { KyselyDeliveryStore } from './kysely-delivery-store.ts';
 import { KyselyJourneyStore, type KyselyJourneyStoreOptions } from './kysely-journey-store.ts';
 import { KyselySegmentStore } from './kysely-segment-store.ts';
 import { KyselyTemplateStore } from './kysely-template-store.ts';
@@ -46,6 +48,7 @@ export abstract class KyselyStore implements Store {
   readonly journeys: JourneyStore;
   readonly segments: SegmentStore;
   readonly templates: TemplateStore;
+  readonly delivery: DeliveryStore;
   readonly channels: ChannelStore;
 
   constructor(
@@ -55,6 +58,7 @@ export abstract class KyselyStore implements Store {
     this.journeys = new KyselyJourneyStore(db, journeyOptions);
     this.segments = new KyselySegmentStore(db, journeyOptions);
     this.templates = new KyselyTemplateStore(db);
+    this.delivery = new KyselyDeliveryStore(db, journeyOptions.lockEventLog);
     this.channels = new KyselyChannelStore(db);
   }
 

@@ -1,9 +1,10 @@
 import type { Generated } from 'kysely';
 import type { ChannelTables } from './channel-rows.ts';
+import type { DeliveryTables } from './delivery-rows.ts';
 import type { SegmentTables } from './segment-rows.ts';
 
 /** Table shapes shared by every adapter. Times are epoch milliseconds; JSON is stored as text. */
-export interface Database extends ChannelTables, SegmentTables {
+export interface Database extends ChannelTables, SegmentTables, DeliveryTables {
   workspaces: { id: string; name: string; created_at: number };
   api_keys: {
     id: string;
@@ -125,5 +126,15 @@ export interface Database extends ChannelTables, SegmentTables {
     payload: string;
     created_at: number;
     updated_at: number;
+    /** Delivery's columns (migration 005); they have defaults, so journeys insert without them. */
+    attempts: Generated<number>;
+    next_attempt_at: Generated<number>;
+    claimed_by: string | null;
+    claimed_until: number | null;
+    provider: string | null;
+    provider_message_id: string | null;
+    last_error: string | null;
+    sent_at: number | null;
+    content: string | null;
   };
 }

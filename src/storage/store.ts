@@ -112,6 +112,7 @@ export interface CustomerExport {
 }
 
 import type { ChannelStore } from './channel-store.ts';
+import type { DeliveryStore } from './delivery-store.ts';
 import type { JourneyStore, OutboxRecord, RunRecord } from './journey-store.ts';
 import type { SegmentStore } from './segment-store.ts';
 import type { TemplateStore } from './template-store.ts';
@@ -124,6 +125,8 @@ export interface Store {
   readonly segments: SegmentStore;
   /** Message templates and their versions. */
   readonly templates: TemplateStore;
+  /** Claiming outbox entries, their outcomes and delivery events. */
+  readonly delivery: DeliveryStore;
   /** Encrypted workspace secrets and in-app messages waiting for their customer. */
   readonly channels: ChannelStore;
   /** How many event appends may run at once (1 where the database has a single writer). */

@@ -3,6 +3,7 @@ import * as foundation from './001-foundation.ts';
 import * as journeys from './002-journeys.ts';
 import * as segments from './003-segments.ts';
 import * as journeyTriggers from './004-journey-triggers.ts';
+import * as delivery from './005-delivery.ts';
 import * as templates from './006-templates.ts';
 import * as channels from './008-channels.ts';
 
@@ -20,6 +21,7 @@ const migrations: Record<string, VersionedMigration> = {
   '002-journeys': journeys,
   '003-segments': segments,
   '004-journey-triggers': journeyTriggers,
+  '005-delivery': delivery,
   '006-templates': templates,
   '008-channels': channels,
 };

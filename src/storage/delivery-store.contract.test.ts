@@ -1,0 +1,261 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DeliveryOutcome } from './delivery-store.ts';
+import type { OutboxRecord } from './journey-store.ts';
+import type { NewEvent, Store } from './store.ts';
+import { storeAdapters as adapters } from './test-store-adapters.ts';
+
+const WS = 'ws1';
+
+function entry(key: string, fields: Partial<OutboxRecord> = {}): OutboxRecord {
+  return {
+    workspaceId: WS,
+    idempotencyKey: key,
+    customerId: 'c1',
+    runId: 'r1',
+    journeyId: 'j1',
+    nodeId: 'send',
+    kind: 'message',
+    channel: 'email',
+    status: 'pending',
+    payload: { template: 'hello', address: 'ada@example.com', data: {} },
+    createdAt: 100,
+    updatedAt: 100,
+    ...fields,
+  };
+}
+
+async function addOutbox(store: Store, entries: OutboxRecord[]): Promise<void> {
+  await store.journeys.applyJourneyChange({
+    runs: [],
+    addTimers: [],
+    deleteTimers: [],
+    outbox: entries,
+    events: [],
+    counts: [],
+  });
+}
+
+function timelineEvent(messageId: string): NewEvent {
+  return {
+    workspaceId: WS,
+    messageId,
+    type: 'track',
+    event: 'Message Sent',
+    userId: 'u1',
+    anonymousId: null,
+    timestamp: 200,
+    receivedAt: 200,
+    payload: JSON.stringify({ type: 'track', event: 'Message Sent', userId: 'u1' }),
+  };
+}
+
+function sent(key: string, owner: string, fields: Partial<DeliveryOutcome> = {}): DeliveryOutcome {
+  return {
+    workspaceId: WS,
+    idempotencyKey: key,
+    owner,
+    at: 200,
+    status: 'sent',
+    attempts: 1,
+    nextAttemptAt: 200,
+    provider: 'dev-sink',
+    providerMessageId: `pm-${key}`,
+    lastError: null,
+    sentAt: 200,
+    content: { channel: 'email', subject: 'Hi', text: 'Hello', html: '<p>Hello</p>' },
+    events: [
+      { id: `e-${key}`, workspaceId: WS, customerId: 'c1', idempotencyKey: key, kind: 'sent', at: 200, detail: {} },
+    ],
+    timeline: [timelineEvent(`delivery:${key}:sent`)],
+    ...fields,
+  };
+}
+
+/** Each case gets its own database: claims are global, so cases sharing one would take each other's work. */
+async function withStore(adapter: (typeof adapters)[number], work: (store: Store) => Promise<void>): Promise<void> {
+  const { store, dispose } = await adapter.open();
+  try {
+    await work(store);
+  } finally {
+    await store.close();
+    await dispose();
+  }
+}
+
+for (const adapter of adapters) {
+  describe(`DeliveryStore contract: ${adapter.name}`, () => {
+    it('claims due pending entries once, oldest first, and re-claims an expired claim as recovered', () =>
+      withStore(adapter, async (store) => {
+        await addOutbox(store, [entry('a'), entry('b'), entry('s', { status: 'suppressed' })]);
+        const first = await store.delivery.claimDue({ owner: 'w1', now: 1_000, leaseMs: 500, limit: 1 });
+        assert.deepEqual(
+          first.map((m) => [m.idempotencyKey, m.status, m.recovered, m.attempts]),
+          [['a', 'sending', false, 0]],
+        );
+        const second = await store.delivery.claimDue({ owner: 'w2', now: 1_000, leaseMs: 500, limit: 10 });
+        assert.deepEqual(
+          second.map((m) => m.idempotencyKey),
+          ['b'],
+        );
+        assert.equal((await store.delivery.claimDue({ owner: 'w2', now: 1_499, leaseMs: 500, limit: 10 })).length, 0);
+        const again = await store.delivery.claimDue({ owner: 'w3', now: 1_500, leaseMs: 500, limit: 10 });
+        assert.deepEqual(again.map((m) => [m.idempotencyKey, m.recovered]).sort(), [
+          ['a', true],
+          ['b', true],
+        ]);
+        // The first owner's outcome arrives late: the claim is w3's now, so nothing of it is written.
+        assert.equal(await store.delivery.recordOutcomes([sent('a', 'w1')]), 0);
+        const a = await store.delivery.findMessage({ workspaceId: WS, idempotencyKey: 'a' });
+        assert.equal(a?.status, 'sending');
+        assert.deepEqual(await store.delivery.deliveryEvents(WS, 'a'), []);
+      }));
+
+    it('never gives one entry to two concurrent claimers', () =>
+      withStore(adapter, async (store) => {
+        await addOutbox(
+          store,
+          Array.from({ length: 300 }, (_, i) => entry(`k${String(i).padStart(3, '0')}`)),
+        );
+        const claims = await Promise.all(
+          ['w1', 'w2', 'w3', 'w4'].map((owner) =>
+            store.delivery.claimDue({ owner, now: 1_000, leaseMs: 60_000, limit: 100 }),
+          ),
+        );
+        const keys = claims.flat().map((m) => m.idempotencyKey);
+        assert.equal(keys.length, 300);
+        assert.equal(new Set(keys).size, 300);
+      }));
+
+    it('records an outcome with its delivery events and timeline event in one go', () =>
+      withStore(adapter, async (store) => {
+        await addOutbox(store, [entry('a'), entry('b')]);
+        await store.delivery.claimDue({ owner: 'w1', now: 1_000, leaseMs: 500, limit: 10 });
+        const retry = sent('b', 'w1', {
+          status: 'pending',
+          nextAttemptAt: 5_000,
+          providerMessageId: undefined,
+          lastError: 'timeout',
+          sentAt: undefined,
+          content: undefined,
+          events: [],
+          timeline: [],
+        });
+        assert.equal(await store.delivery.recordOutcomes([sent('a', 'w1'), retry]), 2);
+        const a = await store.delivery.findMessage({ workspaceId: WS, idempotencyKey: 'a' });
+        assert.equal(a?.status, 'sent');
+        assert.equal(a?.attempts, 1);
+        assert.equal(a?.providerMessageId, 'pm-a');
+        assert.equal(a?.sentAt, 200);
+        assert.deepEqual(a?.content, { channel: 'email', subject: 'Hi', text: 'Hello', html: '<p>Hello</p>' });
+        assert.deepEqual(
+          (await store.delivery.deliveryEvents(WS, 'a')).map((e) => e.kind),
+          ['sent'],
+        );
+        assert.equal(await store.hasEvent(WS, 'delivery:a:sent'), true);
+        const b = await store.delivery.findMessage({ workspaceId: WS, idempotencyKey: 'b' });
+        assert.deepEqual([b?.status, b?.lastError, b?.nextAttemptAt, b?.content], ['pending', 'timeout', 5_000, null]);
+        assert.equal((await store.delivery.claimDue({ owner: 'w1', now: 4_999, leaseMs: 500, limit: 10 })).length, 0);
+        const due = await store.delivery.claimDue({ owner: 'w1', now: 5_000, leaseMs: 500, limit: 10 });
+        assert.deepEqual(
+          due.map((m) => [m.idempotencyKey, m.attempts, m.recovered]),
+          [['b', 1, false]],
+        );
+      }));
+
+    it('finds a message by its provider id and records later events with a status change', () =>
+      withStore(adapter, async (store) => {
+        await addOutbox(store, [entry('a')]);
+        await store.delivery.claimDue({ owner: 'w1', now: 1_000, leaseMs: 500, limit: 10 });
+        await store.delivery.recordOutcomes([sent('a', 'w1')]);
+        const found = await store.delivery.findMessage({ provider: 'dev-sink', providerMessageId: 'pm-a' });
+        assert.equal(found?.idempotencyKey, 'a');
+        assert.equal(await store.delivery.findMessage({ provider: 'smtp', providerMessageId: 'pm-a' }), undefined);
+        await store.delivery.recordDeliveryEvents({
+          events: [
+            {
+              id: 'e2',
+              workspaceId: WS,
+              customerId: 'c1',
+              idempotencyKey: 'a',
+              kind: 'bounced',
+              at: 300,
+              detail: { code: '550' },
+            },
+          ],
+          statuses: [{ workspaceId: WS, idempotencyKey: 'a', status: 'bounced', at: 300 }],
+          timeline: [timelineEvent('delivery:a:bounced')],
+        });
+        const events = await store.delivery.deliveryEvents(WS, 'a');
+        assert.deepEqual(
+          events.map((e) => [e.kind, e.detail]),
+          [
+            ['sent', {}],
+            ['bounced', { code: '550' }],
+          ],
+        );
+        assert.equal((await store.delivery.findMessage({ workspaceId: WS, idempotencyKey: 'a' }))?.status, 'bounced');
+        assert.equal(await store.hasEvent(WS, 'delivery:a:bounced'), true);
+      }));
+
+    it('retries only dead letters, from a fresh count of attempts', () =>
+      withStore(adapter, async (store) => {
+        await addOutbox(store, [entry('dead'), entry('ok')]);
+        await store.delivery.claimDue({ owner: 'w1', now: 1_000, leaseMs: 500, limit: 10 });
+        await store.delivery.recordOutcomes([
+          sent('dead', 'w1', { status: 'dead', attempts: 8, lastError: 'down', events: [], timeline: [] }),
+          sent('ok', 'w1', { events: [], timeline: [] }),
+        ]);
+        assert.deepEqual(await store.delivery.retryMessage({ workspaceId: WS, idempotencyKey: 'ok', now: 2_000 }), {
+          ok: false,
+          reason: 'not_dead',
+        });
+        assert.deepEqual(await store.delivery.retryMessage({ workspaceId: WS, idempotencyKey: 'nope', now: 2_000 }), {
+          ok: false,
+          reason: 'not_found',
+        });
+        const retried = await store.delivery.retryMessage({ workspaceId: WS, idempotencyKey: 'dead', now: 2_000 });
+        assert.ok(retried.ok);
+        assert.deepEqual(
+          [retried.message.status, retried.message.attempts, retried.message.lastError],
+          ['pending', 0, 'down'],
+        );
+        const claimed = await store.delivery.claimDue({ owner: 'w1', now: 2_000, leaseMs: 500, limit: 10 });
+        assert.deepEqual(
+          claimed.map((m) => m.idempotencyKey),
+          ['dead'],
+        );
+      }));
+
+    it('lists messages by filter, newest first, and counts them by status', () =>
+      withStore(adapter, async (store) => {
+        await addOutbox(store, [
+          entry('m1', { createdAt: 1 }),
+          entry('m2', { createdAt: 2, channel: 'sms', customerId: 'c2' }),
+          entry('m3', { createdAt: 3, journeyId: 'j2', status: 'suppressed' }),
+          entry('other', { workspaceId: 'ws2' }),
+        ]);
+        const keys = async (query: Partial<Parameters<Store['delivery']['listMessages']>[0]>) =>
+          (await store.delivery.listMessages({ workspaceId: WS, limit: 10, ...query })).map((m) => m.idempotencyKey);
+        assert.deepEqual(await keys({}), ['m3', 'm2', 'm1']);
+        assert.deepEqual(await keys({ limit: 2 }), ['m3', 'm2']);
+        assert.deepEqual(await keys({ channel: 'sms' }), ['m2']);
+        assert.deepEqual(await keys({ customerId: 'c2' }), ['m2']);
+        assert.deepEqual(await keys({ journeyId: 'j2' }), ['m3']);
+        assert.deepEqual(await keys({ statuses: ['pending'] }), ['m2', 'm1']);
+        assert.deepEqual(await store.delivery.countByStatus(WS), { pending: 2, suppressed: 1 });
+        assert.deepEqual(await store.delivery.countByStatus(), { pending: 3, suppressed: 1 });
+      }));
+
+    it('erasing a customer deletes their delivery events with their messages', () =>
+      withStore(adapter, async (store) => {
+        await store.createWorkspace({ id: WS, name: 'one', createdAt: 1 });
+        await addOutbox(store, [entry('a')]);
+        await store.delivery.claimDue({ owner: 'w1', now: 1_000, leaseMs: 500, limit: 10 });
+        await store.delivery.recordOutcomes([sent('a', 'w1', { timeline: [] })]);
+        await store.deleteCustomer(WS, 'c1');
+        assert.deepEqual(await store.delivery.deliveryEvents(WS, 'a'), []);
+        assert.equal(await store.delivery.findMessage({ workspaceId: WS, idempotencyKey: 'a' }), undefined);
+      }));
+  });
+}

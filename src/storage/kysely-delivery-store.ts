@@ -1,0 +1,223 @@
+import { type Kysely, PostgresAdapter, type Transaction } from 'kysely';
+import { chunk } from './chunk.ts';
+import { deliveryEventFromRow, deliveryEventToRow, messageFromRow } from './delivery-rows.ts';
+import {
+  type ClaimedMessage,
+  DEAD_LETTER_STATUSES,
+  type DeliveryEventChange,
+  type DeliveryEventRecord,
+  type DeliveryOutcome,
+  type DeliveryStore,
+  type MessageQuery,
+  type MessageRecord,
+  type MessageRef,
+  type MessageStatus,
+  type RetryResult,
+} from './delivery-store.ts';
+import type { Database } from './schema.ts';
+import { appendEventsIn, type LockEventLog } from './transaction-writes.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Delivery storage over Kysely, the same for every dialect but for row locks on PostgreSQL. */
+export class KyselyDeliveryStore implements DeliveryStore {
+  /** PostgreSQL lets concurrent claimers pass over each other's locked rows. */
+  private readonly skipLocked: boolean;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly lockEventLog?: LockEventLog,
+  ) {
+    this.skipLocked = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
+
+  async claimDue(options: { owner: string; now: number; leaseMs: number; limit: number }): Promise<ClaimedMessage[]> {
+    const { owner, now, leaseMs, limit } = options;
+    return this.db.transaction().execute(async (trx) => {
+      // Two index-ordered range scans rather than one `in` that would sort every due row.
+      const pending = await this.due(trx, 'pending', now, limit);
+      const expired = pending.length < limit ? await this.due(trx, 'sending', now, limit - pending.length) : [];
+      const rows = [...pending, ...expired];
+      const until = now + leaseMs;
+      for (const [workspaceId, keys] of keysByWorkspace(rows)) {
+        for (const part of chunk(keys, 500)) {
+          await trx
+            .updateTable('outbox')
+            .set({
+              status: 'sending',
+              claimed_by: owner,
+              claimed_until: until,
+              next_attempt_at: until,
+              updated_at: now,
+            })
+            .where('workspace_id', '=', workspaceId)
+            .where('idempotency_key', 'in', part)
+            .execute();
+        }
+      }
+      return rows.map((row) => ({
+        ...messageFromRow(row),
+        status: 'sending' as const,
+        nextAttemptAt: until,
+        recovered: row.status === 'sending',
+      }));
+    });
+  }
+
+  private due(trx: Db, status: MessageStatus, now: number, limit: number) {
+    let query = trx
+      .selectFrom('outbox')
+      .selectAll()
+      .where('status', '=', status)
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(limit);
+    if (this.skipLocked) query = query.forUpdate().skipLocked();
+    return query.execute();
+  }
+
+  async recordOutcomes(outcomes: readonly DeliveryOutcome[]): Promise<number> {
+    if (outcomes.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      const events: DeliveryEventRecord[] = [];
+      const timeline: DeliveryOutcome['timeline'] = [];
+      let applied = 0;
+      for (const outcome of outcomes) {
+        const result = await trx
+          .updateTable('outbox')
+          .set(outcomeColumns(outcome))
+          .where('workspace_id', '=', outcome.workspaceId)
+          .where('idempotency_key', '=', outcome.idempotencyKey)
+          .where('status', '=', 'sending')
+          .where('claimed_by', '=', outcome.owner)
+          .executeTakeFirst();
+        // A claim that expired and passed to another worker is theirs now: write nothing of it.
+        if (Number(result.numUpdatedRows) !== 1) continue;
+        applied += 1;
+        events.push(...outcome.events);
+        timeline.push(...outcome.timeline);
+      }
+      await insertEvents(trx, events);
+      await appendEventsIn(trx, timeline, this.lockEventLog);
+      return applied;
+    });
+  }
+
+  async recordDeliveryEvents(change: DeliveryEventChange): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const { workspaceId, idempotencyKey, status, at } of change.statuses) {
+        await trx
+          .updateTable('outbox')
+          .set({ status, updated_at: at })
+          .where('workspace_id', '=', workspaceId)
+          .where('idempotency_key', '=', idempotencyKey)
+          .execute();
+      }
+      await insertEvents(trx, change.events);
+      await appendEventsIn(trx, change.timeline, this.lockEventLog);
+    });
+  }
+
+  async findMessage(ref: MessageRef): Promise<MessageRecord | undefined> {
+    let query = this.db.selectFrom('outbox').selectAll();
+    if ('idempotencyKey' in ref) {
+      query = query.where('workspace_id', '=', ref.workspaceId).where('idempotency_key', '=', ref.idempotencyKey);
+    } else {
+      query = query.where('provider_message_id', '=', ref.providerMessageId).where('provider', '=', ref.provider);
+    }
+    const row = await query.executeTakeFirst();
+    return row ? messageFromRow(row) : undefined;
+  }
+
+  async listMessages(query: MessageQuery): Promise<MessageRecord[]> {
+    let select = this.db.selectFrom('outbox').selectAll().where('workspace_id', '=', query.workspaceId);
+    if (query.statuses) select = select.where('status', 'in', query.statuses.length > 0 ? query.statuses : ['']);
+    if (query.channel) select = select.where('channel', '=', query.channel);
+    if (query.journeyId) select = select.where('journey_id', '=', query.journeyId);
+    if (query.customerId) select = select.where('customer_id', '=', query.customerId);
+    const rows = await select.orderBy('created_at', 'desc').orderBy('idempotency_key').limit(query.limit).execute();
+    return rows.map(messageFromRow);
+  }
+
+  async deliveryEvents(workspaceId: string, idempotencyKey: string): Promise<DeliveryEventRecord[]> {
+    const rows = await this.db
+      .selectFrom('delivery_events')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('idempotency_key', '=', idempotencyKey)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return rows.map(deliveryEventFromRow);
+  }
+
+  async retryMessage(options: { workspaceId: string; idempotencyKey: string; now: number }): Promise<RetryResult> {
+    const { workspaceId, idempotencyKey, now } = options;
+    const result = await this.db
+      .updateTable('outbox')
+      .set({
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        claimed_by: null,
+        claimed_until: null,
+        updated_at: now,
+      })
+      .where('workspace_id', '=', workspaceId)
+      .where('idempotency_key', '=', idempotencyKey)
+      .where('status', 'in', DEAD_LETTER_STATUSES)
+      .executeTakeFirst();
+    const message = await this.findMessage({ workspaceId, idempotencyKey });
+    if (!message) return { ok: false, reason: 'not_found' };
+    return Number(result.numUpdatedRows) === 1 ? { ok: true, message } : { ok: false, reason: 'not_dead' };
+  }
+
+  async countByStatus(workspaceId?: string): Promise<Partial<Record<MessageStatus, number>>> {
+    let query = this.db
+      .selectFrom('outbox')
+      .select(['status', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('status');
+    if (workspaceId) query = query.where('workspace_id', '=', workspaceId);
+    const out: Partial<Record<MessageStatus, number>> = {};
+    for (const row of await query.execute()) out[row.status as MessageStatus] = Number(row.n);
+    return out;
+  }
+}
+
+function outcomeColumns(outcome: DeliveryOutcome) {
+  return {
+    status: outcome.status,
+    attempts: outcome.attempts,
+    next_attempt_at: outcome.nextAttemptAt,
+    claimed_by: null,
+    claimed_until: null,
+    updated_at: outcome.at,
+    ...(outcome.provider !== undefined && { provider: outcome.provider }),
+    ...(outcome.providerMessageId !== undefined && { provider_message_id: outcome.providerMessageId }),
+    ...(outcome.lastError !== undefined && { last_error: outcome.lastError }),
+    ...(outcome.sentAt !== undefined && { sent_at: outcome.sentAt }),
+    ...(outcome.content !== undefined && {
+      content: outcome.content === null ? null : JSON.stringify(outcome.content),
+    }),
+  };
+}
+
+async function insertEvents(trx: Transaction<Database>, events: readonly DeliveryEventRecord[]): Promise<void> {
+  for (const part of chunk(events, 200)) {
+    await trx
+      .insertInto('delivery_events')
+      .values(part.map(deliveryEventToRow))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+}
+
+function keysByWorkspace(rows: readonly { workspace_id: string; idempotency_key: string }[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const row of rows) {
+    const keys = out.get(row.workspace_id);
+    if (keys) keys.push(row.idempotency_key);
+    else out.set(row.workspace_id, [row.idempotency_key]);
+  }
+  return out;
+}
