@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import { BackgroundPacer } from '../shared/background-pacer.ts';
+import { BackgroundLoop } from '../shared/background-loop.ts';
 import type { Clock } from '../shared/clock.ts';
+import { groupBy } from '../shared/group-by.ts';
 import { newId } from '../shared/ids.ts';
 import { isObject } from '../shared/json.ts';
 import type { ResolutionChange, Store, StoredEvent } from '../storage/store.ts';
@@ -31,49 +32,41 @@ export interface ProfileProcessorOptions {
   writeSaturation?: () => number;
 }
 
-/** The longest pause between background batches under load, so profiles never stall for long. */
-const MAX_PAUSE_MS = 1000;
-
 /**
  * Reads the event log in order and folds it into profiles, one batch per transaction.
  * Runs wherever it holds the cursor lease, so the server and a CLI import never both advance it.
  */
 export class ProfileProcessor {
   private readonly batchSize: number;
-  private readonly pollMs: number;
   private readonly leaseMs: number;
-  private readonly pacer: BackgroundPacer;
-  private running = false;
-  private wake: (() => void) | undefined;
-  private interrupt: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
+  private readonly loop: BackgroundLoop;
   private processedSeq = 0;
-  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ProfileProcessorOptions) {
     this.batchSize = options.batchSize ?? 2000;
-    this.pollMs = options.pollMs ?? 500;
     // Renewed on every poll, so it only lapses when the holder is gone: a crashed server's lease passes on within 5 s.
     this.leaseMs = options.leaseMs ?? 5_000;
-    this.pacer = new BackgroundPacer(Math.min(1, Math.max(0.01, options.minShare ?? 0.1)));
+    this.loop = new BackgroundLoop({
+      name: 'profile processing',
+      work: () => this.processBatch(),
+      idleMs: options.pollMs ?? 500,
+      minShare: options.minShare ?? 0.1,
+      writeSaturation: options.writeSaturation,
+      logger: options.logger,
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Called after new events are committed, so they are processed now rather than at the next poll. */
   notify(): void {
-    this.wake?.();
+    this.loop.notify();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.notify();
-    this.interrupt?.();
-    await this.loop;
+    await this.loop.stop();
     await this.options.store.releaseCursor(PROFILE_CURSOR, this.options.owner);
   }
 
@@ -83,20 +76,10 @@ export class ProfileProcessor {
 
   /**
    * Processes batches until the log is drained or the lease is held elsewhere; returns events done.
-   * Calls queue behind each other, so the background loop and an explicit call never overlap.
+   * Calls queue behind the background loop's batches, so the two never overlap.
    */
   processAvailable(): Promise<number> {
-    return this.inTurn(async () => {
-      let done = 0;
-      for (let n = await this.processBatch(); n > 0; n = await this.processBatch()) done += n;
-      return done;
-    });
-  }
-
-  private inTurn(work: () => Promise<number>): Promise<number> {
-    const run = this.tail.then(work);
-    this.tail = run.catch(() => 0);
-    return run;
+    return this.loop.drain(() => this.processBatch());
   }
 
   /** Folds the next batch of the log; 0 when the log is drained or the lease is held elsewhere. */
@@ -119,48 +102,6 @@ export class ProfileProcessor {
     return events.length;
   }
 
-  /** One batch per turn, so explicit processAvailable() calls and HTTP requests get in between. */
-  private async run(): Promise<void> {
-    while (this.running) {
-      const started = performance.now();
-      let done = 0;
-      try {
-        done = await this.inTurn(() => this.processBatch());
-      } catch (error) {
-        this.options.logger?.error({ err: error }, 'profile processing failed; retrying');
-      }
-      if (!this.running) break;
-      if (done > 0) await this.pauseAfter(performance.now() - started);
-      else await this.waitForWork();
-    }
-  }
-
-  /** Between batches: lets requests in, and holds back while they need the event loop (BackgroundPacer). */
-  private async pauseAfter(elapsedMs: number): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const pauseMs = Math.min(this.pacer.pauseAfter(elapsedMs, this.options.writeSaturation?.()), MAX_PAUSE_MS);
-    if (!this.running || pauseMs === 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pauseMs);
-      this.interrupt = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    this.interrupt = undefined;
-  }
-
-  private async waitForWork(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.pollMs);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    this.wake = undefined;
-  }
-
   private async changeFor(events: StoredEvent[], last: number): Promise<ResolutionChange> {
     const { store, clock, defaultCountry } = this.options;
     const change: ResolutionChange = {
@@ -172,7 +113,7 @@ export class ProfileProcessor {
       cursor: { name: PROFILE_CURSOR, position: last, owner: this.options.owner },
     };
     const now = clock.now();
-    for (const [workspaceId, list] of groupByWorkspace(events)) {
+    for (const [workspaceId, list] of groupBy(events, (e) => e.workspaceId)) {
       const resolvable = list.map(toResolvable);
       const values = resolvable.flatMap((e) => [
         ...identifiersOf({ ...e, traits: e.type === 'identify' ? e.traits : undefined }, defaultCountry).map(
@@ -194,16 +135,6 @@ export class ProfileProcessor {
     }
     return change;
   }
-}
-
-function groupByWorkspace(events: StoredEvent[]): Map<string, StoredEvent[]> {
-  const groups = new Map<string, StoredEvent[]>();
-  for (const event of events) {
-    const list = groups.get(event.workspaceId);
-    if (list) list.push(event);
-    else groups.set(event.workspaceId, [event]);
-  }
-  return groups;
 }
 
 function toResolvable(event: StoredEvent): ResolvableEvent {

@@ -64,6 +64,15 @@ export class BackgroundLoop {
     return run;
   }
 
+  /** Runs `slice` in turn, again and again until it does nothing; returns how much it did. For tests and the CLI. */
+  drain(slice: () => Promise<number>): Promise<number> {
+    return this.inTurn(async () => {
+      let done = 0;
+      for (let n = await slice(); n > 0; n = await slice()) done += n;
+      return done;
+    });
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       const started = performance.now();

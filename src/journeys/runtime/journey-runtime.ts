@@ -96,11 +96,7 @@ export class JourneyRuntime {
 
   /** Processes every profiled event not yet seen; returns how many. For tests and the CLI. */
   processEvents(): Promise<number> {
-    return this.loop.inTurn(async () => {
-      let done = 0;
-      for (let n = await this.eventBatch(); n > 0; n = await this.eventBatch()) done += n;
-      return done;
-    });
+    return this.loop.drain(() => this.eventBatch());
   }
 
   /**
@@ -108,12 +104,7 @@ export class JourneyRuntime {
    * page by page, date-trait starts); returns how many. For tests with a moved clock.
    */
   fireDueTimers(): Promise<number> {
-    return this.loop.inTurn(async () => {
-      let done = 0;
-      const both = async () => (await this.timerBatch()) + (await this.triggerBatch());
-      for (let n = await both(); n > 0; n = await both()) done += n;
-      return done;
-    });
+    return this.loop.drain(async () => (await this.timerBatch()) + (await this.triggerBatch()));
   }
 
   /** Starts a run of a live journey with an `api` trigger for one customer. */

@@ -98,25 +98,17 @@ export class SegmentRuntime {
 
   /** Processes every profiled event not yet seen; returns how many. For tests and the CLI. */
   processEvents(): Promise<number> {
-    return this.drain(() => this.eventBatch());
+    return this.loop.drain(() => this.eventBatch());
   }
 
   /** Fires every segment timer due by the clock's now; returns how many. For tests with a moved clock. */
   fireDueTimers(): Promise<number> {
-    return this.drain(() => this.timerBatch());
+    return this.loop.drain(() => this.timerBatch());
   }
 
   /** Finishes every pending re-evaluation of all customers; returns how many customers. For tests. */
   finishBackfills(): Promise<number> {
-    return this.drain(() => this.backfillBatch());
-  }
-
-  private drain(batch: () => Promise<number>): Promise<number> {
-    return this.loop.inTurn(async () => {
-      let done = 0;
-      for (let n = await batch(); n > 0; n = await batch()) done += n;
-      return done;
-    });
+    return this.loop.drain(() => this.backfillBatch());
   }
 
   /** Takes or renews the lease; the cursor position, or undefined while another process holds it. */

@@ -3,6 +3,7 @@ import { settleJourneyChange } from '../journey-change.ts';
 import { outboxToRow, runToRow, timerToRow, triggerTimerToRow } from '../journey-rows.ts';
 import type { JourneyChange } from '../journey-store.ts';
 import { LeaseLostError } from '../lease-lost-error.ts';
+import { SqliteEventInserter } from './sqlite-event-inserter.ts';
 
 /**
  * Journey changes on SQLite: the statements KyselyJourneyStore builds, prepared once and run row
@@ -16,7 +17,7 @@ export class SqliteJourneyWrites {
   private readonly insertTimer: BetterSqlite3.Statement;
   private readonly insertOutbox: BetterSqlite3.Statement;
   private readonly addCount: BetterSqlite3.Statement;
-  private readonly insertEvent: BetterSqlite3.Statement;
+  private readonly events: SqliteEventInserter;
   private readonly advanceCursor: BetterSqlite3.Statement;
   private readonly dropTriggers: BetterSqlite3.Statement;
   private readonly deleteTriggerPair: BetterSqlite3.Statement;
@@ -45,10 +46,7 @@ export class SqliteJourneyWrites {
        values (?, ?, ?, ?, ?, ?, ?)
        on conflict (workspace_id, journey_id, version, node_id, kind, branch) do update set count = count + excluded.count`,
     );
-    this.insertEvent = raw.prepare(
-      `insert into events (workspace_id, message_id, type, event, user_id, anonymous_id, timestamp, received_at, payload)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (workspace_id, message_id) do nothing`,
-    );
+    this.events = new SqliteEventInserter(raw);
     this.advanceCursor = raw.prepare('update cursors set position = ? where name = ? and owner = ?');
     this.dropTriggers = raw.prepare('delete from journey_trigger_timers where workspace_id = ? and journey_id = ?');
     // `is` matches null to null: the journey's own timer has no customer.
@@ -78,19 +76,8 @@ export class SqliteJourneyWrites {
     for (const update of settled.triggerTimers) {
       if (update.timer) this.insertTrigger.run(triggerTimerToRow(update.timer));
     }
-    for (const e of change.events) {
-      this.insertEvent.run(
-        e.workspaceId,
-        e.messageId,
-        e.type,
-        e.event,
-        e.userId,
-        e.anonymousId,
-        e.timestamp,
-        e.receivedAt,
-        e.payload,
-      );
-    }
+    // Nested in this transaction (a savepoint), so the events commit with the rest of the change.
+    this.events.insertAll(change.events);
     const { cursor } = change;
     // A stage whose lease has passed to another must not write: throwing rolls the whole change back.
     if (cursor && this.advanceCursor.run(cursor.position, cursor.name, cursor.owner).changes !== 1) {
