@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { ChannelKit } from '../delivery/channels/channel-kit.ts';
 import { WorkerBatchPreparer } from '../ingestion/batch-preparer.ts';
 import { IngestionService } from '../ingestion/ingestion-service.ts';
 import { JourneyService } from '../journeys/journey-service.ts';
@@ -30,6 +31,8 @@ export interface Godwit {
   runtime: JourneyRuntime;
   segments: SegmentService;
   segmentRuntime: SegmentRuntime;
+  /** Webhook, in-app and web push providers, tracking and unsubscribe links, workspace secrets. */
+  channels: ChannelKit;
   http: FastifyInstance;
   logger: Logger;
   /** Starts background work and listens; returns the base URL. */
@@ -99,6 +102,14 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     onChange: () => segmentRuntime.segmentsChanged(),
   });
   const journeys = new JourneyService({ journeys: store.journeys, clock, onChange: () => runtime.journeysChanged() });
+  const channels = new ChannelKit({
+    config,
+    store,
+    customers,
+    workspaces,
+    clock,
+    onAppended: () => processor.notify(),
+  });
   const http = await buildHttpApp({
     store,
     workspaces,
@@ -109,7 +120,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     segments,
     metrics,
     logger,
-    providerWebhooks: { config, store, customers, clock, onAppended: () => processor.notify() },
+    channels,
   });
 
   return {
@@ -123,6 +134,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     runtime,
     segments,
     segmentRuntime,
+    channels,
     http,
     logger,
     async listen() {
@@ -133,6 +145,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+      channels.listeningAt(`http://${host}:${port}`);
       return `http://${host}:${port}`;
     },
     async close() {

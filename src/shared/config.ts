@@ -25,6 +25,8 @@ const configSchema = z.object({
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as US or CN')
     .optional(),
+  /** 32 bytes (64 hex digits or base64) sealing secrets and signing links; else <data dir>/master.key. */
+  GODWIT_MASTER_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...providerConfigShape,
 });

@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import type { CustomerService } from '../../profiles/customer-service.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { Config } from '../../shared/config.ts';
+import type { Store } from '../../storage/store.ts';
+import type { WorkspaceService } from '../../workspaces/workspace-service.ts';
+import { loadMasterKey } from '../credentials/master-key.ts';
+import { SecretBox } from '../credentials/secret-box.ts';
+import { WorkspaceSecrets } from '../credentials/workspace-secrets.ts';
+import type { ChannelProvider } from '../provider.ts';
+import { createWebhookProvider } from '../providers/webhook/webhook-provider.ts';
+import { type DeliveryEvents, DeliveryFeedback } from '../tracking/delivery-feedback.ts';
+import { addEmailTracking, type TrackedMessage } from '../tracking/email-tracking.ts';
+import { LinkSigner } from '../tracking/link-token.ts';
+import { registerTrackingRoutes } from '../tracking/tracking-routes.ts';
+import { unsubscribeHeaders } from '../tracking/unsubscribe-links.ts';
+import { registerSecretRoutes } from './secret-routes.ts';
+
+export interface ChannelKitOptions {
+  config: Pick<Config, 'GODWIT_DATA_DIR' | 'GODWIT_MASTER_KEY' | 'GODWIT_PUBLIC_URL'>;
+  store: Store;
+  customers: CustomerService;
+  workspaces: WorkspaceService;
+  clock: Clock;
+  /** Called after a timeline event was appended (the profile processor's notify). */
+  onAppended?: () => void;
+  /** The delivery core's sink for opens, clicks and in-app deliveries. */
+  deliveryEvents?: DeliveryEvents;
+}
+
+/**
+ * Godwit's own channels and their HTTP edge, built once in the composition root: providers for
+ * webhooks (and in-app and web push), signed tracking and unsubscribe links, and workspace secrets.
+ */
+export class ChannelKit {
+  readonly secrets: WorkspaceSecrets;
+  readonly signer: LinkSigner;
+  readonly feedback: DeliveryFeedback;
+  readonly webhookProvider: ChannelProvider;
+  private listeningUrl = 'http://localhost:8080';
+
+  constructor(private readonly options: ChannelKitOptions) {
+    const masterKey = loadMasterKey({
+      fromEnv: options.config.GODWIT_MASTER_KEY,
+      dataDir: options.config.GODWIT_DATA_DIR,
+    });
+    const now = () => options.clock.now();
+    this.secrets = new WorkspaceSecrets(options.store.channels, new SecretBox(masterKey), now);
+    this.signer = new LinkSigner(masterKey);
+    this.feedback = new DeliveryFeedback({
+      store: options.store,
+      events: options.deliveryEvents,
+      onAppended: options.onAppended,
+    });
+    this.webhookProvider = createWebhookProvider({ secretFor: (id) => this.secrets.webhookSecret(id), now });
+  }
+
+  /** Every provider this kit offers, for the delivery core's registry. */
+  get providers(): ChannelProvider[] {
+    return [this.webhookProvider];
+  }
+
+  /** Where links in messages point: GODWIT_PUBLIC_URL, else the address the server listens on. */
+  get baseUrl(): string {
+    return this.options.config.GODWIT_PUBLIC_URL ?? this.listeningUrl;
+  }
+
+  listeningAt(url: string): void {
+    this.listeningUrl = url;
+  }
+
+  /** The template renderer's hook: signed click links and an open pixel in a rendered email. */
+  trackEmail(html: string, message: TrackedMessage): string {
+    return addEmailTracking(html, { message, signer: this.signer, baseUrl: this.baseUrl });
+  }
+
+  /** RFC 8058 List-Unsubscribe headers for EmailContent.headers. */
+  unsubscribeHeaders(message: { workspaceId: string; customerId: string; channel?: string; topic: string }) {
+    return unsubscribeHeaders({ channel: 'email', ...message, signer: this.signer, baseUrl: this.baseUrl });
+  }
+
+  registerRoutes(app: FastifyInstance): void {
+    const { store, customers, workspaces, clock } = this.options;
+    registerTrackingRoutes(app, {
+      store,
+      customers,
+      signer: this.signer,
+      feedback: this.feedback,
+      now: () => clock.now(),
+    });
+    registerSecretRoutes(app, { workspaces, secrets: this.secrets });
+  }
+}

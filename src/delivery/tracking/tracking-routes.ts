@@ -1,0 +1,130 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ALL_TOPICS, consentStatus } from '../../profiles/consent-status.ts';
+import type { CustomerService } from '../../profiles/customer-service.ts';
+import type { Store } from '../../storage/store.ts';
+import type { DeliveryFeedback } from './delivery-feedback.ts';
+import type { LinkSigner } from './link-token.ts';
+import { pageLanguage, preferencesPage, preferenceToggles } from './preferences-page.ts';
+
+export interface TrackingDeps {
+  store: Store;
+  customers: CustomerService;
+  signer: LinkSigner;
+  feedback: DeliveryFeedback;
+  now: () => number;
+}
+
+// The smallest transparent GIF.
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+/** Open pixel, click redirect, RFC 8058 one-click unsubscribe and the preferences page. */
+export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
+  app.get<{ Params: { '*': string } }>('/v1/t/o/*', async (request, reply) => {
+    const claim = deps.signer.verify(request.params['*'].replace(/\.gif$/, ''), 'o');
+    if (claim) {
+      await deps.feedback
+        .record({
+          workspaceId: claim.w,
+          customerId: claim.c,
+          idempotencyKey: claim.m,
+          channel: claim.ch,
+          kind: 'opened',
+          at: deps.now(),
+          detail: {},
+        })
+        .catch((error: unknown) => request.log.warn({ err: error }, 'recording an open failed'));
+    }
+    // Always the image, so a mail client never shows a broken one.
+    return reply.type('image/gif').header('cache-control', 'no-store, private').send(PIXEL);
+  });
+
+  app.get<{ Params: { '*': string } }>('/v1/t/c/*', async (request, reply) => {
+    const claim = deps.signer.verify(request.params['*'], 'c');
+    if (!claim) return reply.code(404).type('text/plain; charset=utf-8').send('This link is not valid.');
+    await deps.feedback
+      .record({
+        workspaceId: claim.w,
+        customerId: claim.c,
+        idempotencyKey: claim.m,
+        channel: claim.ch,
+        kind: 'clicked',
+        at: deps.now(),
+        url: claim.u,
+        detail: { url: claim.u },
+      })
+      .catch((error: unknown) => request.log.warn({ err: error }, 'recording a click failed'));
+    return reply.code(302).header('cache-control', 'no-store, private').redirect(claim.u);
+  });
+
+  app.register(async (scope) => {
+    // RFC 8058 posts a form (urlencoded or multipart); the preferences page posts urlencoded.
+    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']) {
+      scope.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) =>
+        done(null, body),
+      );
+    }
+    scope.get<{ Params: { '*': string } }>('/v1/u/*', async (request, reply) => {
+      const lang = pageLanguage(request.headers['accept-language']);
+      const consent = await consentOf(deps, request.params['*']);
+      if (!consent) return invalidLink(reply);
+      return page(reply, preferencesPage({ lang, consent, action: request.url }));
+    });
+    scope.post<{ Params: { '*': string }; Body: string | undefined }>('/v1/u/*', async (request, reply) => {
+      const claim = deps.signer.verify(request.params['*'], 'u');
+      const consent = claim && (await consentOf(deps, request.params['*']));
+      if (!claim || !consent) return invalidLink(reply);
+      const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
+      const lang = pageLanguage(request.headers['accept-language']);
+      if (form.get('form') !== 'preferences') {
+        await deps.customers.setConsent(claim.w, claim.c, {
+          channel: claim.ch,
+          topic: claim.t,
+          status: 'denied',
+          source: 'one-click unsubscribe',
+        });
+        // A mail client's one-click post reads only the status; a person gets the page.
+        if (form.get('List-Unsubscribe') === 'One-Click')
+          return reply.code(200).type('text/plain').send('unsubscribed');
+        return page(
+          reply,
+          preferencesPage({
+            lang,
+            consent: (await consentOf(deps, request.params['*'])) ?? {},
+            action: request.url,
+            notice: 'unsubscribed',
+          }),
+        );
+      }
+      // Channel-wide toggles come first; a toggle is written only if it does not already read as wanted.
+      let current = consent;
+      for (const toggle of preferenceToggles(consent)) {
+        const wanted = form.get(`${toggle.channel}:${toggle.topic}`) === 'on';
+        // "Everything on this channel" off stops every topic there, whatever their boxes say.
+        if (toggle.topic !== ALL_TOPICS && form.get(`${toggle.channel}:${ALL_TOPICS}`) !== 'on') continue;
+        if (wanted === (consentStatus(current, toggle.channel, toggle.topic) !== 'denied')) continue;
+        current = await deps.customers.setConsent(claim.w, claim.c, {
+          channel: toggle.channel,
+          topic: toggle.topic,
+          status: wanted ? 'granted' : 'denied',
+          source: 'preferences page',
+        });
+      }
+      const saved = (await consentOf(deps, request.params['*'])) ?? {};
+      return page(reply, preferencesPage({ lang, consent: saved, action: request.url, notice: 'saved' }));
+    });
+  });
+}
+
+async function consentOf(deps: TrackingDeps, token: string) {
+  const claim = deps.signer.verify(token, 'u');
+  if (!claim) return undefined;
+  return (await deps.store.getProfile(claim.w, claim.c))?.consent;
+}
+
+function page(reply: FastifyReply, html: string) {
+  return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store, private').send(html);
+}
+
+function invalidLink(reply: FastifyReply) {
+  return reply.code(404).type('text/plain; charset=utf-8').send('This link is not valid (or the customer was erased).');
+}
