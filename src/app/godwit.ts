@@ -120,6 +120,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     segments,
     metrics,
     logger,
+    providerWebhooks: { config, store, customers, clock, onAppended: () => processor.notify() },
     channels,
   });
 

@@ -2,6 +2,10 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ChannelKit } from '../delivery/channels/channel-kit.ts';
+import {
+  type ProviderWebhookDeps,
+  registerProviderWebhookRoutes,
+} from '../delivery/providers/webhooks/provider-webhook-routes.ts';
 import { registerAnalyticsJsRoutes } from '../ingestion/analytics-js-routes.ts';
 import { registerIngestionRoutes } from '../ingestion/ingestion-routes.ts';
 import type { IngestionService } from '../ingestion/ingestion-service.ts';
@@ -31,6 +35,8 @@ export interface HttpDeps {
   segments: SegmentService;
   metrics: Metrics;
   logger: Logger;
+  /** Status and inbound webhooks of the configured channel providers. */
+  providerWebhooks?: ProviderWebhookDeps;
   /** Tracking, unsubscribe, in-app, web push and secret routes. */
   channels?: ChannelKit;
 }
@@ -52,6 +58,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerJourneyManagementRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerSegmentRoutes(app, deps);
+  if (deps.providerWebhooks) await registerProviderWebhookRoutes(app, deps.providerWebhooks);
   deps.channels?.registerRoutes(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage()));
