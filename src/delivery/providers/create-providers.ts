@@ -1,6 +1,8 @@
 import type { Config } from '../../shared/config.ts';
 import type { ChannelProvider } from '../provider.ts';
 import { SmtpProvider } from './smtp/smtp-provider.ts';
+import { TwilioProvider } from './twilio/twilio-provider.ts';
+import { WhatsAppProvider } from './whatsapp/whatsapp-provider.ts';
 
 /** The providers whose credentials are configured, ready for the delivery registry. */
 export interface ConfiguredProviders {
@@ -21,6 +23,26 @@ export function createProviders(config: Config): ConfiguredProviders {
     });
     providers.push(smtp);
     closers.push(() => smtp.close());
+  }
+  if (config.GODWIT_TWILIO_ACCOUNT_SID && config.GODWIT_TWILIO_AUTH_TOKEN && config.GODWIT_TWILIO_FROM) {
+    providers.push(
+      new TwilioProvider({
+        accountSid: config.GODWIT_TWILIO_ACCOUNT_SID,
+        authToken: config.GODWIT_TWILIO_AUTH_TOKEN,
+        from: config.GODWIT_TWILIO_FROM,
+        baseUrl: config.GODWIT_TWILIO_BASE_URL,
+        publicUrl: config.GODWIT_PUBLIC_URL,
+      }),
+    );
+  }
+  if (config.GODWIT_WHATSAPP_TOKEN && config.GODWIT_WHATSAPP_PHONE_NUMBER_ID) {
+    providers.push(
+      new WhatsAppProvider({
+        baseUrl: config.GODWIT_WHATSAPP_BASE_URL,
+        phoneNumberId: config.GODWIT_WHATSAPP_PHONE_NUMBER_ID,
+        token: config.GODWIT_WHATSAPP_TOKEN,
+      }),
+    );
   }
   return {
     providers,

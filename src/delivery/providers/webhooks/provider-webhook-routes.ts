@@ -4,6 +4,7 @@ import type { Clock } from '../../../shared/clock.ts';
 import type { Config } from '../../../shared/config.ts';
 import type { Store } from '../../../storage/store.ts';
 import { registerTwilioWebhookRoutes } from '../twilio/twilio-webhook-routes.ts';
+import { registerWhatsAppWebhookRoutes } from '../whatsapp/whatsapp-webhook-routes.ts';
 import { type DeliveryEvents, TimelineDeliveryEvents } from './delivery-events.ts';
 import { InboundMessages } from './inbound-messages.ts';
 
@@ -41,6 +42,15 @@ export async function registerProviderWebhookRoutes(app: FastifyInstance, deps: 
         ...deps,
         authToken: config.GODWIT_TWILIO_AUTH_TOKEN,
         publicUrl: config.GODWIT_PUBLIC_URL,
+        deliveryEvents,
+        inbound,
+      });
+    }
+    if (config.GODWIT_WHATSAPP_APP_SECRET && config.GODWIT_WHATSAPP_VERIFY_TOKEN) {
+      registerWhatsAppWebhookRoutes(scope, {
+        ...deps,
+        appSecret: config.GODWIT_WHATSAPP_APP_SECRET,
+        verifyToken: config.GODWIT_WHATSAPP_VERIFY_TOKEN,
         deliveryEvents,
         inbound,
       });
