@@ -107,6 +107,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     store,
     customers,
     workspaces,
+    ingestion,
     clock,
     onAppended: () => processor.notify(),
   });

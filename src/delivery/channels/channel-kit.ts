@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { IngestionService } from '../../ingestion/ingestion-service.ts';
 import type { CustomerService } from '../../profiles/customer-service.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Config } from '../../shared/config.ts';
@@ -9,6 +10,8 @@ import { SecretBox } from '../credentials/secret-box.ts';
 import { WorkspaceSecrets } from '../credentials/workspace-secrets.ts';
 import type { ChannelProvider } from '../provider.ts';
 import { createWebhookProvider } from '../providers/webhook/webhook-provider.ts';
+import { createWebPushProvider } from '../providers/webpush/webpush-provider.ts';
+import { registerWebPushRoutes, vapidKeysOf } from '../providers/webpush/webpush-routes.ts';
 import { type DeliveryEvents, DeliveryFeedback } from '../tracking/delivery-feedback.ts';
 import { addEmailTracking, type TrackedMessage } from '../tracking/email-tracking.ts';
 import { LinkSigner } from '../tracking/link-token.ts';
@@ -21,6 +24,7 @@ export interface ChannelKitOptions {
   store: Store;
   customers: CustomerService;
   workspaces: WorkspaceService;
+  ingestion: IngestionService;
   clock: Clock;
   /** Called after a timeline event was appended (the profile processor's notify). */
   onAppended?: () => void;
@@ -37,6 +41,7 @@ export class ChannelKit {
   readonly signer: LinkSigner;
   readonly feedback: DeliveryFeedback;
   readonly webhookProvider: ChannelProvider;
+  readonly webPushProvider: ChannelProvider;
   private listeningUrl = 'http://localhost:8080';
 
   constructor(private readonly options: ChannelKitOptions) {
@@ -53,11 +58,15 @@ export class ChannelKit {
       onAppended: options.onAppended,
     });
     this.webhookProvider = createWebhookProvider({ secretFor: (id) => this.secrets.webhookSecret(id), now });
+    this.webPushProvider = createWebPushProvider({
+      vapidFor: (id) => vapidKeysOf(this.secrets, id),
+      subject: pushSubject(options.config.GODWIT_PUBLIC_URL),
+    });
   }
 
   /** Every provider this kit offers, for the delivery core's registry. */
   get providers(): ChannelProvider[] {
-    return [this.webhookProvider];
+    return [this.webhookProvider, this.webPushProvider];
   }
 
   /** Where links in messages point: GODWIT_PUBLIC_URL, else the address the server listens on. */
@@ -80,7 +89,7 @@ export class ChannelKit {
   }
 
   registerRoutes(app: FastifyInstance): void {
-    const { store, customers, workspaces, clock } = this.options;
+    const { store, customers, workspaces, ingestion, clock } = this.options;
     registerTrackingRoutes(app, {
       store,
       customers,
@@ -89,5 +98,11 @@ export class ChannelKit {
       now: () => clock.now(),
     });
     registerSecretRoutes(app, { workspaces, secrets: this.secrets });
+    registerWebPushRoutes(app, { workspaces, ingestion, secrets: this.secrets });
   }
+}
+
+/** Push services want a contact: the public https URL, else a mailto: that names no real host. */
+function pushSubject(publicUrl: string | undefined): string {
+  return publicUrl?.startsWith('https://') ? publicUrl : 'mailto:webpush@godwit.invalid';
 }
