@@ -17,6 +17,9 @@ import type { Config } from '../shared/config.ts';
 import { newId } from '../shared/ids.ts';
 import { openStore } from '../storage/open-store.ts';
 import type { Store } from '../storage/store.ts';
+import { deliveryHooks } from '../templates/delivery-hooks.ts';
+import { TemplateRenderer } from '../templates/template-renderer.ts';
+import { TemplateService } from '../templates/template-service.ts';
 import { WorkspaceService } from '../workspaces/workspace-service.ts';
 
 export interface Godwit {
@@ -33,6 +36,10 @@ export interface Godwit {
   segmentRuntime: SegmentRuntime;
   /** Webhook, in-app and web push providers, tracking and unsubscribe links, workspace secrets. */
   channels: ChannelKit;
+  /** Message templates: definitions, versions, preview. */
+  templates: TemplateService;
+  /** The delivery worker's MessageRenderer: Liquid templates with tracking and unsubscribe links. */
+  renderer: TemplateRenderer;
   http: FastifyInstance;
   logger: Logger;
   /** Starts background work and listens; returns the base URL. */
@@ -111,6 +118,8 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     clock,
     onAppended: () => processor.notify(),
   });
+  const templates = new TemplateService({ templates: store.templates, clock });
+  const renderer = new TemplateRenderer({ templates, ...deliveryHooks(channels) });
   const http = await buildHttpApp({
     store,
     workspaces,
@@ -122,6 +131,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     metrics,
     logger,
     providerWebhooks: { config, store, customers, clock, onAppended: () => processor.notify() },
+    templates,
     channels,
   });
 
@@ -137,6 +147,8 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     segments,
     segmentRuntime,
     channels,
+    templates,
+    renderer,
     http,
     logger,
     async listen() {

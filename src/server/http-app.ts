@@ -19,6 +19,8 @@ import type { CustomerService } from '../profiles/customer-service.ts';
 import { registerSegmentRoutes } from '../segments/segment-routes.ts';
 import type { SegmentService } from '../segments/segment-service.ts';
 import type { Store } from '../storage/store.ts';
+import { registerTemplateRoutes } from '../templates/template-routes.ts';
+import type { TemplateService } from '../templates/template-service.ts';
 import { registerWorkspaceRoutes } from '../workspaces/workspace-routes.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 import { registerErrorHandler } from './error-handler.ts';
@@ -39,6 +41,8 @@ export interface HttpDeps {
   providerWebhooks?: ProviderWebhookDeps;
   /** Tracking, unsubscribe, in-app, web push and secret routes. */
   channels?: ChannelKit;
+  /** Message templates and their preview. */
+  templates?: TemplateService;
 }
 
 /** The HTTP surface: each domain registers its own routes; this file only assembles them. */
@@ -58,6 +62,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerJourneyManagementRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerSegmentRoutes(app, deps);
+  if (deps.templates) registerTemplateRoutes(app, { ...deps, templates: deps.templates });
   if (deps.providerWebhooks) await registerProviderWebhookRoutes(app, deps.providerWebhooks);
   deps.channels?.registerRoutes(app);
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -1,0 +1,48 @@
+import type { MessageContent } from '../delivery/provider.ts';
+import type { RenderableEntry, RenderProfile, TemplateRendererOptions } from './template-renderer.ts';
+
+/**
+ * The TemplateRenderer hooks wired to delivery's tracking and unsubscribe links (ChannelKit):
+ * `{{ links.unsubscribe }}` in every template, and for email, signed click links with an open
+ * pixel, plus RFC 8058 List-Unsubscribe headers on all but transactional messages.
+ */
+export interface DeliveryLinks {
+  trackEmail(html: string, message: { workspaceId: string; customerId: string; idempotencyKey: string }): string;
+  unsubscribeHeaders(message: {
+    workspaceId: string;
+    customerId: string;
+    channel?: string;
+    topic: string;
+  }): Record<'List-Unsubscribe' | 'List-Unsubscribe-Post', string>;
+}
+
+export function deliveryHooks(links: DeliveryLinks): Pick<TemplateRendererOptions, 'links' | 'finish'> {
+  const headersOf = (entry: RenderableEntry, customer: RenderProfile) =>
+    links.unsubscribeHeaders({
+      workspaceId: entry.workspaceId,
+      customerId: customer.id,
+      channel: entry.channel ?? 'email',
+      topic: topicOf(entry),
+    });
+  return {
+    links: (entry, customer) => ({ unsubscribe: headersOf(entry, customer)['List-Unsubscribe'].slice(1, -1) }),
+    finish: (content: MessageContent, entry, customer) => {
+      if (content.channel !== 'email') return content;
+      const html = links.trackEmail(content.html, {
+        workspaceId: entry.workspaceId,
+        customerId: customer.id,
+        idempotencyKey: entry.idempotencyKey,
+      });
+      const transactional = topicOf(entry) === 'transactional';
+      return {
+        ...content,
+        html,
+        ...(transactional ? {} : { headers: { ...content.headers, ...headersOf(entry, customer) } }),
+      };
+    },
+  };
+}
+
+function topicOf(entry: RenderableEntry): string {
+  return typeof entry.payload.messageClass === 'string' ? entry.payload.messageClass : 'marketing';
+}

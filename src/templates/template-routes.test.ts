@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
+import { callApi, iso, sendBatch, T0 } from '../journeys/test-journey-api.ts';
+
+const receipt = (fields: Record<string, unknown> = {}) => ({
+  id: 'receipt',
+  name: 'Receipt',
+  channels: {
+    email: {
+      subject: 'Order {{ event.properties.order_id }}',
+      html: '<p>Hi {{ customer.traits.first_name }},</p>\n<p>Total {{ event.properties.total | money: "EUR" }}</p>',
+    },
+    sms: { text: 'Hi {{ customer.traits.first_name }}, order {{ event.properties.order_id }} is confirmed.' },
+  },
+  locales: {
+    'zh-CN': {
+      email: { subject: '订单 {{ event.properties.order_id }}' },
+      sms: {
+        text: '{{ customer.traits.first_name }}，您的订单 {{ event.properties.order_id }} 已确认，感谢您的购买，我们会尽快为您发货，请留意物流通知。',
+      },
+    },
+  },
+  ...fields,
+});
+
+for (const storeName of ['sqlite', 'postgres'] as const) {
+  describe(`templates API (${storeName})`, () => {
+    let t: TestGodwit;
+    const call = (method: string, path: string, body?: unknown) => callApi(t, method, path, body);
+    before(async () => {
+      t = await startTestGodwit({ store: storeName });
+      await sendBatch(t, [
+        {
+          type: 'identify',
+          userId: 'li',
+          traits: { email: 'li@example.com', first_name: '李雷', locale: 'zh-CN' },
+          timestamp: iso(T0),
+        },
+        {
+          type: 'identify',
+          userId: 'ada',
+          traits: { email: 'ada@example.com', first_name: 'Ada', locale: 'en-GB' },
+          timestamp: iso(T0),
+        },
+        { type: 'identify', userId: 'anon', traits: { email: 'anon@example.com' }, timestamp: iso(T0) },
+      ]);
+    });
+    after(() => t.close());
+
+    it('creates, versions, reads and deletes a template', async () => {
+      const created = await call('POST', '/v1/templates', receipt());
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.deepEqual([created.body.template.latestVersion, created.body.template.builtin], [1, false]);
+      assert.equal((await call('POST', '/v1/templates', receipt())).status, 409);
+
+      const same = await call('PUT', '/v1/templates/receipt', receipt());
+      assert.deepEqual([same.status, same.body.changed, same.body.template.latestVersion], [200, false, 1]);
+      const yaml = 'name: Receipt\nchannels:\n  sms: { text: "Thanks {{ customer.traits.first_name }}" }\n';
+      const v2 = await call('PUT', '/v1/templates/receipt', { source: `id: receipt\n${yaml}` });
+      assert.deepEqual([v2.body.changed, v2.body.template.latestVersion, v2.body.previousVersion], [true, 2, 1]);
+      const v1 = await call('GET', '/v1/templates/receipt/versions/1');
+      assert.equal(v1.body.definition.channels.email.subject, 'Order {{ event.properties.order_id }}');
+      const got = await call('GET', '/v1/templates/receipt');
+      assert.deepEqual(Object.keys(got.body.template.definition.channels), ['sms']);
+
+      const list = await call('GET', '/v1/templates');
+      const ids = list.body.templates.map((s: { id: string; builtin: boolean }) => `${s.id}${s.builtin ? '*' : ''}`);
+      assert.equal(ids[0], 'receipt');
+      assert.ok(ids.includes('cart_reminder*'), 'catalog templates are listed as builtin');
+
+      assert.deepEqual((await call('DELETE', '/v1/templates/receipt')).body, { deleted: true });
+      assert.equal((await call('GET', '/v1/templates/receipt')).status, 404);
+      assert.equal((await call('DELETE', '/v1/templates/receipt')).status, 404);
+    });
+
+    it('refuses invalid templates with each problem at its path', async () => {
+      const bad = await call(
+        'POST',
+        '/v1/templates',
+        receipt({ id: 'bad', channels: { email: { subject: '{{ event.name | titlecase }}', html: '{% if %}' } } }),
+      );
+      assert.equal(bad.status, 400);
+      assert.deepEqual(
+        bad.body.error.details.map((d: { path: string }) => d.path),
+        ['locales.zh-CN.sms', 'channels.email.subject', 'channels.email.html'],
+      );
+      assert.match(bad.body.error.message, /channels\.email\.subject: line 1, column 1: unknown filter "titlecase"/);
+      const yaml = await call('POST', '/v1/templates', { source: 'id: x\nname: [' });
+      assert.equal(yaml.status, 400);
+      assert.match(yaml.body.error.message, /not valid YAML/);
+    });
+
+    it("previews with a real customer's traits and locale, counting SMS segments", async () => {
+      assert.equal((await call('POST', '/v1/templates', receipt({ id: 'receipt2' }))).status, 201);
+      const event = { name: 'Order Completed', properties: { order_id: 'A-17', total: 42 } };
+      const li = await call('POST', '/v1/templates/receipt2/preview', { customer: 'li@example.com', event });
+      assert.equal(li.status, 200, JSON.stringify(li.body));
+      assert.equal(li.body.channels.email.content.subject, '订单 A-17');
+      assert.equal(li.body.channels.email.locale, 'zh-CN');
+      assert.match(li.body.channels.email.content.html, /<p>Hi 李雷,<\/p>/);
+      assert.match(li.body.channels.sms.content.text, /^李雷，您的订单 A-17 已确认/);
+      assert.deepEqual(li.body.channels.sms.sms, { encoding: 'UCS-2', units: 42, segments: 1 });
+
+      const ada = await call('POST', '/v1/templates/receipt2/preview', { customer: 'ada', channel: 'sms', event });
+      assert.deepEqual(Object.keys(ada.body.channels), ['sms']);
+      assert.equal(ada.body.channels.sms.content.text, 'Hi Ada, order A-17 is confirmed.');
+      assert.deepEqual(ada.body.channels.sms.sms, { encoding: 'GSM-7', units: 32, segments: 1 });
+      const forced = await call('POST', '/v1/templates/receipt2/preview', {
+        customer: 'ada',
+        channel: 'email',
+        locale: 'zh-CN',
+        event,
+      });
+      assert.equal(forced.body.channels.email.content.subject, '订单 A-17');
+
+      const anon = await call('POST', '/v1/templates/receipt2/preview', { customer: 'anon@example.com', event });
+      assert.equal(anon.status, 200);
+      assert.deepEqual(anon.body.channels.sms, {
+        ok: false,
+        error:
+          'template receipt2 (en, sms) channels.sms.text: line 1, column 7: undefined variable "customer.traits.first_name"',
+      });
+
+      const catalog = await call('POST', '/v1/templates/cart_discount/preview', {
+        customer: 'li@example.com',
+        data: { discount_percent: 10 },
+      });
+      assert.equal(catalog.body.channels.email.content.subject, '您的购物车限时 10% 优惠');
+      assert.equal((await call('POST', '/v1/templates/nope/preview', { customer: 'ada' })).status, 404);
+      assert.equal((await call('POST', '/v1/templates/receipt2/preview', { customer: 'nobody' })).status, 404);
+      assert.equal(
+        (await call('POST', '/v1/templates/receipt2/preview', { customer: 'ada', channel: 'fax' })).status,
+        400,
+      );
+    });
+  });
+}

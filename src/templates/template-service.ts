@@ -1,0 +1,149 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Clock } from '../shared/clock.ts';
+import { GodwitError, invalidInput, notFound } from '../shared/errors.ts';
+import type { TemplateRecord, TemplateStore } from '../storage/template-store.ts';
+import { catalogTemplate, catalogTemplates } from './template-catalog.ts';
+import type { TemplateDefinition } from './template-schema.ts';
+
+/**
+ * The one place that changes templates. Every change of definition is a new version; saving the
+ * same definition changes nothing. A workspace without a template of some id uses the catalog's.
+ */
+
+export interface TemplateSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly latestVersion: number;
+  /** True for a catalog template the workspace has not stored (read-only until applied). */
+  readonly builtin: boolean;
+  readonly createdAt: number | null;
+  readonly updatedAt: number | null;
+}
+
+export interface TemplateDetail extends TemplateSummary {
+  readonly definition: TemplateDefinition;
+  readonly versions: readonly { readonly version: number; readonly createdAt: number }[];
+}
+
+export interface TemplateChange {
+  readonly template: TemplateDetail;
+  readonly created: boolean;
+  readonly changed: boolean;
+  readonly previousVersion: number;
+}
+
+export class TemplateService {
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: { templates: TemplateStore; clock: Clock }) {}
+
+  now(): number {
+    return this.options.clock.now();
+  }
+
+  private get store(): TemplateStore {
+    return this.options.templates;
+  }
+
+  /** Stored templates, then the catalog templates the workspace has not stored. */
+  async list(workspaceId: string): Promise<TemplateSummary[]> {
+    const stored = (await this.store.listTemplates(workspaceId)).map((r) => summaryOf(r));
+    const ids = new Set(stored.map((s) => s.id));
+    const builtin = catalogTemplates()
+      .filter((t) => !ids.has(t.id))
+      .map((t) => builtinOf(t));
+    return [...stored, ...builtin];
+  }
+
+  async get(workspaceId: string, id: string): Promise<TemplateDetail> {
+    const record = await this.store.getTemplate(workspaceId, id);
+    if (!record) {
+      const builtin = catalogTemplate(id);
+      if (!builtin) throw notFound(`no template ${id}`);
+      return { ...builtinOf(builtin), definition: builtin, versions: [] };
+    }
+    const latest = await this.store.getTemplateVersion(workspaceId, id, record.latestVersion);
+    if (!latest) throw new Error(`template ${id} has no version ${record.latestVersion}`);
+    const versions = await this.store.listTemplateVersions(workspaceId, id);
+    return { ...summaryOf(record), definition: latest.definition, versions };
+  }
+
+  /** What messages render with: the stored latest version, else the catalog's; undefined if neither. */
+  async definitionFor(workspaceId: string, id: string): Promise<TemplateDefinition | undefined> {
+    const stored = await this.store.getTemplateVersion(workspaceId, id);
+    return stored?.definition ?? catalogTemplate(id);
+  }
+
+  async version(workspaceId: string, id: string, version: number): Promise<TemplateDefinition> {
+    const found = await this.store.getTemplateVersion(workspaceId, id, version);
+    if (!found) throw notFound(`template ${id} has no version ${version}`);
+    return found.definition;
+  }
+
+  /** Version 1 of a new template; a 409 if the workspace has one of that id. */
+  async create(workspaceId: string, definition: TemplateDefinition): Promise<TemplateDetail> {
+    return this.serially(async () => {
+      if (await this.store.getTemplate(workspaceId, definition.id)) {
+        throw new GodwitError('conflict', `template ${definition.id} already exists; update it instead`);
+      }
+      return (await this.write(workspaceId, definition)).template;
+    });
+  }
+
+  async update(workspaceId: string, id: string, definition: TemplateDefinition): Promise<TemplateChange> {
+    if (definition.id !== id)
+      throw invalidInput(`the definition is template ${definition.id}, not ${id}; ids do not change`);
+    return this.serially(async () => {
+      if (!(await this.store.getTemplate(workspaceId, id))) throw notFound(`no template ${id}`);
+      return this.write(workspaceId, definition);
+    });
+  }
+
+  /** Creates or updates: what `godwit templates apply` does per file. */
+  apply(workspaceId: string, definition: TemplateDefinition): Promise<TemplateChange> {
+    return this.serially(() => this.write(workspaceId, definition));
+  }
+
+  async delete(workspaceId: string, id: string): Promise<void> {
+    if (!(await this.store.deleteTemplate(workspaceId, id))) throw notFound(`no template ${id}`);
+  }
+
+  private async write(workspaceId: string, definition: TemplateDefinition): Promise<TemplateChange> {
+    const current = await this.store.getTemplate(workspaceId, definition.id);
+    const latest = current && (await this.store.getTemplateVersion(workspaceId, definition.id, current.latestVersion));
+    const previousVersion = current?.latestVersion ?? 0;
+    if (current && latest && isDeepStrictEqual(latest.definition, definition)) {
+      return { template: await this.get(workspaceId, definition.id), created: false, changed: false, previousVersion };
+    }
+    const now = this.options.clock.now();
+    const version = previousVersion + 1;
+    await this.store.saveTemplate(
+      {
+        workspaceId,
+        id: definition.id,
+        name: definition.name,
+        latestVersion: version,
+        createdAt: current?.createdAt ?? now,
+        updatedAt: now,
+      },
+      { workspaceId, templateId: definition.id, version, definition, createdAt: now },
+    );
+    const template = await this.get(workspaceId, definition.id);
+    return { template, created: !current, changed: true, previousVersion };
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.writes.then(work);
+    this.writes = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function summaryOf(record: TemplateRecord): TemplateSummary {
+  const { id, name, latestVersion, createdAt, updatedAt } = record;
+  return { id, name, latestVersion, builtin: false, createdAt, updatedAt };
+}
+
+function builtinOf(template: TemplateDefinition): TemplateSummary {
+  return { id: template.id, name: template.name, latestVersion: 0, builtin: true, createdAt: null, updatedAt: null };
+}
