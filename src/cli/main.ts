@@ -11,6 +11,13 @@ import {
   listJourneys,
 } from './journey-apply-commands.ts';
 import { journeyOptions, journeyUsage, simulateJourney, validateJourneyFile } from './journey-commands.ts';
+import {
+  applyTemplates,
+  listTemplates,
+  previewTemplateCommand,
+  templateOptions,
+  templateUsage,
+} from './template-commands.ts';
 
 const usage = `Usage: godwit <command>
 
@@ -23,6 +30,7 @@ const usage = `Usage: godwit <command>
   workspaces create <name>            create a workspace with its first keys
 ${journeyUsage}
 ${journeyApplyUsage}
+${templateUsage}
 
 Options: --workspace <id> (default: the first workspace), --by user_id|anonymous_id|email|phone|id
 Configuration: PORT, HOST, GODWIT_DATA_DIR, DATABASE_URL (see README).`;
@@ -39,6 +47,7 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h' },
       ...journeyOptions,
       ...journeyApplyOptions,
+      ...templateOptions,
     },
   });
   const [command, sub, arg] = positionals;
@@ -58,6 +67,10 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'journeys' && sub === 'list') return listJourneys(values);
   if (command === 'journeys' && sub === 'apply') return applyJourneys(need(arg, 'the directory of journeys'), values);
   if (command === 'journeys' && sub === 'export') return exportJourneys(need(arg, 'the directory to write'), values);
+  if (command === 'templates' && sub === 'list') return listTemplates(values);
+  if (command === 'templates' && sub === 'apply')
+    return applyTemplates(need(arg, 'the directory of templates'), values);
+  if (command === 'templates' && sub === 'preview') return previewTemplateCommand(need(arg, 'the template id'), values);
   if (command === 'journeys' && sub === 'install') return installJourney(need(arg, 'the catalog journey id'), values);
   throw new GodwitError('invalid_input', `unknown command: ${positionals.join(' ')}\n\n${usage}`);
 }
