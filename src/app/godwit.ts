@@ -2,6 +2,10 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { ChannelKit } from '../delivery/channels/channel-kit.ts';
+import { createDelivery, type Delivery } from '../delivery/create-delivery.ts';
+import { OutboxStatusEvents } from '../delivery/provider-status-events.ts';
+import { createProviders } from '../delivery/providers/create-providers.ts';
+import { TimelineDeliveryEvents } from '../delivery/providers/webhooks/delivery-events.ts';
 import { WorkerBatchPreparer } from '../ingestion/batch-preparer.ts';
 import { IngestionService } from '../ingestion/ingestion-service.ts';
 import { JourneyService } from '../journeys/journey-service.ts';
@@ -40,6 +44,8 @@ export interface Godwit {
   templates: TemplateService;
   /** The delivery worker's MessageRenderer: Liquid templates with tracking and unsubscribe links. */
   renderer: TemplateRenderer;
+  /** The outbox worker, its providers, the messages API's service and the delivery-event recorder. */
+  delivery: Delivery;
   http: FastifyInstance;
   logger: Logger;
   /** Starts background work and listens; returns the base URL. */
@@ -62,6 +68,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     owner,
     profiledUpTo: () => store.readCursor(PROFILE_CURSOR),
     writeSaturation: () => ingestion.writeSaturation,
+    onCommitted: () => delivery.worker.notify(),
   });
   // Entries and exits go to the event log; profiling them at once is what brings them to journeys within a second.
   const segmentRuntime = new SegmentRuntime({
@@ -117,9 +124,26 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     ingestion,
     clock,
     onAppended: () => processor.notify(),
+    deliveryEvents: { record: async (event) => void (await delivery.events.record(event)) },
   });
   const templates = new TemplateService({ templates: store.templates, clock });
   const renderer = new TemplateRenderer({ templates, ...deliveryHooks(channels) });
+  const configured = createProviders(config);
+  const delivery = createDelivery({
+    config,
+    store,
+    clock,
+    owner,
+    renderer,
+    providers: [...configured.providers, ...channels.providers],
+    onTimeline: () => processor.notify(),
+    writeSaturation: () => ingestion.writeSaturation,
+    logger,
+  });
+  const statusEvents = new OutboxStatusEvents(
+    delivery.events,
+    new TimelineDeliveryEvents({ store, onAppended: () => processor.notify() }),
+  );
   const http = await buildHttpApp({
     store,
     workspaces,
@@ -130,7 +154,15 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     segments,
     metrics,
     logger,
-    providerWebhooks: { config, store, customers, clock, onAppended: () => processor.notify() },
+    providerWebhooks: {
+      config,
+      store,
+      customers,
+      clock,
+      onAppended: () => processor.notify(),
+      deliveryEvents: statusEvents,
+    },
+    messages: delivery.messages,
     templates,
     channels,
   });
@@ -149,12 +181,14 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     channels,
     templates,
     renderer,
+    delivery,
     http,
     logger,
     async listen() {
       processor.start();
       runtime.start();
       segmentRuntime.start();
+      delivery.worker.start();
       await http.listen({ port: config.PORT, host: config.HOST });
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -167,6 +201,8 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
       await processor.stop();
       await runtime.stop();
       await segmentRuntime.stop();
+      await delivery.worker.stop();
+      await configured.close();
       await ingestion.close();
       await store.close();
     },

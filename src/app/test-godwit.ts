@@ -20,10 +20,11 @@ export interface TestGodwit {
 
 /**
  * A real Godwit on a free port with a fresh store: a temporary SQLite file, or with
- * `store: 'postgres'` a fresh database on the local server.
+ * `store: 'postgres'` a fresh database on the local server. The delivery worker runs only with
+ * `deliver: true`, so other tests see the outbox (and the event log) as journeys left it.
  */
 export async function startTestGodwit(
-  options: { store?: 'sqlite' | 'postgres'; config?: Partial<Config>; clock?: Clock } = {},
+  options: { store?: 'sqlite' | 'postgres'; config?: Partial<Config>; clock?: Clock; deliver?: boolean } = {},
 ): Promise<TestGodwit> {
   const dataDir = mkdtempSync(join(tmpdir(), 'godwit-test-'));
   const database = options.store === 'postgres' ? await createTestPostgresDatabase() : undefined;
@@ -38,6 +39,7 @@ export async function startTestGodwit(
   const first = await godwit.workspaces.ensureFirstWorkspace();
   if (!first) throw new Error('expected a fresh store');
   const url = await godwit.listen();
+  if (!options.deliver) await godwit.delivery.worker.stop();
   return {
     godwit,
     url,

@@ -11,6 +11,7 @@ import {
   listJourneys,
 } from './journey-apply-commands.ts';
 import { journeyOptions, journeyUsage, simulateJourney, validateJourneyFile } from './journey-commands.ts';
+import { listMessages, messageOptions, messageUsage, retryMessage, showMessage } from './message-commands.ts';
 import {
   applyTemplates,
   listTemplates,
@@ -30,6 +31,7 @@ const usage = `Usage: godwit <command>
   workspaces create <name>            create a workspace with its first keys
 ${journeyUsage}
 ${journeyApplyUsage}
+${messageUsage}
 ${templateUsage}
 
 Options: --workspace <id> (default: the first workspace), --by user_id|anonymous_id|email|phone|id
@@ -47,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h' },
       ...journeyOptions,
       ...journeyApplyOptions,
+      ...messageOptions,
       ...templateOptions,
     },
   });
@@ -72,6 +75,9 @@ async function main(argv: string[]): Promise<void> {
     return applyTemplates(need(arg, 'the directory of templates'), values);
   if (command === 'templates' && sub === 'preview') return previewTemplateCommand(need(arg, 'the template id'), values);
   if (command === 'journeys' && sub === 'install') return installJourney(need(arg, 'the catalog journey id'), values);
+  if (command === 'messages' && sub === 'retry') return retryMessage(need(arg, 'the message key'), values);
+  if (command === 'messages' && sub === 'show') return showMessage(need(arg, 'the message key'), values);
+  if (command === 'messages' && !sub) return listMessages(values);
   throw new GodwitError('invalid_input', `unknown command: ${positionals.join(' ')}\n\n${usage}`);
 }
 

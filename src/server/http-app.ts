@@ -2,6 +2,8 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ChannelKit } from '../delivery/channels/channel-kit.ts';
+import { registerMessageRoutes } from '../delivery/message-routes.ts';
+import type { MessageService } from '../delivery/message-service.ts';
 import {
   type ProviderWebhookDeps,
   registerProviderWebhookRoutes,
@@ -39,6 +41,8 @@ export interface HttpDeps {
   logger: Logger;
   /** Status and inbound webhooks of the configured channel providers. */
   providerWebhooks?: ProviderWebhookDeps;
+  /** The outbox: messages, dead letters, retry. */
+  messages?: MessageService;
   /** Tracking, unsubscribe, in-app, web push and secret routes. */
   channels?: ChannelKit;
   /** Message templates and their preview. */
@@ -63,6 +67,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerRunRoutes(app, deps);
   registerSegmentRoutes(app, deps);
   if (deps.templates) registerTemplateRoutes(app, { ...deps, templates: deps.templates });
+  if (deps.messages) registerMessageRoutes(app, { ...deps, messages: deps.messages });
   if (deps.providerWebhooks) await registerProviderWebhookRoutes(app, deps.providerWebhooks);
   deps.channels?.registerRoutes(app);
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { deliveryConfigShape } from '../delivery/delivery-config.ts';
 import { checkProviderConfig, providerConfigShape } from '../delivery/providers/provider-config.ts';
 
 const portSchema = z.coerce
@@ -29,6 +30,7 @@ const configSchema = z.object({
   GODWIT_MASTER_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...providerConfigShape,
+  ...deliveryConfigShape,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,6 +3,7 @@ import { BackgroundLoop } from '../../shared/background-loop.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { GodwitError, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
+import type { JourneyChange } from '../../storage/journey-store.ts';
 import type { Store } from '../../storage/store.ts';
 import type { Properties } from '../run-state.ts';
 import { runEventStage } from './event-stage.ts';
@@ -35,6 +36,8 @@ export interface JourneyRuntimeOptions {
   leaseMs?: number;
   minShare?: number;
   writeSaturation?: () => number;
+  /** A change with outbox entries committed: delivery can take them now. */
+  onCommitted?: (change: JourneyChange) => void;
 }
 
 export type TriggerResult = { entered: true; runId: string } | { entered: false; reason: string };
@@ -135,7 +138,7 @@ export class JourneyRuntime {
       const snapshot = { event: null, properties: request.properties, timestamp: now };
       const decision = stepper.start(customer, live.definition, snapshot, () => newId(now));
       if (!decision.enter) return { entered: false, reason: decision.reason };
-      await store.journeys.applyJourneyChange(batch.change());
+      await this.commit(batch.change());
       return { entered: true, runId: decision.runId as string };
     });
   }
@@ -164,9 +167,14 @@ export class JourneyRuntime {
         `${runId}:cancel`,
       );
       if (!after) throw new GodwitError('conflict', `run ${runId} is on a version that no longer exists`);
-      await store.journeys.applyJourneyChange(batch.change());
+      await this.commit(batch.change());
       return after;
     });
+  }
+
+  private async commit(change: JourneyChange): Promise<void> {
+    await this.options.store.journeys.applyJourneyChange(change);
+    if (change.outbox.length > 0) this.options.onCommitted?.(change);
   }
 
   private async eventBatch(): Promise<number> {
@@ -185,9 +193,7 @@ export class JourneyRuntime {
       { store, definitions: this.definitions, now, newRunId: () => newId(now) },
       events,
     );
-    await store.journeys.applyJourneyChange(
-      batch.change({ name: JOURNEY_CURSOR, position: last.seq, owner }, clock.now()),
-    );
+    await this.commit(batch.change({ name: JOURNEY_CURSOR, position: last.seq, owner }, clock.now()));
     this.processedSeq = last.seq;
     return events.length;
   }
@@ -200,7 +206,7 @@ export class JourneyRuntime {
     const timers = await store.journeys.dueTimers(now, this.timerBatchSize);
     if (timers.length === 0) return 0;
     const batch = await runTimerStage({ store, definitions: this.definitions, now }, timers);
-    await store.journeys.applyJourneyChange(batch.change({ name: TIMER_CURSOR, position: now, owner }, clock.now()));
+    await this.commit(batch.change({ name: TIMER_CURSOR, position: now, owner }, clock.now()));
     return timers.length;
   }
 
@@ -218,7 +224,7 @@ export class JourneyRuntime {
     const generation = this.definitions.generation;
     if (generation !== this.plannedGeneration) {
       const planned = await planTriggers({ store, definitions: this.definitions, now });
-      if (planned) await store.journeys.applyJourneyChange(planned.change(cursor, clock.now()));
+      if (planned) await this.commit(planned.change(cursor, clock.now()));
       this.plannedGeneration = generation;
     }
     const timers = await store.journeys.dueTriggerTimers(now, this.timerBatchSize);
@@ -226,7 +232,7 @@ export class JourneyRuntime {
     const pageSize = this.options.triggerPageSize ?? 500;
     const context = { store, definitions: this.definitions, now, newRunId: () => newId(now), pageSize };
     const batch = await runTriggerStage(context, timers);
-    await store.journeys.applyJourneyChange(batch.change(cursor, clock.now()));
+    await this.commit(batch.change(cursor, clock.now()));
     return timers.length;
   }
 }

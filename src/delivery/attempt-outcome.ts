@@ -1,0 +1,161 @@
+import type {
+  ClaimedMessage,
+  DeliveryEventKind,
+  DeliveryEventRecord,
+  DeliveryOutcome,
+  MessageStatus,
+} from '../storage/delivery-store.ts';
+import type { IdentityRecord } from '../storage/store.ts';
+import { deliveryTimelineEvent } from './delivery-timeline.ts';
+import type { MessageContent, SendReceipt } from './provider.ts';
+import { afterFailure, type RetryPolicy } from './retry-policy.ts';
+
+/** What happened when the worker tried a claimed message. */
+export type AttemptResult =
+  | {
+      readonly type: 'sent';
+      readonly provider: string;
+      readonly receipt: SendReceipt;
+      readonly content: MessageContent;
+    }
+  | {
+      readonly type: 'failed';
+      readonly provider: string | null;
+      readonly kind: 'transient' | 'permanent';
+      readonly error: string;
+      readonly retryAfterMs?: number;
+      readonly content: MessageContent | null;
+    }
+  /** Not tried: the provider's circuit is open or its rate limit is used up. Attempts stay as they were. */
+  | { readonly type: 'deferred'; readonly at: number }
+  /** In flight when a worker stopped, with a provider that cannot dedupe: never sent again by itself. */
+  | { readonly type: 'possibly_sent'; readonly provider: string };
+
+export interface OutcomeContext {
+  readonly owner: string;
+  readonly now: number;
+  /** A draw in [0, 1) for the retry jitter. */
+  readonly random: number;
+  readonly policy: RetryPolicy;
+  readonly identities: readonly IdentityRecord[];
+  readonly newId: () => string;
+}
+
+/** The stored outcome of an attempt: the message's new status, its delivery event and timeline event. Pure. */
+export function outcomeOf(message: ClaimedMessage, result: AttemptResult, context: OutcomeContext): DeliveryOutcome {
+  const { owner, now } = context;
+  const base = { workspaceId: message.workspaceId, idempotencyKey: message.idempotencyKey, owner, at: now };
+  switch (result.type) {
+    case 'deferred':
+      return {
+        ...base,
+        status: 'pending',
+        attempts: message.attempts,
+        nextAttemptAt: result.at,
+        events: [],
+        timeline: [],
+      };
+    case 'possibly_sent':
+      return finished(message, context, {
+        status: 'possibly_sent',
+        attempts: message.attempts,
+        provider: result.provider,
+        detail: { reason: 'a worker stopped while sending and the provider cannot dedupe; not sent again' },
+      });
+    case 'sent':
+      return {
+        ...finished(message, context, {
+          status: result.receipt.status,
+          attempts: message.attempts + 1,
+          provider: result.provider,
+          detail: { provider_message_id: result.receipt.providerMessageId },
+        }),
+        providerMessageId: result.receipt.providerMessageId,
+        lastError: null,
+        sentAt: now,
+        content: result.content as unknown as Record<string, unknown>,
+      };
+    case 'failed':
+      return failedOutcome(message, result, context);
+  }
+}
+
+function failedOutcome(
+  message: ClaimedMessage,
+  result: Extract<AttemptResult, { type: 'failed' }>,
+  context: OutcomeContext,
+): DeliveryOutcome {
+  const attempts = message.attempts + 1;
+  const verdict = afterFailure({ ...context, attempts, kind: result.kind, retryAfterMs: result.retryAfterMs });
+  const content = result.content as unknown as Record<string, unknown> | null;
+  if (verdict.next === 'retry') {
+    return {
+      workspaceId: message.workspaceId,
+      idempotencyKey: message.idempotencyKey,
+      owner: context.owner,
+      at: context.now,
+      status: 'pending',
+      attempts,
+      nextAttemptAt: verdict.at,
+      provider: result.provider,
+      lastError: result.error,
+      content,
+      events: [],
+      timeline: [],
+    };
+  }
+  const status = verdict.next === 'dead' ? 'dead' : 'failed';
+  return {
+    ...finished(message, context, {
+      status,
+      attempts,
+      provider: result.provider,
+      detail: { error: result.error, attempts, permanent: result.kind === 'permanent' },
+    }),
+    lastError: result.error,
+    content,
+  };
+}
+
+/** A final status with its delivery event and timeline event of the same kind. */
+function finished(
+  message: ClaimedMessage,
+  context: OutcomeContext,
+  fields: {
+    status: Extract<MessageStatus, DeliveryEventKind>;
+    attempts: number;
+    provider: string | null;
+    detail: Record<string, unknown>;
+  },
+): DeliveryOutcome {
+  const { now } = context;
+  const kind = fields.status;
+  const event: DeliveryEventRecord = {
+    id: context.newId(),
+    workspaceId: message.workspaceId,
+    customerId: message.customerId,
+    idempotencyKey: message.idempotencyKey,
+    kind,
+    at: now,
+    detail: { ...fields.detail, provider: fields.provider },
+  };
+  const timeline = deliveryTimelineEvent({
+    message: { ...message, provider: fields.provider },
+    kind,
+    at: now,
+    identities: context.identities,
+    detail: fields.detail,
+  });
+  return {
+    workspaceId: message.workspaceId,
+    idempotencyKey: message.idempotencyKey,
+    owner: context.owner,
+    at: now,
+    status: fields.status,
+    attempts: fields.attempts,
+    nextAttemptAt: now,
+    provider: fields.provider,
+    events: [event],
+    timeline: timeline ? [timeline] : [],
+  };
+}

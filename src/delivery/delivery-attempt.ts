@@ -1,0 +1,111 @@
+import type { Clock } from '../shared/clock.ts';
+import type { ClaimedMessage } from '../storage/delivery-store.ts';
+import type { AttemptResult } from './attempt-outcome.ts';
+import type { MessageRenderer, RenderCustomer } from './message-renderer.ts';
+import { DeliveryError, type MessageContent, type OutboundMessage } from './provider.ts';
+import type { ProviderRegistry, ProviderRoute } from './provider-registry.ts';
+
+export interface AttemptDeps {
+  clock: Clock;
+  providers: ProviderRegistry;
+  renderer: MessageRenderer;
+  sendTimeoutMs: number;
+  maxRateWaitMs: number;
+}
+
+/**
+ * One try at one claimed message: route, guard (a crash mid-send, the circuit breaker, the rate
+ * limit), render, send. Never throws: every way it can end is an AttemptResult.
+ */
+export async function attemptDelivery(
+  deps: AttemptDeps,
+  message: ClaimedMessage,
+  customer: RenderCustomer,
+): Promise<AttemptResult> {
+  const route = deps.providers.forChannel(message.channel);
+  if (!route) return permanent(null, `no provider is configured for channel ${message.channel ?? '(none)'}`);
+  const { provider } = route;
+  // The claim expired while a worker was sending: the message may have gone out. Only a provider
+  // that dedupes by our key may be asked again.
+  if (message.recovered && !provider.idempotent) return { type: 'possibly_sent', provider: provider.name };
+  const rendered = await render(deps.renderer, message, customer);
+  if ('error' in rendered) return permanent(provider.name, rendered.error);
+  const guard = await waitForTurn(deps, route);
+  if (guard !== undefined) return { type: 'deferred', at: guard };
+  const outbound: OutboundMessage = {
+    idempotencyKey: message.idempotencyKey,
+    workspaceId: message.workspaceId,
+    customerId: message.customerId,
+    address: addressOf(message, rendered.content),
+    messageClass: (message.payload.messageClass as OutboundMessage['messageClass']) ?? 'transactional',
+    content: rendered.content,
+  };
+  try {
+    const receipt = await route.limit.run(() => withTimeout(provider.send(outbound), deps.sendTimeoutMs));
+    route.breaker.success();
+    return { type: 'sent', provider: provider.name, receipt, content: rendered.content };
+  } catch (error) {
+    const failure = asDeliveryError(error);
+    // A permanent refusal is an answer: the provider is up.
+    if (failure.kind === 'transient') route.breaker.failure(deps.clock.now());
+    else route.breaker.success();
+    return {
+      type: 'failed',
+      provider: provider.name,
+      kind: failure.kind,
+      error: failure.message,
+      retryAfterMs: failure.options.retryAfterMs,
+      content: rendered.content,
+    };
+  }
+}
+
+/** Undefined when the message may go now (after waiting briefly for a token); else when to try again. */
+async function waitForTurn(deps: AttemptDeps, route: ProviderRoute): Promise<number | undefined> {
+  const now = deps.clock.now();
+  const wait = route.bucket?.reserve(now) ?? 0;
+  if (wait > deps.maxRateWaitMs) {
+    route.bucket?.cancel();
+    return now + wait;
+  }
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  const answer = route.breaker.allow(deps.clock.now());
+  return answer.allowed ? undefined : answer.retryAt;
+}
+
+async function render(renderer: MessageRenderer, message: ClaimedMessage, customer: RenderCustomer) {
+  if (message.kind === 'webhook') return { content: webhookContent(message) };
+  try {
+    return await renderer.render(message, customer);
+  } catch (error) {
+    return { error: `rendering failed: ${(error as Error).message}` };
+  }
+}
+
+function webhookContent(message: ClaimedMessage): MessageContent {
+  const { url, method, body } = message.payload as { url: string; method?: string; body?: unknown };
+  return { channel: 'webhook', url, method: (method ?? 'POST') as 'POST' | 'PUT' | 'PATCH', body: body ?? null };
+}
+
+function addressOf(message: ClaimedMessage, content: MessageContent): string {
+  if (content.channel === 'webhook') return content.url;
+  return typeof message.payload.address === 'string' ? message.payload.address : '';
+}
+
+function permanent(provider: string | null, error: string): AttemptResult {
+  return { type: 'failed', provider, kind: 'permanent', error, content: null };
+}
+
+/** Anything a provider throws that is not a DeliveryError counts as transient. */
+function asDeliveryError(error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  return new DeliveryError('transient', (error as Error)?.message ?? String(error));
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeliveryError('transient', `no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

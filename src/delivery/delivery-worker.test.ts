@@ -1,0 +1,235 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { Store } from '../storage/store.ts';
+import { DevSinkProvider } from './providers/dev-sink/dev-sink-provider.ts';
+import {
+  addCustomer,
+  addOutbox,
+  ManualClock,
+  ok,
+  openTestStore,
+  outboxEntry,
+  permanent,
+  ScriptedProvider,
+  START,
+  testWorker,
+  transient,
+  WS,
+} from './test-delivery.ts';
+
+describe('delivery worker', () => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let clock: ManualClock;
+
+  beforeEach(async () => {
+    ({ store, dispose } = await openTestStore());
+    clock = new ManualClock(START);
+  });
+  afterEach(() => dispose());
+
+  const message = (key: string) => store.delivery.findMessage({ workspaceId: WS, idempotencyKey: key });
+  const kinds = async (key: string) => (await store.delivery.deliveryEvents(WS, key)).map((e) => e.kind);
+
+  it('renders and sends a pending message, keeping its content, a delivery event and a timeline event', async () => {
+    await addCustomer(store);
+    const sink = new DevSinkProvider();
+    await addOutbox(store, [outboxEntry('a'), outboxEntry('quiet', { status: 'suppressed' })]);
+    const counts = await testWorker(store, clock, [{ provider: sink }]).deliverDue();
+    assert.deepEqual(counts, { claimed: 1, sent: 1, retried: 0, deferred: 0, failed: 0 });
+    assert.equal(sink.count, 1);
+    const sent = sink.messages()[0];
+    assert.equal(sent?.address, 'ada@example.com');
+    assert.deepEqual(sent?.content, {
+      channel: 'email',
+      subject: 'welcome',
+      text: 'welcome\n\nname: Ada',
+      html: '<pre>welcome\n\nname: Ada</pre>',
+    });
+    const a = await message('a');
+    assert.deepEqual(
+      [a?.status, a?.attempts, a?.provider, a?.providerMessageId, a?.sentAt],
+      ['delivered', 1, 'dev-sink', 'dev-sink:a', START],
+    );
+    assert.deepEqual(a?.content, sent?.content);
+    assert.deepEqual(await kinds('a'), ['delivered']);
+    const [event] = await store.readEventsAfter(0, 10);
+    assert.equal(event?.event, 'Message Delivered');
+    assert.equal(event?.userId, 'u1');
+    assert.equal(JSON.parse(event?.payload ?? '{}').properties.message_key, 'a');
+    assert.equal((await message('quiet'))?.status, 'suppressed');
+  });
+
+  it('retries a transient failure after a jittered backoff, then dead-letters it with the last error', async () => {
+    const provider = new ScriptedProvider('flaky', [transient('timeout 1'), transient('timeout 2'), transient('503')]);
+    const worker = testWorker(store, clock, [{ provider }]);
+    await addOutbox(store, [outboxEntry('a')]);
+    assert.equal((await worker.deliverDue()).retried, 1);
+    let a = await message('a');
+    // random 0.5 of a 1 s cap, then of 2 s.
+    assert.deepEqual(
+      [a?.status, a?.attempts, a?.lastError, a?.nextAttemptAt],
+      ['pending', 1, 'timeout 1', START + 500],
+    );
+    clock.advance(499);
+    assert.equal((await worker.deliverDue()).claimed, 0);
+    clock.advance(1);
+    await worker.deliverDue();
+    a = await message('a');
+    assert.deepEqual([a?.attempts, a?.nextAttemptAt], [2, START + 1_500]);
+    clock.advance(1_000);
+    assert.equal((await worker.deliverDue()).failed, 1);
+    a = await message('a');
+    assert.deepEqual([a?.status, a?.attempts, a?.lastError], ['dead', 3, '503']);
+    assert.deepEqual(await kinds('a'), ['dead']);
+    assert.equal(provider.sent.length, 3);
+    assert.ok(provider.sent.every((m) => m.idempotencyKey === 'a'));
+    clock.advance(3_600_000);
+    assert.equal((await worker.deliverDue()).claimed, 0);
+  });
+
+  it("waits at least the provider's retry-after", async () => {
+    const provider = new ScriptedProvider('limited', [transient('429', 30_000), ok()]);
+    const worker = testWorker(store, clock, [{ provider }]);
+    await addOutbox(store, [outboxEntry('a')]);
+    await worker.deliverDue();
+    assert.equal((await message('a'))?.nextAttemptAt, START + 30_000);
+  });
+
+  it('fails a permanent error at once, without retries', async () => {
+    const provider = new ScriptedProvider('strict', [permanent('550 no such user')]);
+    const worker = testWorker(store, clock, [{ provider }]);
+    await addOutbox(store, [outboxEntry('a')]);
+    assert.equal((await worker.deliverDue()).failed, 1);
+    const a = await message('a');
+    assert.deepEqual([a?.status, a?.attempts, a?.lastError], ['failed', 1, '550 no such user']);
+    assert.deepEqual(await kinds('a'), ['failed']);
+    clock.advance(3_600_000);
+    assert.equal((await worker.deliverDue()).claimed, 0);
+    assert.equal(provider.sent.length, 1);
+  });
+
+  it('fails a message whose channel has no provider, or that cannot be rendered', async () => {
+    const provider = new ScriptedProvider('mail', [ok()]);
+    const worker = testWorker(store, clock, [{ provider }]);
+    await addOutbox(store, [outboxEntry('push', { channel: 'push' }), outboxEntry('odd', { channel: 'email' })]);
+    const renderer = { render: async () => ({ error: 'template welcome: no email content' }) };
+    await testWorker(store, clock, [{ provider }], { renderer }).deliverDue();
+    assert.match((await message('push'))?.lastError ?? '', /no provider is configured for channel push/);
+    assert.equal((await message('odd'))?.lastError, 'template welcome: no email content');
+    assert.equal(provider.sent.length, 0);
+    void worker;
+  });
+
+  it('sends webhook entries with their url, method and body, without the renderer', async () => {
+    const provider = new ScriptedProvider('hooks', [ok()]);
+    const renderer = { render: async () => ({ error: 'must not be called' }) };
+    const worker = testWorker(store, clock, [{ provider }], { renderer });
+    await addOutbox(store, [
+      outboxEntry('hook', {
+        kind: 'webhook',
+        channel: 'webhook',
+        payload: { url: 'https://example.com/hook', method: 'PUT', body: { a: 1 } },
+      }),
+    ]);
+    await worker.deliverDue();
+    assert.equal((await message('hook'))?.status, 'sent');
+    assert.deepEqual(provider.sent[0]?.content, {
+      channel: 'webhook',
+      url: 'https://example.com/hook',
+      method: 'PUT',
+      body: { a: 1 },
+    });
+    assert.equal(provider.sent[0]?.address, 'https://example.com/hook');
+  });
+
+  it('opens the circuit after consecutive failures: messages wait without using attempts, then a probe closes it', async () => {
+    const provider = new ScriptedProvider('down', [transient(), transient(), transient(), ok()]);
+    // One at a time, so the failures are consecutive in a known order.
+    const worker = testWorker(store, clock, [{ provider, limits: { concurrency: 1 } }], { batchSize: 1 });
+    await addOutbox(
+      store,
+      ['a', 'b', 'c', 'd', 'e'].map((k) => outboxEntry(k)),
+    );
+    for (let i = 0; i < 3; i++) await worker.deliverDue();
+    assert.equal(provider.sent.length, 3);
+    // Open: d is put back until the circuit half-opens, its attempts untouched.
+    assert.equal((await worker.deliverDue()).deferred, 1);
+    const d = await message('d');
+    assert.deepEqual([d?.status, d?.attempts, d?.nextAttemptAt], ['pending', 0, START + 10_000]);
+    assert.equal(provider.sent.length, 3);
+    clock.advance(10_000);
+    // Half-open: the first due message is the probe; it succeeds and the circuit closes.
+    const probe = await worker.deliverDue();
+    assert.equal(probe.sent, 1);
+    assert.equal((await worker.deliverDue()).sent, 1);
+    assert.equal(provider.sent.length, 5);
+  });
+
+  it('sends no faster than the rate limit: the rest wait for their turn', async () => {
+    const provider = new ScriptedProvider('slow', [ok()]);
+    const worker = testWorker(store, clock, [{ provider, limits: { concurrency: 5, ratePerSecond: 2, burst: 2 } }], {
+      maxRateWaitMs: 0,
+    });
+    await addOutbox(
+      store,
+      ['a', 'b', 'c', 'd', 'e'].map((k) => outboxEntry(k)),
+    );
+    const first = await worker.deliverDue();
+    assert.deepEqual([first.sent, first.deferred], [2, 3]);
+    const waiting = await store.delivery.listMessages({ workspaceId: WS, statuses: ['pending'], limit: 10 });
+    // Each waits for the next free token, attempts untouched.
+    assert.deepEqual(
+      waiting.map((m) => [m.attempts, m.nextAttemptAt - START]),
+      [
+        [0, 500],
+        [0, 500],
+        [0, 500],
+      ],
+    );
+    clock.advance(500);
+    const second = await worker.deliverDue();
+    assert.deepEqual([second.sent, second.deferred], [1, 2]);
+    assert.equal(provider.sent.length, 3);
+  });
+
+  describe('a claim that expired while sending (the worker stopped mid-send)', () => {
+    const crashedClaim = async () => {
+      await addOutbox(store, [outboxEntry('a')]);
+      const [claimed] = await store.delivery.claimDue({ owner: 'crashed', now: START, leaseMs: 60_000, limit: 10 });
+      assert.equal(claimed?.idempotencyKey, 'a');
+    };
+
+    it('is sent again under the same key when the provider dedupes', async () => {
+      await crashedClaim();
+      const provider = new ScriptedProvider('dedupes', [ok()], true);
+      const worker = testWorker(store, clock, [{ provider }]);
+      assert.equal((await worker.deliverDue()).claimed, 0);
+      clock.advance(60_000);
+      await worker.deliverDue();
+      assert.equal((await message('a'))?.status, 'sent');
+      assert.deepEqual(
+        provider.sent.map((m) => m.idempotencyKey),
+        ['a'],
+      );
+    });
+
+    it('is marked possibly sent, and never sent again, when the provider cannot dedupe', async () => {
+      await addCustomer(store);
+      await crashedClaim();
+      const provider = new ScriptedProvider('plain', [ok()], false);
+      const worker = testWorker(store, clock, [{ provider }]);
+      clock.advance(60_000);
+      await worker.deliverDue();
+      assert.equal((await message('a'))?.status, 'possibly_sent');
+      assert.equal(provider.sent.length, 0);
+      assert.deepEqual(await kinds('a'), ['possibly_sent']);
+      assert.equal((await store.readEventsAfter(0, 10))[0]?.event, 'Message Possibly Sent');
+      clock.advance(3_600_000);
+      assert.equal((await worker.deliverDue()).claimed, 0);
+      // A person may still decide to send it: retrying a possibly-sent message is allowed.
+      const retried = await store.delivery.retryMessage({ workspaceId: WS, idempotencyKey: 'a', now: clock.now() });
+      assert.equal(retried.ok, true);
+    });
+  });
+});

@@ -1,0 +1,172 @@
+import type { Logger } from 'pino';
+import { BackgroundLoop } from '../shared/background-loop.ts';
+import type { Clock } from '../shared/clock.ts';
+import { newId } from '../shared/ids.ts';
+import type { ClaimedMessage, DeliveryOutcome } from '../storage/delivery-store.ts';
+import type { IdentityRecord, Store } from '../storage/store.ts';
+import { type AttemptResult, outcomeOf } from './attempt-outcome.ts';
+import { type AttemptDeps, attemptDelivery } from './delivery-attempt.ts';
+import type { MessageRenderer, RenderCustomer } from './message-renderer.ts';
+import type { ProviderRegistry } from './provider-registry.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+
+export interface DeliveryWorkerOptions {
+  store: Store;
+  clock: Clock;
+  /** Names this process in claims. */
+  owner: string;
+  providers: ProviderRegistry;
+  renderer: MessageRenderer;
+  /** Draws in [0, 1) for retry jitter (default Math.random). */
+  random?: () => number;
+  retry?: RetryPolicy;
+  /** Messages claimed per slice. */
+  batchSize?: number;
+  /**
+   * How long a claim lasts. Longer than any send may take (sends time out at `sendTimeoutMs`), so
+   * a claim only expires when its worker has stopped.
+   */
+  leaseMs?: number;
+  sendTimeoutMs?: number;
+  /** The longest a send waits for its provider's rate limit before it is put back for later. */
+  maxRateWaitMs?: number;
+  idleMs?: number;
+  minShare?: number;
+  writeSaturation?: () => number;
+  /** Timeline events were appended: the profile processor should fold them. */
+  onTimeline?: () => void;
+  logger?: Logger;
+}
+
+/** Per slice: how many messages ended how. */
+export interface SliceCounts {
+  claimed: number;
+  sent: number;
+  retried: number;
+  deferred: number;
+  failed: number;
+}
+
+/**
+ * Delivers the outbox: claims due messages under a lease, renders and sends each through its
+ * channel's provider (within that provider's concurrency, rate limit and circuit breaker), and
+ * records every outcome with its delivery and timeline events in one transaction per slice.
+ */
+export class DeliveryWorker {
+  private readonly loop: BackgroundLoop;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly deps: AttemptDeps;
+
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.leaseMs = options.leaseMs ?? 120_000;
+    this.deps = {
+      clock: options.clock,
+      providers: options.providers,
+      renderer: options.renderer,
+      sendTimeoutMs: options.sendTimeoutMs ?? 30_000,
+      maxRateWaitMs: options.maxRateWaitMs ?? 1_000,
+    };
+    this.loop = new BackgroundLoop({
+      name: 'delivery worker',
+      work: async () => (await this.slice()).claimed,
+      idleMs: options.idleMs ?? 250,
+      minShare: options.minShare ?? 0.2,
+      writeSaturation: options.writeSaturation,
+      logger: options.logger,
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** New messages are in the outbox: look now rather than after the idle sleep. */
+  notify(): void {
+    this.loop.notify();
+  }
+
+  /** One slice in turn with the loop's own: claim, send, record. For tests and the bench. */
+  deliverDue(): Promise<SliceCounts> {
+    return this.loop.inTurn(() => this.slice());
+  }
+
+  private async slice(): Promise<SliceCounts> {
+    const { store, clock, owner } = this.options;
+    const claimed = await store.delivery.claimDue({
+      owner,
+      now: clock.now(),
+      leaseMs: this.leaseMs,
+      limit: this.batchSize,
+    });
+    const counts: SliceCounts = { claimed: claimed.length, sent: 0, retried: 0, deferred: 0, failed: 0 };
+    if (claimed.length === 0) return counts;
+    const customers = await loadCustomers(store, claimed);
+    const results = await Promise.all(
+      claimed.map((message) => attemptDelivery(this.deps, message, customerOf(customers, message))),
+    );
+    const outcomes = claimed.map((message, i) => this.outcome(message, results[i] as AttemptResult, customers));
+    await store.delivery.recordOutcomes(outcomes);
+    for (const outcome of outcomes) count(counts, outcome);
+    if (outcomes.some((o) => o.timeline.length > 0)) this.options.onTimeline?.();
+    return counts;
+  }
+
+  private outcome(message: ClaimedMessage, result: AttemptResult, customers: CustomerMap): DeliveryOutcome {
+    const now = this.options.clock.now();
+    return outcomeOf(message, result, {
+      owner: this.options.owner,
+      now,
+      random: (this.options.random ?? Math.random)(),
+      policy: this.options.retry ?? DEFAULT_RETRY_POLICY,
+      identities: customerOf(customers, message).identities,
+      newId: () => newId(now),
+    });
+  }
+}
+
+type CustomerMap = Map<string, RenderCustomer>;
+
+const customerKey = (workspaceId: string, customerId: string) => `${workspaceId}\u0000${customerId}`;
+
+function customerOf(customers: CustomerMap, message: ClaimedMessage): RenderCustomer {
+  return customers.get(customerKey(message.workspaceId, message.customerId)) ?? { profile: undefined, identities: [] };
+}
+
+/** Profiles and identities of a slice's customers, one query per workspace. */
+async function loadCustomers(store: Store, messages: readonly ClaimedMessage[]): Promise<CustomerMap> {
+  const byWorkspace = new Map<string, Set<string>>();
+  for (const m of messages) {
+    const ids = byWorkspace.get(m.workspaceId) ?? new Set<string>();
+    ids.add(m.customerId);
+    byWorkspace.set(m.workspaceId, ids);
+  }
+  const out: CustomerMap = new Map();
+  for (const [workspaceId, ids] of byWorkspace) {
+    const { profiles, identities } = await store.loadProfiles(workspaceId, [...ids]);
+    for (const id of ids) out.set(customerKey(workspaceId, id), { profile: undefined, identities: [] });
+    for (const profile of profiles) {
+      const customer = out.get(customerKey(workspaceId, profile.id));
+      if (customer) out.set(customerKey(workspaceId, profile.id), { ...customer, profile });
+    }
+    for (const identity of identities) {
+      (out.get(customerKey(workspaceId, identity.customerId))?.identities as IdentityRecord[] | undefined)?.push(
+        identity,
+      );
+    }
+  }
+  return out;
+}
+
+function count(counts: SliceCounts, outcome: DeliveryOutcome): void {
+  if (outcome.status === 'sent' || outcome.status === 'delivered') counts.sent += 1;
+  else if (outcome.status === 'pending' && outcome.events.length === 0 && outcome.lastError !== undefined) {
+    counts.retried += 1;
+  } else if (outcome.status === 'pending') counts.deferred += 1;
+  else counts.failed += 1;
+}

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
+import { goLive } from '../journeys/runtime/test-runtime.ts';
+
+/** Journey → outbox → worker → dev sink, seen through the messages API. */
+describe('messages API', () => {
+  let t: TestGodwit;
+  const admin = (path: string, init: RequestInit = {}) =>
+    fetch(`${t.url}${path}`, { ...init, headers: { authorization: `Bearer ${t.secretKey}`, ...init.headers } });
+  const json = async (path: string, init?: RequestInit) => {
+    const response = await admin(path, init);
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
+  const waitFor = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 25));
+  };
+
+  before(async () => {
+    t = await startTestGodwit({ deliver: true });
+    await goLive(t, {
+      id: 'cart',
+      trigger: { event: 'Cart Abandoned' },
+      start: 'remind',
+      nodes: {
+        remind: { type: 'send', template: 'cart_reminder', channel: 'email', next: 'done' },
+        done: { type: 'exit' },
+      },
+    });
+    const batch = [
+      { type: 'identify', userId: 'ada', traits: { email: 'ada@example.com', first_name: 'Ada' } },
+      { type: 'track', userId: 'ada', event: 'Cart Abandoned' },
+    ];
+    const response = await fetch(`${t.url}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${t.writeKey}:`)}` },
+      body: JSON.stringify({ batch }),
+    });
+    assert.equal(response.status, 200);
+  });
+  after(() => t.close());
+
+  it('shows a journey message delivered to the dev sink, with its rendered content', async () => {
+    await waitFor(async () => (await json('/v1/messages?status=delivered')).body.messages.length > 0);
+    const { body } = await json('/v1/messages?channel=email&journey=cart&customer=ada');
+    assert.equal(body.messages.length, 1);
+    const [summary] = body.messages;
+    assert.deepEqual(
+      [summary.status, summary.channel, summary.template, summary.address, summary.provider, summary.attempts],
+      ['delivered', 'email', 'cart_reminder', 'ada@example.com', 'dev-sink', 1],
+    );
+    const one = await json(`/v1/messages/${encodeURIComponent(summary.key)}`);
+    assert.equal(one.status, 200);
+    assert.equal(one.body.message.content.subject, 'You left something in your cart');
+    assert.match(one.body.message.content.html, /Hi Ada/);
+    assert.deepEqual(
+      one.body.message.events.map((e: { kind: string }) => e.kind),
+      ['delivered'],
+    );
+    assert.equal((await json('/v1/messages?status=pending')).body.messages.length, 0);
+    assert.equal((await json('/v1/messages?channel=sms')).body.messages.length, 0);
+    assert.equal(t.godwit.delivery.devSink.count, 1);
+  });
+
+  it('puts the delivery on the customer timeline', async () => {
+    await waitFor(async () => {
+      const { body } = await json('/v1/customers/ada?limit=20');
+      return body.timeline?.events?.some((e: { event?: string }) => e.event === 'Message Delivered') ?? false;
+    });
+    const { body } = await json('/v1/customers/ada?limit=20');
+    const names = JSON.stringify(body.timeline ?? body);
+    assert.match(names, /Message Delivered/);
+  });
+
+  it('lists dead letters and retries one; a delivered message cannot be retried', async () => {
+    const { store } = t.godwit;
+    await store.journeys.applyJourneyChange({
+      runs: [],
+      addTimers: [],
+      deleteTimers: [],
+      events: [],
+      counts: [],
+      outbox: [
+        {
+          workspaceId: t.workspaceId,
+          idempotencyKey: 'manual:1',
+          customerId: 'nobody',
+          runId: null,
+          journeyId: null,
+          nodeId: null,
+          kind: 'message',
+          channel: 'email',
+          status: 'pending',
+          payload: { template: 'no_such_template', address: 'x@example.com' },
+          createdAt: Date.now(),
+          updatedAt: Date.now(),
+        },
+      ],
+    });
+    t.godwit.delivery.worker.notify();
+    await waitFor(async () => (await json('/v1/messages/dead')).body.messages.length > 0);
+    const dead = await json('/v1/messages/dead');
+    assert.deepEqual(
+      dead.body.messages.map((m: { key: string; status: string }) => [m.key, m.status]),
+      [['manual:1', 'failed']],
+    );
+    assert.match(dead.body.messages[0].lastError, /no_such_template/);
+    const retried = await json('/v1/messages/manual:1/retry', { method: 'POST' });
+    assert.equal(retried.status, 200);
+    assert.equal(retried.body.message.attempts, 0);
+    const delivered = (await json('/v1/messages?status=delivered')).body.messages[0].key;
+    const refused = await json(`/v1/messages/${encodeURIComponent(delivered)}/retry`, { method: 'POST' });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, 'conflict');
+    assert.equal((await json('/v1/messages/nope')).status, 404);
+    assert.equal((await json('/v1/messages?status=lost')).status, 400);
+    const stats = await json('/v1/messages/stats');
+    assert.equal(stats.body.statuses.delivered, 1);
+  });
+
+  it('needs a secret key', async () => {
+    assert.equal((await fetch(`${t.url}/v1/messages`)).status, 401);
+  });
+});

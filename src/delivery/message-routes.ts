@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { CustomerService } from '../profiles/customer-service.ts';
+import { parseInput } from '../shared/validation.ts';
+import { MESSAGE_STATUSES } from '../storage/delivery-store.ts';
+import { workspaceOfSecret } from '../workspaces/bearer-auth.ts';
+import type { WorkspaceService } from '../workspaces/workspace-service.ts';
+import type { MessageService } from './message-service.ts';
+
+/** The outbox over HTTP: messages by filter, one message with its content, dead letters, retry. */
+
+const listQuery = z.strictObject({
+  status: z.enum(MESSAGE_STATUSES).optional(),
+  channel: z.string().min(1).optional(),
+  journey: z.string().min(1).optional(),
+  customer: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+const deadQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
+export interface MessageRouteDeps {
+  workspaces: WorkspaceService;
+  customers: CustomerService;
+  messages: MessageService;
+}
+
+export function registerMessageRoutes(app: FastifyInstance, deps: MessageRouteDeps): void {
+  const workspaceOf = (request: FastifyRequest) => workspaceOfSecret(deps.workspaces, request);
+
+  app.get('/v1/messages', async (request) => {
+    const workspaceId = await workspaceOf(request);
+    const query = parseInput(listQuery, request.query, 'query');
+    const customerId = query.customer ? await deps.customers.resolveId(workspaceId, query.customer) : undefined;
+    const messages = await deps.messages.list(workspaceId, {
+      status: query.status,
+      channel: query.channel,
+      journeyId: query.journey,
+      customerId,
+      limit: query.limit,
+    });
+    return { messages };
+  });
+
+  app.get('/v1/messages/dead', async (request) => {
+    const workspaceId = await workspaceOf(request);
+    const { limit } = parseInput(deadQuery, request.query, 'query');
+    return { messages: await deps.messages.deadLetters(workspaceId, limit) };
+  });
+
+  app.get('/v1/messages/stats', async (request) => {
+    const workspaceId = await workspaceOf(request);
+    return { statuses: await deps.messages.countByStatus(workspaceId) };
+  });
+
+  app.get<{ Params: { key: string } }>('/v1/messages/:key', async (request) => {
+    const workspaceId = await workspaceOf(request);
+    return { message: await deps.messages.get(workspaceId, request.params.key) };
+  });
+
+  app.post<{ Params: { key: string } }>('/v1/messages/:key/retry', async (request) => {
+    const workspaceId = await workspaceOf(request);
+    return { message: await deps.messages.retry(workspaceId, request.params.key) };
+  });
+}

@@ -1,0 +1,120 @@
+import type { Clock } from '../shared/clock.ts';
+import { GodwitError, notFound } from '../shared/errors.ts';
+import {
+  DEAD_LETTER_STATUSES,
+  type DeliveryEventRecord,
+  type MessageRecord,
+  type MessageStatus,
+} from '../storage/delivery-store.ts';
+import type { Store } from '../storage/store.ts';
+
+export interface MessageFilter {
+  status?: MessageStatus;
+  channel?: string;
+  journeyId?: string;
+  customerId?: string;
+  limit: number;
+}
+
+/** A message as the API and CLI show it in lists: no payload data or content. */
+export interface MessageSummary {
+  key: string;
+  status: string;
+  channel: string | null;
+  kind: string;
+  customerId: string;
+  journeyId: string | null;
+  nodeId: string | null;
+  template: string | null;
+  address: string | null;
+  attempts: number;
+  provider: string | null;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  nextAttemptAt: string | null;
+}
+
+/** Reading the outbox and putting dead letters back: what the messages API and CLI share. */
+export class MessageService {
+  constructor(private readonly options: { store: Store; clock: Clock; onRetry?: () => void }) {}
+
+  async list(workspaceId: string, filter: MessageFilter): Promise<MessageSummary[]> {
+    const { status, ...rest } = filter;
+    const messages = await this.options.store.delivery.listMessages({
+      workspaceId,
+      ...rest,
+      statuses: status ? [status] : undefined,
+    });
+    return messages.map(summaryOf);
+  }
+
+  async deadLetters(workspaceId: string, limit: number): Promise<MessageSummary[]> {
+    const messages = await this.options.store.delivery.listMessages({
+      workspaceId,
+      statuses: DEAD_LETTER_STATUSES,
+      limit,
+    });
+    return messages.map(summaryOf);
+  }
+
+  /** One message with its rendered content, its journey payload and its delivery events. */
+  async get(
+    workspaceId: string,
+    key: string,
+  ): Promise<MessageSummary & { content: unknown; payload: unknown; events: DeliveryEventRecord[] }> {
+    const { delivery } = this.options.store;
+    const message = await delivery.findMessage({ workspaceId, idempotencyKey: key });
+    if (!message) throw notFound(`no message with key ${key}`);
+    const events = await delivery.deliveryEvents(workspaceId, key);
+    return { ...summaryOf(message), content: message.content, payload: message.payload, events };
+  }
+
+  /** Puts a dead letter back in the queue with fresh attempts; 409 for a message that is not one. */
+  async retry(workspaceId: string, key: string): Promise<MessageSummary> {
+    const result = await this.options.store.delivery.retryMessage({
+      workspaceId,
+      idempotencyKey: key,
+      now: this.options.clock.now(),
+    });
+    if (!result.ok && result.reason === 'not_found') throw notFound(`no message with key ${key}`);
+    if (!result.ok) {
+      const message = await this.options.store.delivery.findMessage({ workspaceId, idempotencyKey: key });
+      throw new GodwitError(
+        'conflict',
+        `message ${key} is ${message?.status}; only ${DEAD_LETTER_STATUSES.join(', ')} messages can be retried`,
+      );
+    }
+    this.options.onRetry?.();
+    return summaryOf(result.message);
+  }
+
+  countByStatus(workspaceId: string) {
+    return this.options.store.delivery.countByStatus(workspaceId);
+  }
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function summaryOf(message: MessageRecord): MessageSummary {
+  const { payload } = message;
+  const waiting = message.status === 'pending';
+  return {
+    key: message.idempotencyKey,
+    status: message.status,
+    channel: message.channel,
+    kind: message.kind,
+    customerId: message.customerId,
+    journeyId: message.journeyId,
+    nodeId: message.nodeId,
+    template: typeof payload.template === 'string' ? payload.template : null,
+    address:
+      typeof payload.address === 'string' ? payload.address : typeof payload.url === 'string' ? payload.url : null,
+    attempts: message.attempts,
+    provider: message.provider,
+    lastError: message.lastError,
+    createdAt: new Date(message.createdAt).toISOString(),
+    sentAt: iso(message.sentAt),
+    nextAttemptAt: waiting ? iso(message.nextAttemptAt) : null,
+  };
+}

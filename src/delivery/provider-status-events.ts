@@ -1,0 +1,44 @@
+import type { DeliveryEventKind, MessageStatus } from '../storage/delivery-store.ts';
+import type { DeliveryEvents } from './delivery-events.ts';
+import type { DeliveryEvent, DeliveryEvents as StatusWebhookSink } from './providers/webhooks/delivery-events.ts';
+
+const KINDS: Record<Exclude<DeliveryEvent['status'], 'queued'>, DeliveryEventKind> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'opened',
+  failed: 'bounced',
+};
+
+/** A later status moves the message on; `sent` never moves a delivered message back. */
+const STATUSES: Partial<Record<DeliveryEvent['status'], MessageStatus>> = { delivered: 'delivered', failed: 'bounced' };
+
+/**
+ * Provider status webhooks (Twilio, WhatsApp) settle the outbox row they name, by our key when the
+ * provider hands it back, else by the provider's message id, then go on to the timeline sink.
+ */
+export class OutboxStatusEvents implements StatusWebhookSink {
+  constructor(
+    private readonly events: DeliveryEvents,
+    private readonly next: StatusWebhookSink,
+  ) {}
+
+  async record(event: DeliveryEvent): Promise<void> {
+    if (event.status !== 'queued') {
+      const ref = event.idempotencyKey
+        ? { workspaceId: event.workspaceId, idempotencyKey: event.idempotencyKey }
+        : { provider: event.provider, providerMessageId: event.providerMessageId };
+      await this.events.record({
+        ...ref,
+        kind: KINDS[event.status],
+        at: event.at,
+        status: STATUSES[event.status],
+        detail: {
+          provider: event.provider,
+          provider_status: event.providerStatus,
+          ...(event.error ? { error_code: event.error.code, error_message: event.error.message } : {}),
+        },
+      });
+    }
+    await this.next.record(event);
+  }
+}
