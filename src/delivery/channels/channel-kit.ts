@@ -9,6 +9,10 @@ import { loadMasterKey } from '../credentials/master-key.ts';
 import { SecretBox } from '../credentials/secret-box.ts';
 import { WorkspaceSecrets } from '../credentials/workspace-secrets.ts';
 import type { ChannelProvider } from '../provider.ts';
+import { InAppHub } from '../providers/in-app/in-app-hub.ts';
+import { inAppPayload } from '../providers/in-app/in-app-payload.ts';
+import { createInAppProvider } from '../providers/in-app/in-app-provider.ts';
+import { registerInAppRoutes } from '../providers/in-app/in-app-routes.ts';
 import { createWebhookProvider } from '../providers/webhook/webhook-provider.ts';
 import { createWebPushProvider } from '../providers/webpush/webpush-provider.ts';
 import { registerWebPushRoutes, vapidKeysOf } from '../providers/webpush/webpush-routes.ts';
@@ -42,6 +46,9 @@ export class ChannelKit {
   readonly feedback: DeliveryFeedback;
   readonly webhookProvider: ChannelProvider;
   readonly webPushProvider: ChannelProvider;
+  /** Open in-app streams; the in-app provider stores and pushes through it. */
+  readonly inAppHub: InAppHub;
+  readonly inAppProvider: ChannelProvider;
   private listeningUrl = 'http://localhost:8080';
 
   constructor(private readonly options: ChannelKitOptions) {
@@ -62,11 +69,24 @@ export class ChannelKit {
       vapidFor: (id) => vapidKeysOf(this.secrets, id),
       subject: pushSubject(options.config.GODWIT_PUBLIC_URL),
     });
+    this.inAppHub = new InAppHub({
+      store: options.store.channels,
+      now,
+      present: (record) => inAppPayload(record, { signer: this.signer, baseUrl: this.baseUrl }),
+      onDelivered: async (records) => {
+        for (const r of records) {
+          const at = now();
+          const event = { workspaceId: r.workspaceId, customerId: r.customerId, idempotencyKey: r.id, at };
+          await this.feedback.record({ ...event, channel: 'in_app', kind: 'delivered', detail: {} });
+        }
+      },
+    });
+    this.inAppProvider = createInAppProvider(this.inAppHub);
   }
 
   /** Every provider this kit offers, for the delivery core's registry. */
   get providers(): ChannelProvider[] {
-    return [this.webhookProvider, this.webPushProvider];
+    return [this.webhookProvider, this.webPushProvider, this.inAppProvider];
   }
 
   /** Where links in messages point: GODWIT_PUBLIC_URL, else the address the server listens on. */
@@ -99,6 +119,7 @@ export class ChannelKit {
     });
     registerSecretRoutes(app, { workspaces, secrets: this.secrets });
     registerWebPushRoutes(app, { workspaces, ingestion, secrets: this.secrets });
+    registerInAppRoutes(app, { hub: this.inAppHub, workspaces, customers });
   }
 }
 
