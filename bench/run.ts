@@ -17,6 +17,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'CLI import of a customers CSV (1,000,000 rows) into a running server, end to end',
     load: () => import('./import.ts'),
   },
+  decisioning: {
+    description: 'simulated 100,000 customers × 60 days: fixed, random, Godwit and oracle engagement; decide() p99',
+    load: () => import('./decisioning.ts'),
+  },
   'journeys-crash': {
     description: 'SIGKILL at random points while customers go through a 5-node journey; counts lost and duplicate work',
     load: () => import('./journeys-crash.ts'),

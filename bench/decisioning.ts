@@ -1,0 +1,212 @@
+import { decide } from '../src/decisioning/decide.ts';
+import type { DecisionContext, DecisionRequest } from '../src/decisioning/decision-types.ts';
+import { runStrategy, type SimulationResult, type StrategyName } from '../src/decisioning/engagement-simulation.ts';
+import { DEFAULT_POLICY, parsePolicy } from '../src/decisioning/policy-schema.ts';
+import { SIM_CHANNELS, simulatePopulation } from '../src/decisioning/simulated-population.ts';
+import { seededRandom } from '../src/journeys/seeded-random.ts';
+import { fmtInt, fmtRatio, fmtSec, intFlag, log, printTable, type Row } from './lib/report.ts';
+
+/**
+ * The decision engine's evaluation harness (issue 5): a seeded population with hidden response
+ * rates by channel and hour of week, 60 simulated days of one marketing message per customer per
+ * day, four strategies compared on the same response draws; then `decide()` timed per call.
+ */
+
+const TARGETS = { ratio: 0.9, p99Ms: 1, rate: 10_000 };
+const STRATEGIES: readonly StrategyName[] = ['fixed', 'random', 'godwit', 'oracle'];
+const LABELS: Record<StrategyName, string> = {
+  fixed: 'fixed: email at 10:00',
+  random: 'random channel and hour',
+  godwit: 'Godwit decisioning',
+  oracle: 'oracle (knows hidden rates)',
+};
+
+interface Settings {
+  customers: number;
+  days: number;
+  seed: number;
+  time: 'expected' | 'sample';
+  decisions: number;
+}
+
+function settingsOf(argv: string[]): Settings {
+  const flag = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const time = flag('time') ?? 'expected';
+  if (time !== 'expected' && time !== 'sample') throw new Error(`--time must be expected or sample, got "${time}"`);
+  return {
+    customers: intFlag(flag('customers'), 100_000, 'customers'),
+    days: intFlag(flag('days'), 60, 'days'),
+    seed: intFlag(flag('seed'), 1, 'seed'),
+    time,
+    decisions: intFlag(flag('decisions'), 50_000, 'decisions'),
+  };
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const s = settingsOf(argv);
+  const started = performance.now();
+  log(`decisioning: ${fmtInt(s.customers)} customers, ${s.days} days, seed ${s.seed}, time choice ${s.time}`);
+  const population = simulatePopulation({ customers: s.customers, seed: s.seed });
+  const results = new Map<StrategyName, SimulationResult>();
+  for (const name of STRATEGIES) {
+    const result = runStrategy(name, {
+      population,
+      days: s.days,
+      seed: s.seed,
+      timeChoice: s.time,
+      onDay: (_n, day) => {
+        if ((day + 1) % 20 === 0) log(`  ${name}: day ${day + 1}`);
+      },
+    });
+    results.set(name, result);
+    log(`  ${name}: ${(result.rate * 100).toFixed(2)}% in ${fmtSec(result.ms)}`);
+  }
+  const rows = strategyRows(results);
+  rows.push(...latencyRows(s));
+  rows.push({ what: 'harness wall time', value: fmtSec(performance.now() - started) });
+  printTable(`decisioning (${fmtInt(s.customers)} customers × ${s.days} days, time choice ${s.time})`, rows);
+}
+
+function lastWeekRate(r: SimulationResult, customers: number): number {
+  const days = r.responsesByDay.slice(-7);
+  return days.reduce((a, b) => a + b, 0) / (days.length * customers);
+}
+
+function strategyRows(results: Map<StrategyName, SimulationResult>): Row[] {
+  const get = (name: StrategyName) => results.get(name) as SimulationResult;
+  const oracle = get('oracle');
+  const godwit = get('godwit');
+  const customers = oracle.sends / oracle.responsesByDay.length;
+  const rows: Row[] = STRATEGIES.map((name) => {
+    const r = get(name);
+    return {
+      what: LABELS[name],
+      value: `${(r.rate * 100).toFixed(2)}%`,
+      detail: `${fmtInt(r.responses)} responses of ${fmtInt(r.sends)} sends; last 7 days ${(lastWeekRate(r, customers) * 100).toFixed(2)}%; ${fmtSec(r.ms)}`,
+    };
+  });
+  const ratio = godwit.rate / oracle.rate;
+  const beats = godwit.rate > get('fixed').rate && godwit.rate > get('random').rate;
+  rows.push(
+    {
+      what: 'Godwit / oracle, 60 days',
+      value: fmtRatio(ratio),
+      target: { met: ratio >= TARGETS.ratio, text: `≥ ${TARGETS.ratio}` },
+      detail: `last 7 days ${fmtRatio(lastWeekRate(godwit, customers) / lastWeekRate(oracle, customers))}`,
+    },
+    {
+      what: 'Godwit beats fixed and random',
+      value: beats ? 'yes' : 'no',
+      target: { met: beats, text: 'both' },
+      detail: `× ${fmtRatio(godwit.rate / get('fixed').rate)} fixed, × ${fmtRatio(godwit.rate / get('random').rate)} random`,
+    },
+  );
+  return rows;
+}
+
+/** `decide()` on realistic contexts: quiet hours, caps, collisions, three suppression rules, best channel and time. */
+function latencyRows(s: Settings): Row[] {
+  const parsed = parsePolicy({
+    ...DEFAULT_POLICY,
+    suppression: [
+      {
+        id: 'open_support',
+        classes: ['marketing'],
+        when: [{ event: 'Conversation Opened', within: '30d', until: 'Conversation Closed' }],
+      },
+      {
+        id: 'detractor',
+        classes: ['marketing'],
+        when: [{ event: 'Survey Answered', within: '14d', where: [{ property: 'score', op: 'lte', value: 6 }] }],
+      },
+      {
+        id: 'vip_pause',
+        classes: ['marketing'],
+        when: [{ segment: 'vip' }, { property: 'traits.paused', op: 'eq', value: true }],
+      },
+    ],
+    holdout: { percent: 5 },
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const policy = parsed.policy;
+  const random = seededRandom(s.seed);
+  const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/Berlin', 'UTC'];
+  const hourRates = Object.fromEntries(
+    SIM_CHANNELS.map((c) => [c, Float64Array.from({ length: 168 }, (_, h) => 0.05 + 0.1 * Math.abs(Math.sin(h / 8)))]),
+  );
+  const base = Date.UTC(2025, 2, 1);
+  const contexts: DecisionContext[] = Array.from({ length: 1000 }, (_, i) => {
+    const sends = Uint8Array.from({ length: 168 }, () => (random() < 0.2 ? 1 : 0));
+    return {
+      customerId: `c${i}`,
+      timeZone: zones[i % zones.length] as string,
+      traits: { plan: 'pro', paused: i % 50 === 0 },
+      segments: i % 3 === 0 ? ['vip'] : [],
+      channels: SIM_CHANNELS.map((channel) => ({
+        channel,
+        consented: random() < 0.8,
+        reachable: true,
+        providerHealthy: true,
+      })),
+      engagement: {
+        channels: Object.fromEntries(SIM_CHANNELS.map((c) => [c, { sends: 10, responses: Math.floor(random() * 4) }])),
+        hours: { sends, responses: sends.map((n) => (n && random() < 0.2 ? 1 : 0)) },
+      },
+      population: { channels: Object.fromEntries(SIM_CHANNELS.map((c) => [c, { alpha: 2, beta: 18 }])), hourRates },
+      recentEvents: [
+        { name: 'Survey Answered', at: base - 20 * 86_400_000, properties: { score: 3 } },
+        { name: 'Conversation Opened', at: base - 3 * 86_400_000 },
+        { name: 'Conversation Closed', at: base - 2 * 86_400_000 },
+      ],
+      sends: Array.from({ length: 5 }, (_, k) => ({
+        id: `s${k}`,
+        channel: SIM_CHANNELS[k % 4] as DecisionContext['channels'][number]['channel'],
+        messageClass: k === 0 ? 'transactional' : 'marketing',
+        at: base - (k + 1) * 30 * 3_600_000,
+      })),
+    };
+  });
+  const warmup = 2_000;
+  const latencies = new Float64Array(s.decisions);
+  let sent = 0;
+  let started = performance.now();
+  for (let i = -warmup; i < s.decisions; i += 1) {
+    if (i === 0) started = performance.now();
+    const request: DecisionRequest = {
+      id: `r${i + warmup}`,
+      messageClass: i % 10 === 0 ? 'transactional' : 'marketing',
+      channel: 'best',
+      timing: i % 2 === 0 ? { type: 'now' } : { type: 'best_time', windowMs: 86_400_000 },
+    };
+    const t0 = performance.now();
+    const decision = decide({
+      request,
+      context: contexts[(i + warmup) % contexts.length] as DecisionContext,
+      policy,
+      now: base + i * 60_000,
+      random,
+    });
+    if (i < 0) continue;
+    latencies[i] = performance.now() - t0;
+    if (decision.outcome !== 'suppress') sent += 1;
+  }
+  const elapsed = performance.now() - started;
+  latencies.sort();
+  const p99 = latencies[Math.floor(latencies.length * 0.99)] as number;
+  const p50 = latencies[Math.floor(latencies.length * 0.5)] as number;
+  const rate = (s.decisions / elapsed) * 1000;
+  return [
+    {
+      what: 'decide() per send, p99',
+      value: `${p99.toFixed(3)} ms`,
+      target: {
+        met: p99 < TARGETS.p99Ms && rate >= TARGETS.rate,
+        text: `< ${TARGETS.p99Ms} ms at ≥ ${fmtInt(TARGETS.rate)}/s`,
+      },
+      detail: `p50 ${p50.toFixed(3)} ms; ${fmtInt(rate)} decisions/s on one core; ${fmtInt(s.decisions)} decisions (half best-time), ${fmtInt(sent)} send/delay`,
+    },
+  ];
+}

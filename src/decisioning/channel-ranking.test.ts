@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Channel } from '../delivery/channel-choice.ts';
+import { seededRandom } from '../journeys/seeded-random.ts';
+import { eligibleChannels, rankChannels } from './channel-ranking.ts';
+
+const population = { channels: { email: { alpha: 1, beta: 9 }, sms: { alpha: 1, beta: 9 } } };
+
+test('Thompson sampling converges to the better channel on synthetic data', () => {
+  const random = seededRandom(3);
+  const truth: Record<string, number> = { email: 0.08, sms: 0.16 };
+  const counts = { email: { sends: 0, responses: 0 }, sms: { sends: 0, responses: 0 } };
+  let smsLate = 0;
+  for (let round = 0; round < 3000; round += 1) {
+    const [best] = rankChannels({
+      channels: ['email', 'sms'],
+      engagement: { channels: counts },
+      population,
+      costs: {},
+      costWeight: 1,
+      random,
+    });
+    const channel = best?.channel as 'email' | 'sms';
+    const c = counts[channel];
+    counts[channel] = { sends: c.sends + 1, responses: c.responses + (random() < (truth[channel] ?? 0) ? 1 : 0) };
+    if (round >= 2000 && channel === 'sms') smsLate += 1;
+  }
+  assert.ok(smsLate > 900, `sms chosen ${smsLate} of the last 1000`);
+  assert.ok(counts.email.sends > 20, 'the worse channel was still tried');
+});
+
+test('stated preference ranks first; cost weighs against engagement', () => {
+  const engagement = { channels: { email: { sends: 1000, responses: 100 }, sms: { sends: 1000, responses: 150 } } };
+  const base = {
+    channels: ['email', 'sms'] as Channel[],
+    engagement,
+    population,
+    costWeight: 1,
+    random: seededRandom(4),
+  };
+  assert.equal(rankChannels({ ...base, costs: {} })[0]?.channel, 'sms');
+  assert.equal(rankChannels({ ...base, costs: {}, preferred: 'email' })[0]?.channel, 'email');
+  const costly = rankChannels({ ...base, costs: { sms: 0.1 } });
+  assert.equal(costly[0]?.channel, 'email', 'a 15% rate at cost 0.1 scores below 10% for free');
+  const sms = costly.find((s) => s.channel === 'sms');
+  assert.ok(sms && Math.abs(sms.score - (sms.sample - 0.1)) < 1e-12);
+});
+
+test('eligibility needs consent, an address, no suppression and a healthy provider, and says why not', () => {
+  const result = eligibleChannels([
+    { channel: 'email', consented: true, reachable: true, providerHealthy: true },
+    { channel: 'sms', consented: false, reachable: true, providerHealthy: true },
+    { channel: 'push', consented: true, reachable: false, providerHealthy: false },
+    { channel: 'whatsapp', consented: true, reachable: true, suppressed: true, providerHealthy: true },
+  ]);
+  assert.deepEqual(result.eligible, ['email']);
+  assert.deepEqual(result.reasons, [
+    { code: 'channel_ineligible', channel: 'sms', why: ['no consent'] },
+    { code: 'channel_ineligible', channel: 'push', why: ['no address', 'provider unhealthy'] },
+    { code: 'channel_ineligible', channel: 'whatsapp', why: ['address suppressed'] },
+  ]);
+});

@@ -1,0 +1,71 @@
+import type { Channel } from '../delivery/channel-choice.ts';
+import { type BetaPrior, betaMean, posteriorOf, sampleBeta } from './beta-model.ts';
+import type { ChannelScore, ChannelStatus, CustomerEngagement, PopulationModel, Reason } from './decision-types.ts';
+
+/**
+ * Best channel: only eligible channels (consent, address, no suppression, healthy provider);
+ * the customer's stated preference first; then Thompson sampling on each channel's posterior
+ * (population prior + own counts) minus a weighted cost. Sampling rather than taking the mean
+ * keeps trying channels whose rate is still uncertain, so a customer's best channel is found.
+ */
+
+/** The prior for a channel the population has no data on yet: mean 0.1, worth 2 sends. */
+export const UNINFORMED_PRIOR: BetaPrior = { alpha: 0.2, beta: 1.8 };
+
+export function whyIneligible(status: ChannelStatus): string[] {
+  const why: string[] = [];
+  if (!status.consented) why.push('no consent');
+  if (!status.reachable) why.push('no address');
+  if (status.suppressed) why.push('address suppressed');
+  if (!status.providerHealthy) why.push('provider unhealthy');
+  return why;
+}
+
+export interface Eligibility {
+  readonly eligible: readonly Channel[];
+  readonly reasons: readonly Reason[];
+}
+
+export function eligibleChannels(statuses: readonly ChannelStatus[]): Eligibility {
+  const eligible: Channel[] = [];
+  const reasons: Reason[] = [];
+  for (const status of statuses) {
+    const why = whyIneligible(status);
+    if (why.length === 0) eligible.push(status.channel);
+    else reasons.push({ code: 'channel_ineligible', channel: status.channel, why });
+  }
+  return { eligible, reasons };
+}
+
+export interface RankOptions {
+  readonly channels: readonly Channel[];
+  readonly preferred?: Channel;
+  readonly engagement: CustomerEngagement;
+  readonly population: PopulationModel;
+  readonly costs: Partial<Readonly<Record<Channel, number>>>;
+  readonly costWeight: number;
+  readonly random: () => number;
+}
+
+/** Channels best first, each with its numbers. Draws one sample per channel, in the given order. */
+export function rankChannels(options: RankOptions): ChannelScore[] {
+  const scores = options.channels.map((channel): ChannelScore => {
+    const prior = options.population.channels[channel] ?? UNINFORMED_PRIOR;
+    const counts = options.engagement.channels[channel] ?? { sends: 0, responses: 0 };
+    const posterior = posteriorOf(prior, counts);
+    const sample = sampleBeta(posterior, options.random);
+    const cost = options.costs[channel] ?? 0;
+    return {
+      channel,
+      preferred: channel === options.preferred,
+      prior,
+      sends: counts.sends,
+      responses: counts.responses,
+      posteriorMean: betaMean(posterior),
+      sample,
+      cost,
+      score: sample - options.costWeight * cost,
+    };
+  });
+  return scores.sort((a, b) => Number(b.preferred) - Number(a.preferred) || b.score - a.score);
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolveCollisions } from './collisions.ts';
+import type { KnownSend } from './decision-types.ts';
+
+const MIN = 60_000;
+const now = Date.UTC(2025, 5, 10, 12);
+const base = {
+  now,
+  at: now,
+  requestId: 'new',
+  sends: [] as KnownSend[],
+  windowMs: 60 * MIN,
+  loser: { marketing: 'drop' as const },
+};
+const scheduled = (id: string, minutes: number, messageClass: KnownSend['messageClass']): KnownSend => ({
+  id,
+  channel: 'email',
+  messageClass,
+  at: now + minutes * MIN,
+});
+
+test('a marketing send colliding with a transactional one is dropped by policy', () => {
+  const result = resolveCollisions({
+    ...base,
+    messageClass: 'marketing',
+    sends: [scheduled('otp', 10, 'transactional')],
+  });
+  assert.equal(result.dropped, true);
+  assert.deepEqual(result.reasons, [
+    {
+      code: 'collision',
+      with: 'otp',
+      withClass: 'transactional',
+      at: now + 10 * MIN,
+      action: 'drop',
+      heldUntil: now + 70 * MIN,
+    },
+  ]);
+});
+
+test('a service send loses to a transactional one and is delayed until the window after it', () => {
+  const result = resolveCollisions({
+    ...base,
+    messageClass: 'service',
+    sends: [scheduled('otp', -20, 'transactional')],
+  });
+  assert.ok(!result.dropped);
+  assert.equal(result.at, now + 40 * MIN);
+});
+
+test('the higher class wins and preempts a lower one scheduled ahead; one already sent is left alone', () => {
+  const result = resolveCollisions({
+    ...base,
+    messageClass: 'transactional',
+    sends: [
+      scheduled('promo', 15, 'marketing'),
+      scheduled('sent-promo', -5, 'marketing'),
+      scheduled('svc', 30, 'service'),
+    ],
+  });
+  assert.ok(!result.dropped);
+  assert.equal(result.at, now);
+  assert.deepEqual(result.preempts, [
+    { id: 'promo', action: 'drop' },
+    { id: 'svc', action: 'delay' },
+  ]);
+});
+
+test('between equals the earlier one wins; outside the window nothing happens', () => {
+  const equal = resolveCollisions({ ...base, messageClass: 'service', sends: [scheduled('svc', 0, 'service')] });
+  assert.ok(!equal.dropped && equal.at === now + 60 * MIN);
+  const apart = resolveCollisions({
+    ...base,
+    messageClass: 'marketing',
+    sends: [scheduled('otp', -60, 'transactional')],
+  });
+  assert.deepEqual(apart, { dropped: false, at: now, preempts: [], reasons: [] });
+});

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parsePolicy, parsePolicyText, policyRequirements } from './policy-schema.ts';
+
+test('a YAML policy parses with defaults filled in', () => {
+  const result = parsePolicyText(`
+costs: { sms: 0.0075, email: 0.0005 }
+quietHours:
+  - { channels: [sms, voice], from: "21:00", to: "08:00" }
+caps:
+  - { classes: [marketing], per: week, max: 3 }
+suppression:
+  - id: open_support
+    classes: [marketing]
+    when: [{ event: Conversation Opened, within: 30d, until: Conversation Closed }]
+holdout: { percent: 5 }
+`);
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.issues));
+  assert.deepEqual(result.policy.quietHours[0]?.allow, ['transactional']);
+  assert.equal(result.policy.learning.timeChoice, 'expected');
+  assert.deepEqual(result.policy.holdout, { percent: 5, salt: 'godwit', classes: ['marketing'] });
+  assert.deepEqual(policyRequirements(result.policy), {
+    events: ['Conversation Closed', 'Conversation Opened'],
+    eventLookbackMs: 30 * 86_400_000,
+    sendLookbackMs: 7 * 86_400_000,
+  });
+});
+
+test('errors name the path', () => {
+  const result = parsePolicy({
+    quietHours: [{ channels: ['fax'], from: '9pm', to: '08:00' }],
+    caps: [{ classes: ['marketing'], per: 'month', max: 1 }],
+    suppression: [{ id: 'x', classes: ['marketing'], when: [{ event: 'A', within: 'soon' }] }],
+    holdout: { percent: 120 },
+    colour: 'blue',
+  });
+  assert.ok(!result.ok);
+  const paths = result.issues.map((i) => i.path);
+  for (const path of ['quietHours[0].channels[0]', 'quietHours[0].from', 'caps[0].per', 'holdout.percent', 'colour']) {
+    assert.ok(paths.includes(path), `${path} in ${paths.join(', ')}`);
+  }
+  assert.ok(paths.some((p) => p.startsWith('suppression[0].when[0]')));
+});

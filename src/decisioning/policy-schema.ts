@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { CHANNELS } from '../delivery/channel-choice.ts';
+import { approximateMs, parseDuration } from '../journeys/duration.ts';
+import {
+  durationSchema,
+  eventNameSchema,
+  filterSchema,
+  identifierSchema,
+  prioritySchema,
+  timeOfDaySchema,
+} from '../journeys/field-schema.ts';
+import {
+  type DefinitionIssue,
+  decodeDefinitionText,
+  describeIssue,
+  toDefinitionIssues,
+} from '../shared/definition-parsing.ts';
+
+/**
+ * Communication policies as data (JSON or YAML): one workspace's rules for channels, time,
+ * volume, priorities and suppression. Validated here, at the edge; the core receives `Policy`.
+ */
+
+const channelSchema = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` });
+const classesSchema = z.array(prioritySchema).min(1, { error: 'must name at least one class' });
+
+const quietHoursSchema = z.strictObject({
+  channels: z.array(channelSchema).min(1, { error: 'must name at least one channel' }),
+  /** Local wall time the quiet period starts; it may end the next day (21:00 → 08:00). */
+  from: timeOfDaySchema,
+  to: timeOfDaySchema,
+  /** Classes that pass through, e.g. transactional one-time codes. */
+  allow: z.array(prioritySchema).default(['transactional']),
+});
+
+const capSchema = z.strictObject({
+  /** The classes counted and limited; a transactional send never counts against a marketing cap. */
+  classes: classesSchema,
+  /** One channel, or absent for every channel together. */
+  channel: channelSchema.optional(),
+  /** Rolling windows: `day` is the last 24 hours, `week` the last 7 days. */
+  per: z.enum(['day', 'week']),
+  max: z.number().int().min(0),
+});
+
+const eventConditionSchema = z.strictObject({
+  /** True while such an event happened within `within` before now… */
+  event: eventNameSchema,
+  within: durationSchema,
+  where: z.array(filterSchema).default([]),
+  /** …and no later event of this name closed it (a conversation opened and not yet closed). */
+  until: eventNameSchema.optional(),
+});
+
+const conditionSchema = z.union([
+  z.strictObject({ segment: identifierSchema }),
+  z.strictObject({ property: filterSchema.shape.property, op: filterSchema.shape.op, value: z.unknown().optional() }),
+  eventConditionSchema,
+]);
+
+const suppressionSchema = z.strictObject({
+  id: identifierSchema,
+  description: z.string().optional(),
+  classes: classesSchema,
+  /** Every condition must hold (use several rules for "any"). */
+  when: z.array(conditionSchema).min(1, { error: 'must have at least one condition' }),
+});
+
+export const policySchema = z.strictObject({
+  /** Cost per send in any unit; best channel maximises P(response) − costWeight × cost. */
+  costs: z.partialRecord(channelSchema, z.number().min(0)).default({}),
+  costWeight: z.number().min(0).default(1),
+  learning: z
+    .strictObject({
+      minPriorStrength: z.number().positive().default(2),
+      maxPriorStrength: z.number().positive().default(200),
+      minCustomers: z.number().int().min(1).default(30),
+      /** How many sends the population's hour-of-week shape is worth against a customer's own. */
+      hourStrength: z.number().positive().default(20),
+      /** `expected`: the slot with the highest smoothed rate; `sample`: Thompson sampling per slot. */
+      timeChoice: z.enum(['expected', 'sample']).default('expected'),
+    })
+    .prefault({}),
+  quietHours: z.array(quietHoursSchema).default([]),
+  caps: z.array(capSchema).default([]),
+  collisions: z
+    .strictObject({
+      window: durationSchema.default('1h'),
+      /** What happens to the lower class: held until the window after the winner, or dropped. */
+      loser: z.partialRecord(prioritySchema, z.enum(['delay', 'drop'])).default({ marketing: 'drop' }),
+    })
+    .prefault({}),
+  /** Take the next eligible channel when the best one is held by quiet hours or a cap. */
+  reroute: z.boolean().default(true),
+  suppression: z.array(suppressionSchema).default([]),
+  holdout: z
+    .strictObject({
+      percent: z.number().min(0).max(100),
+      salt: z.string().default('godwit'),
+      classes: classesSchema.default(['marketing']),
+    })
+    .optional(),
+});
+
+export type PolicyInput = z.input<typeof policySchema>;
+export type Policy = z.output<typeof policySchema>;
+export type QuietHours = Policy['quietHours'][number];
+export type FrequencyCap = Policy['caps'][number];
+export type SuppressionRule = Policy['suppression'][number];
+export type SuppressionCondition = SuppressionRule['when'][number];
+
+export type PolicyParseResult =
+  | { readonly ok: true; readonly policy: Policy }
+  | { readonly ok: false; readonly issues: readonly DefinitionIssue[] };
+
+export function parsePolicy(value: unknown): PolicyParseResult {
+  const result = policySchema.safeParse(value, { error: describeIssue });
+  if (!result.success) return { ok: false, issues: result.error.issues.flatMap(toDefinitionIssues) };
+  return { ok: true, policy: result.data };
+}
+
+export function parsePolicyText(text: string): PolicyParseResult {
+  const decoded = decodeDefinitionText(text);
+  return decoded.ok ? parsePolicy(decoded.value) : decoded;
+}
+
+/** The default policy: no SMS, WhatsApp or voice 21:00–08:00; marketing at most 1/day and 3/week. */
+export const DEFAULT_POLICY: Policy = policySchema.parse({
+  quietHours: [{ channels: ['sms', 'whatsapp', 'voice'], from: '21:00', to: '08:00' }],
+  caps: [
+    { classes: ['marketing'], per: 'day', max: 1 },
+    { classes: ['marketing'], per: 'week', max: 3 },
+  ],
+});
+
+/** What the runtime must load for `decide`: events by name, how far back, and the send history span. */
+export interface PolicyRequirements {
+  readonly events: readonly string[];
+  readonly eventLookbackMs: number;
+  readonly sendLookbackMs: number;
+}
+
+export function policyRequirements(policy: Policy): PolicyRequirements {
+  const events = new Set<string>();
+  let eventLookbackMs = 0;
+  for (const rule of policy.suppression) {
+    for (const condition of rule.when) {
+      if (!('event' in condition)) continue;
+      events.add(condition.event);
+      if (condition.until) events.add(condition.until);
+      eventLookbackMs = Math.max(eventLookbackMs, approximateMs(parseDuration(condition.within)));
+    }
+  }
+  const collisionMs = approximateMs(parseDuration(policy.collisions.window));
+  const capMs = policy.caps.some((cap) => cap.per === 'week') ? 7 * 86_400_000 : policy.caps.length ? 86_400_000 : 0;
+  return { events: [...events].sort(), eventLookbackMs, sendLookbackMs: Math.max(capMs, collisionMs) };
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { localDateTime } from '../journeys/local-time.ts';
+import { DEFAULT_POLICY } from './policy-schema.ts';
+import { applyQuietHours, isInQuietWindow } from './quiet-hours.ts';
+
+const rules = DEFAULT_POLICY.quietHours; // sms, whatsapp, voice 21:00–08:00
+const check = (at: number, timeZone: string, channel: 'sms' | 'email' = 'sms', messageClass = 'marketing' as const) =>
+  applyQuietHours({ at, channel, messageClass, timeZone, rules });
+
+test('Asia/Shanghai: 22:00 is held to 08:00 the next morning', () => {
+  const result = check(Date.UTC(2025, 2, 10, 14, 0), 'Asia/Shanghai'); // 22:00 local
+  assert.equal(result.at, Date.UTC(2025, 2, 11, 0, 0));
+  assert.deepEqual(result.reasons, [
+    {
+      code: 'quiet_hours',
+      channel: 'sms',
+      from: '21:00',
+      to: '08:00',
+      timeZone: 'Asia/Shanghai',
+      heldUntil: result.at,
+    },
+  ]);
+});
+
+test('America/New_York across spring forward: 22:00 EST → 08:00 EDT (9 real hours)', () => {
+  const at = Date.UTC(2025, 2, 9, 3, 0); // Sat 22:00 EST
+  const result = check(at, 'America/New_York');
+  assert.equal(result.at, Date.UTC(2025, 2, 9, 12, 0)); // Sun 08:00 EDT
+  assert.equal((result.at - at) / 3_600_000, 9);
+  assert.equal(check(result.at, 'America/New_York').reasons.length, 0, '08:00 itself is allowed');
+  assert.equal(check(result.at - 60_000, 'America/New_York').at, result.at, '07:59 is still quiet');
+});
+
+test('America/New_York across fall back: 21:30 EDT → 08:00 EST (11.5 real hours)', () => {
+  const at = Date.UTC(2025, 10, 2, 1, 30); // Sat Nov 1 21:30 EDT
+  assert.equal(check(at, 'America/New_York').at, Date.UTC(2025, 10, 2, 13, 0));
+});
+
+test('Europe/Berlin across fall back: 23:00 CEST → 08:00 CET', () => {
+  const at = Date.UTC(2025, 9, 25, 21, 0); // Sat 23:00 CEST
+  const result = check(at, 'Europe/Berlin');
+  assert.equal(result.at, Date.UTC(2025, 9, 26, 7, 0));
+  const local = localDateTime(result.at, 'Europe/Berlin');
+  assert.deepEqual([local.day, local.hour, local.minute], [26, 8, 0]);
+});
+
+test('Europe/Berlin across spring forward: 02:30 does not exist, and 03:30 is still quiet', () => {
+  const at = Date.UTC(2025, 2, 30, 1, 30); // 03:30 CEST, just after the jump
+  assert.ok(isInQuietWindow(at, rules[0] as (typeof rules)[number], 'Europe/Berlin'));
+  assert.equal(check(at, 'Europe/Berlin').at, Date.UTC(2025, 2, 30, 6, 0)); // 08:00 CEST
+});
+
+test('email has no quiet hours here; transactional SMS passes by policy and says so', () => {
+  const at = Date.UTC(2025, 2, 10, 14, 0);
+  assert.deepEqual(check(at, 'Asia/Shanghai', 'email'), { at, reasons: [] });
+  const passed = applyQuietHours({
+    at,
+    channel: 'sms',
+    messageClass: 'transactional',
+    timeZone: 'Asia/Shanghai',
+    rules,
+  });
+  assert.equal(passed.at, at);
+  assert.deepEqual(passed.reasons, [{ code: 'quiet_hours_allowed', channel: 'sms', from: '21:00', to: '08:00' }]);
+});
+
+test('a daytime window (12:00–14:00) holds only inside it', () => {
+  const lunch = [{ channels: ['voice' as const], from: '12:00', to: '14:00', allow: [] }];
+  const r = applyQuietHours({
+    at: Date.UTC(2025, 0, 1, 13),
+    channel: 'voice',
+    messageClass: 'service',
+    timeZone: 'UTC',
+    rules: lunch,
+  });
+  assert.equal(r.at, Date.UTC(2025, 0, 1, 14));
+  const free = applyQuietHours({
+    at: Date.UTC(2025, 0, 1, 15),
+    channel: 'voice',
+    messageClass: 'service',
+    timeZone: 'UTC',
+    rules: lunch,
+  });
+  assert.equal(free.reasons.length, 0);
+});
