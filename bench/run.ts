@@ -21,6 +21,11 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'simulated 100,000 customers × 60 days: fixed, random, Godwit and oracle engagement; decide() p99',
     load: () => import('./decisioning.ts'),
   },
+  delivery: {
+    description:
+      'outbox → dev sink and → SMTP messages/s; a provider failing 30% and down a minute: all delivered once',
+    load: () => import('./delivery.ts'),
+  },
   'journeys-crash': {
     description: 'SIGKILL at random points while customers go through a 5-node journey; counts lost and duplicate work',
     load: () => import('./journeys-crash.ts'),

@@ -30,34 +30,37 @@ export async function attemptDelivery(
   if (message.recovered && !provider.idempotent) return { type: 'possibly_sent', provider: provider.name };
   const rendered = await render(deps.renderer, message, customer);
   if ('error' in rendered) return permanent(provider.name, rendered.error);
-  const guard = await waitForTurn(deps, route);
-  if (guard !== undefined) return { type: 'deferred', at: guard };
-  const outbound: OutboundMessage = {
-    idempotencyKey: message.idempotencyKey,
-    workspaceId: message.workspaceId,
-    customerId: message.customerId,
-    address: addressOf(message, rendered.content),
-    messageClass: (message.payload.messageClass as OutboundMessage['messageClass']) ?? 'transactional',
-    content: rendered.content,
-  };
-  try {
-    const receipt = await route.limit.run(() => withTimeout(provider.send(outbound), deps.sendTimeoutMs));
-    route.breaker.success();
-    return { type: 'sent', provider: provider.name, receipt, content: rendered.content };
-  } catch (error) {
-    const failure = asDeliveryError(error);
-    // A permanent refusal is an answer: the provider is up.
-    if (failure.kind === 'transient') route.breaker.failure(deps.clock.now());
-    else route.breaker.success();
-    return {
-      type: 'failed',
-      provider: provider.name,
-      kind: failure.kind,
-      error: failure.message,
-      retryAfterMs: failure.options.retryAfterMs,
+  // The guards run once a slot is free, so a circuit that opened while this message queued stops it.
+  return route.limit.run(async (): Promise<AttemptResult> => {
+    const guard = await waitForTurn(deps, route);
+    if (guard !== undefined) return { type: 'deferred', at: guard };
+    const outbound: OutboundMessage = {
+      idempotencyKey: message.idempotencyKey,
+      workspaceId: message.workspaceId,
+      customerId: message.customerId,
+      address: addressOf(message, rendered.content),
+      messageClass: (message.payload.messageClass as OutboundMessage['messageClass']) ?? 'transactional',
       content: rendered.content,
     };
-  }
+    try {
+      const receipt = await withTimeout(provider.send(outbound), deps.sendTimeoutMs);
+      route.breaker.success();
+      return { type: 'sent', provider: provider.name, receipt, content: rendered.content };
+    } catch (error) {
+      const failure = asDeliveryError(error);
+      // A permanent refusal is an answer: the provider is up.
+      if (failure.kind === 'transient') route.breaker.failure(deps.clock.now());
+      else route.breaker.success();
+      return {
+        type: 'failed',
+        provider: provider.name,
+        kind: failure.kind,
+        error: failure.message,
+        retryAfterMs: failure.options.retryAfterMs,
+        content: rendered.content,
+      };
+    }
+  });
 }
 
 /** Undefined when the message may go now (after waiting briefly for a token); else when to try again. */

@@ -5,7 +5,7 @@ import { CUSTOMER_OWNED_TABLES } from './customer-owned-tables.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JourneyStore } from './journey-store.ts';
 import { KyselyChannelStore } from './kysely-channel-store.ts';
-import { KyselyDeliveryStore } from './kysely-delivery-store.ts';
+import { KyselyDeliveryStore, type KyselyDeliveryStoreOptions } from './kysely-delivery-store.ts';
 import { KyselyJourneyStore, type KyselyJourneyStoreOptions } from './kysely-journey-store.ts';
 import { KyselySegmentStore } from './kysely-segment-store.ts';
 import { KyselyTemplateStore } from './kysely-template-store.ts';
@@ -54,11 +54,12 @@ export abstract class KyselyStore implements Store {
   constructor(
     protected readonly db: Kysely<Database>,
     journeyOptions: KyselyJourneyStoreOptions = {},
+    deliveryOptions: KyselyDeliveryStoreOptions = {},
   ) {
     this.journeys = new KyselyJourneyStore(db, journeyOptions);
     this.segments = new KyselySegmentStore(db, journeyOptions);
     this.templates = new KyselyTemplateStore(db);
-    this.delivery = new KyselyDeliveryStore(db, journeyOptions.lockEventLog);
+    this.delivery = new KyselyDeliveryStore(db, { lockEventLog: journeyOptions.lockEventLog, ...deliveryOptions });
     this.channels = new KyselyChannelStore(db);
   }
 

@@ -6,6 +6,7 @@ import type { Database } from '../schema.ts';
 import type { NewEvent, ResolutionChange } from '../store.ts';
 import { SqliteAppendWorker } from './sqlite-append-worker-client.ts';
 import { openSqliteConnection } from './sqlite-connection.ts';
+import { SqliteDeliveryWrites } from './sqlite-delivery-writes.ts';
 import { SqliteEventInserter } from './sqlite-event-inserter.ts';
 import { SqliteJourneyWrites } from './sqlite-journey-writes.ts';
 import { SqliteProcessorWrites } from './sqlite-processor-writes.ts';
@@ -27,7 +28,17 @@ export class SqliteStore extends KyselyStore {
   ) {
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
     const journeyWrites = new SqliteJourneyWrites(raw);
-    super(db, { applyChange: (change) => db.connection().execute(async () => journeyWrites.apply(change)) });
+    const deliveryWrites = new SqliteDeliveryWrites(raw, new SqliteEventInserter(raw));
+    super(
+      db,
+      { applyChange: (change) => db.connection().execute(async () => journeyWrites.apply(change)) },
+      {
+        writes: {
+          claimDue: (options) => db.connection().execute(async () => deliveryWrites.claimDue(options)),
+          recordOutcomes: (outcomes) => db.connection().execute(async () => deliveryWrites.recordOutcomes(outcomes)),
+        },
+      },
+    );
     this.inserter = new SqliteEventInserter(raw);
     this.processorWrites = new SqliteProcessorWrites(raw);
   }
