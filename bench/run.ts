@@ -5,6 +5,10 @@
 type Benchmark = { description: string; load(): Promise<{ run(argv: string[]): Promise<void> }> };
 
 const benchmarks: Record<string, Benchmark> = {
+  bus: {
+    description: 'Bus adapters (in-process, NATS JetStream): publish/s with N in flight, consume/s, medians',
+    load: () => import('./bus.ts'),
+  },
   ingest: {
     description: 'HTTP /v1/batch events/s against raw inserts; profile catch-up; server memory',
     load: () => import('./ingest.ts'),

@@ -107,10 +107,14 @@ class NatsPartitionReader implements PartitionReader {
     while (this.buffer.length === 0 && !signal.aborted) {
       if (this.ended) throw this.ended;
       await new Promise<void>((resolve) => {
-        this.wakeUp = resolve;
-        signal.addEventListener('abort', () => resolve(), { once: true });
+        const done = () => {
+          signal.removeEventListener('abort', done);
+          this.wakeUp = undefined;
+          resolve();
+        };
+        this.wakeUp = done;
+        signal.addEventListener('abort', done);
       });
-      this.wakeUp = undefined;
     }
     if (signal.aborted) return [];
     const taken = this.buffer.splice(0, max);
