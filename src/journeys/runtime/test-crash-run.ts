@@ -229,7 +229,10 @@ export async function runJourneyCrash(input: CrashRunOptions): Promise<CrashRunR
     let settled = false;
     for (let lastChange = performance.now(), last = ''; ; ) {
       const now = settleProbe(db);
-      if (now.finished >= load.acked && now.runs >= load.acked && now.timers === 0) {
+      // Delivery appends timeline events (Message Sent) after the last run finishes: settled means
+      // every message is out and the journey runtime has read what that added to the log.
+      const quiet = now.timers === 0 && now.undelivered === 0 && now.lag === 0;
+      if (now.finished >= load.acked && now.runs >= load.acked && quiet) {
         settled = true;
         break;
       }
@@ -373,18 +376,34 @@ function progressProbe(db: Database.Database): () => { runs: number; sends: numb
   };
 }
 
-function settleProbe(db: Database.Database): { runs: number; finished: number; entered: number; timers: number } {
-  const row = db
+interface SettleCounts {
+  runs: number;
+  finished: number;
+  entered: number;
+  timers: number;
+  /**
+   * Outbox entries waiting for a delivery worker. Entries a killed server had claimed stay `sending`
+   * until their claim lease (2 minutes) runs out, so they are not waited for.
+   */
+  undelivered: number;
+  /** Events the journey runtime has not read yet. */
+  lag: number;
+}
+
+function settleProbe(db: Database.Database): SettleCounts {
+  return db
     .prepare(
       `select coalesce(sum(case when node_id = '' and kind = 'started' then count end), 0) as runs,
               coalesce(sum(case when node_id = '' and kind in ('completed', 'converted', 'exited', 'errored')
                                 then count end), 0) as finished,
               coalesce(sum(case when node_id <> '' and kind = 'entered' then count end), 0) as entered,
-              (select count(*) from journey_timers) as timers
+              (select count(*) from journey_timers) as timers,
+              (select count(*) from outbox where status = 'pending') as undelivered,
+              (select coalesce(max(seq), 0) from events)
+                - (select coalesce(max(position), 0) from cursors where name = 'journeys') as lag
          from journey_node_counts where journey_id = ?`,
     )
-    .get(CRASH_JOURNEY_ID) as { runs: number; finished: number; entered: number; timers: number };
-  return row;
+    .get(CRASH_JOURNEY_ID) as SettleCounts;
 }
 
 function countOutcome(
