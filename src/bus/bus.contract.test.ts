@@ -145,7 +145,12 @@ for (const adapter of busAdapters) {
         await waitFor('a batch in hand', () => heldBatch.length > 0);
         await dying.close({ timeoutMs: 0 }); // gone without acking or releasing
         await doomed.close();
-        const { seen, handler } = recorder();
+        const { seen, handler: record } = recorder();
+        const heirEpochs = new Set<number>();
+        const handler: BatchHandler = (batch, context) => {
+          heirEpochs.add(context.epoch);
+          return record(batch, context);
+        };
         const startedAt = Date.now();
         const heir = await bus.consume({ group: 'death', handler, leaseMs: LEASE_MS });
         await waitFor('all 12 at the heir', () => seen.length >= 12, 10_000);
@@ -155,6 +160,7 @@ for (const adapter of busAdapters) {
           Array.from({ length: 12 }, (_, i) => i),
         );
         assert.ok(Date.now() - startedAt < LEASE_MS * 4, 'took over within a few leases');
+        assert.ok(heirEpochs.size > 0 && [...heirEpochs].every((e) => e > 1), 'the heir works under a newer epoch');
         await heir.close();
       });
     });

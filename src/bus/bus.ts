@@ -59,7 +59,12 @@ export type Outcome =
  */
 export type BatchHandler = (
   batch: readonly Delivery[],
-  context: { partition: number; signal: AbortSignal },
+  context: {
+    partition: number;
+    /** This ownership of the partition: a store write can be fenced on it (reject a lower epoch). */
+    epoch: number;
+    signal: AbortSignal;
+  },
 ) => Promise<readonly Outcome[] | undefined>;
 
 export interface ConsumeOptions {

@@ -73,11 +73,11 @@ export class PartitionLoop {
   }
 
   private async handle(batch: Delivery[]): Promise<readonly Outcome[]> {
-    const { handler, partition, slots, retryDelayMs } = this.options;
+    const { handler, partition, epoch, slots, retryDelayMs } = this.options;
     await slots.take();
     try {
       if (this.lost.signal.aborted) return [];
-      const outcomes = (await handler(batch, { partition, signal: this.lost.signal })) ?? batch.map(() => ack);
+      const outcomes = (await handler(batch, { partition, epoch, signal: this.lost.signal })) ?? batch.map(() => ack);
       if (outcomes.length !== batch.length) {
         throw new Error(`bus handler returned ${outcomes.length} outcomes for a batch of ${batch.length}`);
       }
