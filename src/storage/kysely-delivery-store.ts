@@ -23,7 +23,7 @@ export interface KyselyDeliveryStoreOptions {
   /** Held while outcomes append timeline events, where appends must commit in seq order (PostgreSQL). */
   lockEventLog?: LockEventLog;
   /** An adapter's own claim and outcome writes, each one transaction (SQLite: prepared statements). */
-  writes?: Pick<DeliveryStore, 'claimDue' | 'recordOutcomes'>;
+  writes?: Partial<Pick<DeliveryStore, 'claimDue' | 'recordOutcomes'>>;
 }
 
 /** Delivery storage over Kysely, the same for every dialect but for row locks on PostgreSQL. */
@@ -42,7 +42,7 @@ export class KyselyDeliveryStore implements DeliveryStore {
   }
 
   async claimDue(options: { owner: string; now: number; leaseMs: number; limit: number }): Promise<ClaimedMessage[]> {
-    if (this.options.writes) return this.options.writes.claimDue(options);
+    if (this.options.writes?.claimDue) return this.options.writes.claimDue(options);
     const { owner, now, leaseMs, limit } = options;
     return this.db.transaction().execute(async (trx) => {
       // Two index-ordered range scans rather than one `in` that would sort every due row.
@@ -89,7 +89,7 @@ export class KyselyDeliveryStore implements DeliveryStore {
 
   async recordOutcomes(outcomes: readonly DeliveryOutcome[]): Promise<number> {
     if (outcomes.length === 0) return 0;
-    if (this.options.writes) return this.options.writes.recordOutcomes(outcomes);
+    if (this.options.writes?.recordOutcomes) return this.options.writes.recordOutcomes(outcomes);
     return this.db.transaction().execute(async (trx) => {
       const events: DeliveryEventRecord[] = [];
       const timeline: DeliveryOutcome['timeline'] = [];

@@ -1,0 +1,70 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { chunk } from '../chunk.ts';
+import type { DeliveryOutcome } from '../delivery-store.ts';
+import type { Database } from '../schema.ts';
+import { appendEventsIn, type LockEventLog } from '../transaction-writes.ts';
+
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * Outcomes on PostgreSQL: one UPDATE … FROM unnest(…) per 500 messages instead of a round trip per
+ * message, returning the keys whose claim still held; only their events are written.
+ */
+export function postgresRecordOutcomes(db: Kysely<Database>, lockEventLog: LockEventLog) {
+  return (outcomes: readonly DeliveryOutcome[]): Promise<number> =>
+    db.transaction().execute(async (trx) => {
+      let applied = 0;
+      const events: DeliveryOutcome['events'] = [];
+      const timeline: DeliveryOutcome['timeline'] = [];
+      for (const part of chunk(outcomes, ROWS_PER_STATEMENT)) {
+        const held = await settle(trx, part);
+        for (const o of part) {
+          if (!held.has(`${o.workspaceId}\u0000${o.idempotencyKey}`)) continue;
+          applied += 1;
+          events.push(...o.events);
+          timeline.push(...o.timeline);
+        }
+      }
+      for (const part of chunk(events, 500)) {
+        await sql`insert into delivery_events (id, workspace_id, customer_id, idempotency_key, kind, at, detail)
+          select * from unnest(${part.map((e) => e.id)}::text[], ${part.map((e) => e.workspaceId)}::text[],
+            ${part.map((e) => e.customerId)}::text[], ${part.map((e) => e.idempotencyKey)}::text[],
+            ${part.map((e) => e.kind)}::text[], ${part.map((e) => e.at)}::bigint[],
+            ${part.map((e) => JSON.stringify(e.detail))}::text[])
+          on conflict (id) do nothing`.execute(trx);
+      }
+      await appendEventsIn(trx, timeline, lockEventLog);
+      return applied;
+    });
+}
+
+/** Keys (workspace NUL key) whose row was still claimed by the outcome's owner, now settled. */
+async function settle(trx: Transaction<Database>, part: readonly DeliveryOutcome[]): Promise<Set<string>> {
+  const column = <T>(pick: (o: DeliveryOutcome) => T) => part.map(pick);
+  const given = (pick: (o: DeliveryOutcome) => unknown) => part.map((o) => pick(o) !== undefined);
+  const content = (o: DeliveryOutcome) =>
+    o.content === undefined || o.content === null ? null : JSON.stringify(o.content);
+  const result = await sql<{ workspace_id: string; idempotency_key: string }>`
+    update outbox o set status = v.status, attempts = v.attempts, next_attempt_at = v.next_attempt_at,
+      claimed_by = null, claimed_until = null, updated_at = v.updated_at,
+      provider = case when v.set_provider then v.provider else o.provider end,
+      provider_message_id = case when v.set_pmid then v.pmid else o.provider_message_id end,
+      last_error = case when v.set_error then v.error else o.last_error end,
+      sent_at = case when v.set_sent then v.sent_at else o.sent_at end,
+      content = case when v.set_content then v.content else o.content end
+    from unnest(
+      ${column((o) => o.workspaceId)}::text[], ${column((o) => o.idempotencyKey)}::text[],
+      ${column((o) => o.owner)}::text[], ${column((o) => o.status)}::text[], ${column((o) => o.attempts)}::int[],
+      ${column((o) => o.nextAttemptAt)}::bigint[], ${column((o) => o.at)}::bigint[],
+      ${given((o) => o.provider)}::bool[], ${column((o) => o.provider ?? null)}::text[],
+      ${given((o) => o.providerMessageId)}::bool[], ${column((o) => o.providerMessageId ?? null)}::text[],
+      ${given((o) => o.lastError)}::bool[], ${column((o) => o.lastError ?? null)}::text[],
+      ${given((o) => o.sentAt)}::bool[], ${column((o) => o.sentAt ?? null)}::bigint[],
+      ${given((o) => o.content)}::bool[], ${column(content)}::text[]
+    ) as v(workspace_id, idempotency_key, owner, status, attempts, next_attempt_at, updated_at,
+      set_provider, provider, set_pmid, pmid, set_error, error, set_sent, sent_at, set_content, content)
+    where o.workspace_id = v.workspace_id and o.idempotency_key = v.idempotency_key
+      and o.status = 'sending' and o.claimed_by = v.owner
+    returning o.workspace_id, o.idempotency_key`.execute(trx);
+  return new Set(result.rows.map((r) => `${r.workspace_id}\u0000${r.idempotency_key}`));
+}
