@@ -46,6 +46,15 @@ describe('circuit breaker', () => {
     assert.equal(breaker.state(9_000), 'half_open');
   });
 
+  it('while the probe is out, others wait only a moment, so a good probe frees the backlog at once', () => {
+    const breaker = new CircuitBreaker({ ...options, openMs: 10_000, probeWaitMs: 500 });
+    for (let i = 0; i < 3; i++) breaker.failure(0);
+    assert.deepEqual(breaker.allow(10_000), { allowed: true });
+    assert.deepEqual(breaker.allow(10_001), { allowed: false, retryAt: 10_501 });
+    // Never later than the probe's own period.
+    assert.deepEqual(breaker.allow(19_800), { allowed: false, retryAt: 20_000 });
+  });
+
   it('lets another probe through when the first never answered', () => {
     const breaker = new CircuitBreaker(options);
     for (let i = 0; i < 3; i++) breaker.failure(0);

@@ -9,6 +9,11 @@ export interface CircuitBreakerOptions {
   readonly failureThreshold: number;
   readonly openMs: number;
   readonly maxOpenMs: number;
+  /**
+   * While the probe is out, others wait at most this long (default 1 s): when the probe succeeds,
+   * the backlog resumes at once rather than a whole open period later.
+   */
+  readonly probeWaitMs?: number;
 }
 
 export const DEFAULT_BREAKER: CircuitBreakerOptions = { failureThreshold: 10, openMs: 2_000, maxOpenMs: 30_000 };
@@ -42,7 +47,8 @@ export class CircuitBreaker {
     if (state === 'open') return { allowed: false, retryAt: reopensAt };
     // A probe whose answer never came (lost in a crash of its caller) gives way after another period.
     if (this.probeAt !== null && now < this.probeAt + this.currentOpenMs) {
-      return { allowed: false, retryAt: this.probeAt + this.currentOpenMs };
+      const retryAt = Math.min(this.probeAt + this.currentOpenMs, now + (this.options.probeWaitMs ?? 1_000));
+      return { allowed: false, retryAt };
     }
     this.probeAt = now;
     return { allowed: true };
