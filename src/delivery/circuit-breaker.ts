@@ -16,7 +16,7 @@ export interface CircuitBreakerOptions {
   readonly probeWaitMs?: number;
 }
 
-export const DEFAULT_BREAKER: CircuitBreakerOptions = { failureThreshold: 10, openMs: 2_000, maxOpenMs: 30_000 };
+export const DEFAULT_BREAKER: CircuitBreakerOptions = { failureThreshold: 10, openMs: 1_000, maxOpenMs: 10_000 };
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
