@@ -111,7 +111,7 @@ export interface CrashCounts {
   /** The journey's own counters (node counts committed with each batch). */
   countedStarted: number;
   countedCompleted: number;
-  /** Events the journey runtime had not read when the drill ended. */
+  /** Events the journey runtime had not read when the drill ended (besides delivery's own timeline events). */
   journeyCursorLag: number;
 }
 
@@ -228,7 +228,7 @@ export async function runJourneyCrash(input: CrashRunOptions): Promise<CrashRunR
     const settleStart = performance.now();
     let settled = false;
     for (let lastChange = performance.now(), last = ''; ; ) {
-      const now = settleProbe(db);
+      const now = settleProbe(db, server.child.pid ?? 0);
       // Delivery appends timeline events (Message Sent) after the last run finishes: settled means
       // every message is out and the journey runtime has read what that added to the log.
       const quiet = now.timers === 0 && now.undelivered === 0 && now.lag === 0;
@@ -249,6 +249,7 @@ export async function runJourneyCrash(input: CrashRunOptions): Promise<CrashRunR
 
     const counts = countOutcome(db, options, load);
     const problems = problemsOf(counts, settled);
+    if (counts.journeyCursorLag > 0) problems.push(`unread events: ${JSON.stringify(unreadEvents(db))}`);
     if (exit.code !== 0) problems.push(`the server did not stop cleanly on SIGTERM: ${JSON.stringify(exit)}`);
     return { options, counts, kills, settled, wallMs, settleMs, problems, serverLogs: logs.trim() };
   } finally {
@@ -382,15 +383,25 @@ interface SettleCounts {
   entered: number;
   timers: number;
   /**
-   * Outbox entries waiting for a delivery worker. Entries a killed server had claimed stay `sending`
-   * until their claim lease (2 minutes) runs out, so they are not waited for.
+   * Outbox entries waiting for delivery or in flight on the live server. Entries a killed server had
+   * claimed stay `sending` until their claim lease (2 minutes) runs out, so they are not waited for.
    */
   undelivered: number;
   /** Events the journey runtime has not read yet. */
   lag: number;
 }
 
-function settleProbe(db: Database.Database): SettleCounts {
+/** What the journey runtime had not read at the end, by type and name. */
+function unreadEvents(db: Database.Database): unknown[] {
+  return db
+    .prepare(
+      `select type, event, count(*) as n from events
+        where seq > (select coalesce(max(position), 0) from cursors where name = 'journeys') group by 1, 2`,
+    )
+    .all();
+}
+
+function settleProbe(db: Database.Database, livePid: number): SettleCounts {
   return db
     .prepare(
       `select coalesce(sum(case when node_id = '' and kind = 'started' then count end), 0) as runs,
@@ -398,12 +409,13 @@ function settleProbe(db: Database.Database): SettleCounts {
                                 then count end), 0) as finished,
               coalesce(sum(case when node_id <> '' and kind = 'entered' then count end), 0) as entered,
               (select count(*) from journey_timers) as timers,
-              (select count(*) from outbox where status = 'pending') as undelivered,
+              (select count(*) from outbox where status = 'pending'
+                 or (status = 'sending' and claimed_by like '%:' || @pid || ':%')) as undelivered,
               (select coalesce(max(seq), 0) from events)
                 - (select coalesce(max(position), 0) from cursors where name = 'journeys') as lag
-         from journey_node_counts where journey_id = ?`,
+         from journey_node_counts where journey_id = @journey`,
     )
-    .get(CRASH_JOURNEY_ID) as SettleCounts;
+    .get({ journey: CRASH_JOURNEY_ID, pid: livePid }) as SettleCounts;
 }
 
 function countOutcome(
@@ -499,9 +511,12 @@ function countOutcome(
     timersLeft: one('select count(*) from journey_timers'),
     countedStarted: counted('started'),
     countedCompleted: counted('completed'),
-    journeyCursorLag:
-      one('select coalesce(max(seq), 0) from events') -
-      one(`select coalesce(max(position), 0) from cursors where name = 'journeys'`),
+    // Delivery keeps appending its own timeline events (Message Sent …) while the last server shuts
+    // down; the drill's journey never reads them, so only the other events count as unread.
+    journeyCursorLag: one(
+      `select count(*) from events where message_id not like 'delivery:%'
+          and seq > (select coalesce(max(position), 0) from cursors where name = 'journeys')`,
+    ),
   };
 }
 
