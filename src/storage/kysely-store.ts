@@ -402,11 +402,13 @@ export abstract class KyselyStore implements Store {
 
   async deleteCustomer(workspaceId: string, customerId: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
+      // A write first: on SQLite a transaction that reads first cannot take the write lock once
+      // another connection (the running server) has written since, and fails as "database is locked".
       const identities = await trx
-        .selectFrom('identities')
-        .select('value')
+        .deleteFrom('identities')
         .where('workspace_id', '=', workspaceId)
         .where('customer_id', '=', customerId)
+        .returning('value')
         .execute();
       const values = identities.map((i) => i.value);
       await trx
@@ -417,11 +419,6 @@ export abstract class KyselyStore implements Store {
           if (values.length > 0) own.push(eb('user_id', 'in', values), eb('anonymous_id', 'in', values));
           return eb.or(own);
         })
-        .execute();
-      await trx
-        .deleteFrom('identities')
-        .where('workspace_id', '=', workspaceId)
-        .where('customer_id', '=', customerId)
         .execute();
       await trx
         .deleteFrom('identity_audit')
