@@ -1,6 +1,7 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { chunk } from '../chunk.ts';
-import type { DeliveryOutcome } from '../delivery-store.ts';
+import { messageFromRow } from '../delivery-rows.ts';
+import type { ClaimedMessage, DeliveryOutcome } from '../delivery-store.ts';
 import type { Database } from '../schema.ts';
 import { appendEventsIn, type LockEventLog } from '../transaction-writes.ts';
 
@@ -67,4 +68,38 @@ async function settle(trx: Transaction<Database>, part: readonly DeliveryOutcome
       and o.status = 'sending' and o.claimed_by = v.owner
     returning o.workspace_id, o.idempotency_key`.execute(trx);
   return new Set(result.rows.map((r) => `${r.workspace_id}\u0000${r.idempotency_key}`));
+}
+
+/**
+ * Claims on PostgreSQL in one statement per kind (due pending, expired claims): the rows are picked
+ * FOR UPDATE SKIP LOCKED and updated in the same round trip, so concurrent workers pass each
+ * other's picks by.
+ */
+export function postgresClaimDue(db: Kysely<Database>) {
+  return (options: { owner: string; now: number; leaseMs: number; limit: number }): Promise<ClaimedMessage[]> =>
+    db.transaction().execute(async (trx) => {
+      const pending = await claim(trx, { ...options, status: 'pending' });
+      const left = options.limit - pending.length;
+      const expired = left > 0 ? await claim(trx, { ...options, limit: left, status: 'sending' }) : [];
+      return [...pending, ...expired];
+    });
+}
+
+async function claim(
+  trx: Transaction<Database>,
+  options: { owner: string; now: number; leaseMs: number; limit: number; status: 'pending' | 'sending' },
+): Promise<ClaimedMessage[]> {
+  const { owner, now, leaseMs, limit, status } = options;
+  const until = now + leaseMs;
+  const result = await sql<Selectable<Database['outbox']>>`
+    with due as (
+      select workspace_id, idempotency_key from outbox
+      where status = ${status} and next_attempt_at <= ${now}
+      order by next_attempt_at limit ${limit}
+      for update skip locked)
+    update outbox o set status = 'sending', claimed_by = ${owner}, claimed_until = ${until},
+      next_attempt_at = ${until}, updated_at = ${now}
+    from due where o.workspace_id = due.workspace_id and o.idempotency_key = due.idempotency_key
+    returning o.*`.execute(trx);
+  return result.rows.map((row) => ({ ...messageFromRow(row), recovered: status === 'sending' }));
 }

@@ -4,7 +4,7 @@ import { KyselyStore } from '../kysely-store.ts';
 import { migrateToLatest } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
 import type { NewEvent, ResolutionChange } from '../store.ts';
-import { postgresRecordOutcomes } from './postgres-delivery-writes.ts';
+import { postgresClaimDue, postgresRecordOutcomes } from './postgres-delivery-writes.ts';
 
 // int8 columns (times, sequence numbers) fit in a double for the next 285,000 years.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -25,7 +25,11 @@ export class PostgresStore extends KyselyStore {
 
   private constructor(pool: pg.Pool) {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    super(db, { lockEventLog }, { writes: { recordOutcomes: postgresRecordOutcomes(db, lockEventLog) } });
+    super(
+      db,
+      { lockEventLog },
+      { writes: { claimDue: postgresClaimDue(db), recordOutcomes: postgresRecordOutcomes(db, lockEventLog) } },
+    );
   }
 
   static async open(url: string, options: { poolSize?: number } = {}): Promise<PostgresStore> {
