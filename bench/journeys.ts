@@ -5,7 +5,14 @@ import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { sqliteFile } from '../src/storage/open-store.ts';
 import { postBatches } from './lib/http-load.ts';
-import { DatabaseProbe, enteredCount, installJourney, percentile, waitUntil } from './lib/journey-bench-kit.ts';
+import {
+  DatabaseProbe,
+  enteredCount,
+  installJourney,
+  percentile,
+  waitForQuiet,
+  waitUntil,
+} from './lib/journey-bench-kit.ts';
 import { fmtInt, fmtRate, fmtSec, intFlag, log, printTable, type Row } from './lib/report.ts';
 import { type ServerProcess, startServer, waitForProfiles } from './lib/server-process.ts';
 import { TIMER_JOURNEY, writeTimerFixture } from './lib/timer-fixture.ts';
@@ -339,8 +346,16 @@ export async function run(argv: string[]): Promise<void> {
       const probe = new DatabaseProbe(dataDir);
       try {
         if (s.parts.has('entering')) rows.push(...(await entering(s, server)));
-        if (s.parts.has('latency')) rows.push(...(await latency(s, server, probe)));
-        if (s.parts.has('segment')) rows.push(...(await segmentEntry(s, server, probe)));
+        const quiet = async () =>
+          log(`  (waited ${fmtSec(await waitForQuiet(server))} for delivery and profiles to drain)`);
+        if (s.parts.has('latency')) {
+          await quiet();
+          rows.push(...(await latency(s, server, probe)));
+        }
+        if (s.parts.has('segment')) {
+          await quiet();
+          rows.push(...(await segmentEntry(s, server, probe)));
+        }
       } finally {
         probe.close();
       }

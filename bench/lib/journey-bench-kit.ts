@@ -60,6 +60,23 @@ export async function waitUntil(read: () => Promise<number>, target: number, tim
   }
 }
 
+/**
+ * Waits until the server is quiet: no outbox entry waiting for delivery and no profile lag, so one
+ * part's delivery backlog (and the timeline events it appends) does not run into the next part.
+ */
+export async function waitForQuiet(server: ServerProcess): Promise<number> {
+  const start = Date.now();
+  const busy = async () => {
+    const response = await fetch(`${server.url}/v1/messages/stats`, {
+      headers: { authorization: `Bearer ${server.secretKey}` },
+    });
+    const { statuses } = (await response.json()) as { statuses: Record<string, number> };
+    return (statuses.pending ?? 0) + (statuses.sending ?? 0) + (await server.metric('godwit_profile_lag_events'));
+  };
+  for (let stillBusy = await busy(); stillBusy > 0; stillBusy = await busy()) await sleep(200);
+  return Date.now() - start;
+}
+
 /** The value below which `p` of the sorted values fall (nearest rank). */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
