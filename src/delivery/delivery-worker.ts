@@ -72,6 +72,9 @@ export class DeliveryWorker {
       name: 'delivery worker',
       work: async () => (await this.slice()).claimed,
       idleMs: options.idleMs ?? 250,
+      // Deliveries wait behind profiles, segments and journeys: those decide what is sent and when
+      // timers fire; a send a moment later costs nothing, a late timer does.
+      yieldsToBackground: true,
       minShare: options.minShare ?? 0.2,
       writeSaturation: options.writeSaturation,
       logger: options.logger,

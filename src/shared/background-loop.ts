@@ -10,6 +10,8 @@ export interface BackgroundLoopOptions {
   idleMs: number;
   /** The share of a saturated event loop this work keeps (see BackgroundPacer). */
   minShare: number;
+  /** Count other background loops' work as load too, and give way to it (default false). */
+  yieldsToBackground?: boolean;
   /** 0 to 1: how saturated the foreground's own writes are. */
   writeSaturation?: () => number;
   logger?: Logger;
@@ -34,7 +36,12 @@ export class BackgroundLoop {
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: BackgroundLoopOptions) {
-    this.pacer = new BackgroundPacer(Math.min(1, Math.max(0.01, options.minShare)));
+    this.pacer = new BackgroundPacer(
+      Math.min(1, Math.max(0.01, options.minShare)),
+      undefined,
+      undefined,
+      options.yieldsToBackground,
+    );
   }
 
   start(): void {

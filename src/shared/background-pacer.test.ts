@@ -63,4 +63,21 @@ describe('BackgroundPacer', () => {
       assert.equal(journeys.pauseAfter(50), 0);
     }
   });
+
+  it('when told to, gives way to other background loops as to requests', () => {
+    const loop = fakeLoop();
+    const ledger = new BackgroundLedger();
+    const journeys = new BackgroundPacer(0.1, loop.loopTime, ledger);
+    const delivery = new BackgroundPacer(0.2, loop.loopTime, ledger, true);
+    let pause = 0;
+    for (let i = 0; i < 10; i++) {
+      // A delivery slice, then the journey loop busy for a slice of its own and all of delivery's pause.
+      loop.cycle({ sliceMs: 50, othersMs: 0, idleMs: 0 });
+      pause = delivery.pauseAfter(50);
+      loop.cycle({ sliceMs: 50 + pause, othersMs: 0, idleMs: 0 });
+      assert.equal(journeys.pauseAfter(50 + pause), 0, 'the journey loop never waits for delivery');
+    }
+    const share = 50 / (50 + pause);
+    assert.ok(Math.abs(share - 0.2) < 0.01, `delivery kept ${share} of the loop, wanted its minimum 0.2`);
+  });
 });

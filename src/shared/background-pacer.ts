@@ -37,6 +37,8 @@ export class BackgroundPacer {
     private readonly minShare: number,
     private readonly loopTime: LoopTime = eventLoopTime,
     private readonly ledger: BackgroundLedger = processLedger,
+    /** Give way to other background loops too, as to requests (delivery behind the stages that feed it). */
+    private readonly yieldsToBackground = false,
   ) {
     this.last = loopTime();
     this.lastBackgroundMs = ledger.totalMs;
@@ -53,7 +55,7 @@ export class BackgroundPacer {
     this.last = { active: now.active, idle: now.idle };
     if (cycleMs <= 0) return 0;
     this.ledger.totalMs += sliceMs;
-    const backgroundMs = this.ledger.totalMs - this.lastBackgroundMs;
+    const backgroundMs = this.yieldsToBackground ? sliceMs : this.ledger.totalMs - this.lastBackgroundMs;
     this.lastBackgroundMs = this.ledger.totalMs;
     const others = Math.max(0, (activeMs - backgroundMs) / cycleMs, otherBottleneck);
     // Smoothed over a few slices so one quiet or busy moment does not swing the pace.
