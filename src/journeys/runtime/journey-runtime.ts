@@ -1,8 +1,6 @@
-import type { Logger } from 'pino';
-import { BackgroundLoop } from '../../shared/background-loop.ts';
-import type { Clock } from '../../shared/clock.ts';
 import { GodwitError, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
+import { LeasedStage, type StageOptions } from '../../shared/leased-stage.ts';
 import type { JourneyChange } from '../../storage/journey-store.ts';
 import type { Store } from '../../storage/store.ts';
 import type { Properties } from '../run-state.ts';
@@ -19,23 +17,10 @@ export const JOURNEY_CURSOR = 'journeys';
 /** Held by the one process that fires timers; its position is when it last looked. */
 export const TIMER_CURSOR = 'journey-timers';
 
-export interface JourneyRuntimeOptions {
+export interface JourneyRuntimeOptions extends StageOptions {
   store: Store;
-  clock: Clock;
-  /** Names this process in the cursor leases. */
-  owner: string;
-  /** The event log position up to which customers are known (the profile processor's). */
-  profiledUpTo: () => Promise<number>;
-  logger?: Logger;
-  eventBatchSize?: number;
-  timerBatchSize?: number;
   /** Customers per page of a schedule occurrence or of a date-trait journey's first walk. */
   triggerPageSize?: number;
-  /** How often an idle runtime looks for due timers. */
-  idleMs?: number;
-  leaseMs?: number;
-  minShare?: number;
-  writeSaturation?: () => number;
   /** A change with outbox entries committed: delivery can take them now. */
   onCommitted?: (change: JourneyChange) => void;
 }
@@ -47,54 +32,30 @@ export type TriggerResult = { entered: true; runId: string } | { entered: false;
  * and commits each batch's runs, timers, outbox entries and counts in one transaction with the
  * cursor, so a crash replays a batch whole or not at all and idempotency keys absorb the rest.
  */
-export class JourneyRuntime {
+export class JourneyRuntime extends LeasedStage {
   readonly definitions: JourneyDefinitions;
-  private readonly loop: BackgroundLoop;
   private readonly eventBatchSize: number;
   private readonly timerBatchSize: number;
   private readonly leaseMs: number;
-  private processedSeq = 0;
   /** The definitions generation whose trigger timers have been planned. */
   private plannedGeneration = -1;
 
   constructor(private readonly options: JourneyRuntimeOptions) {
+    super('journey runtime', options, [JOURNEY_CURSOR, TIMER_CURSOR]);
     this.definitions = new JourneyDefinitions(options.store.journeys);
     this.eventBatchSize = options.eventBatchSize ?? 2000;
     this.timerBatchSize = options.timerBatchSize ?? 2000;
     this.leaseMs = options.leaseMs ?? 5_000;
-    this.loop = new BackgroundLoop({
-      name: 'journey runtime',
-      work: async () => (await this.eventBatch()) + (await this.timerBatch()) + (await this.triggerBatch()),
-      idleMs: options.idleMs ?? 200,
-      minShare: options.minShare ?? 0.1,
-      writeSaturation: options.writeSaturation,
-      logger: options.logger,
-    });
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
-    await this.options.store.releaseCursor(JOURNEY_CURSOR, this.options.owner);
-    await this.options.store.releaseCursor(TIMER_CURSOR, this.options.owner);
-  }
-
-  /** New profiled events or a new timer: look now rather than after the idle sleep. */
-  notify(): void {
-    this.loop.notify();
+  protected async slice(): Promise<number> {
+    return (await this.eventBatch()) + (await this.timerBatch()) + (await this.triggerBatch());
   }
 
   /** A journey was created, changed or paused: triggers are matched against the new list. */
   journeysChanged(): void {
     this.definitions.invalidate();
     this.loop.notify();
-  }
-
-  get position(): number {
-    return this.processedSeq;
   }
 
   /** Processes every profiled event not yet seen; returns how many. For tests and the CLI. */

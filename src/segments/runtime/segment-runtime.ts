@@ -1,6 +1,4 @@
-import type { Logger } from 'pino';
-import { BackgroundLoop } from '../../shared/background-loop.ts';
-import type { Clock } from '../../shared/clock.ts';
+import { LeasedStage, type StageOptions } from '../../shared/leased-stage.ts';
 import type { SegmentChange } from '../../storage/segment-store.ts';
 import type { Store } from '../../storage/store.ts';
 import type { Evaluated } from './customer-evaluation.ts';
@@ -10,24 +8,12 @@ import { runBackfillStage, runEventStage, runTimerStage } from './segment-stages
 /** How far segments have read the event log; its lease also covers timers and backfills. */
 export const SEGMENT_CURSOR = 'segments';
 
-export interface SegmentRuntimeOptions {
+export interface SegmentRuntimeOptions extends StageOptions {
   store: Store;
-  clock: Clock;
-  /** Names this process in the cursor lease. */
-  owner: string;
-  /** The event log position up to which customers are known (the profile processor's). */
-  profiledUpTo: () => Promise<number>;
   /** Called after entries or exits were appended to the event log, so they are profiled (and reach journeys) now. */
   onEmitted?: () => void;
-  logger?: Logger;
-  eventBatchSize?: number;
-  timerBatchSize?: number;
   /** Customers per slice of a re-evaluation of every customer. */
   backfillPageSize?: number;
-  idleMs?: number;
-  leaseMs?: number;
-  minShare?: number;
-  writeSaturation?: () => number;
 }
 
 /**
@@ -36,45 +22,22 @@ export interface SegmentRuntimeOptions {
  * by time alone, and walks every customer after a definition is saved. Each batch commits its
  * memberships, timers, timeline events and the cursor in one transaction.
  */
-export class SegmentRuntime {
+export class SegmentRuntime extends LeasedStage {
   readonly definitions: SegmentDefinitions;
-  private readonly loop: BackgroundLoop;
-  private processedSeq = 0;
 
   constructor(private readonly options: SegmentRuntimeOptions) {
+    super('segment runtime', options, [SEGMENT_CURSOR]);
     this.definitions = new SegmentDefinitions(options.store.segments);
-    this.loop = new BackgroundLoop({
-      name: 'segment runtime',
-      work: async () => (await this.eventBatch()) + (await this.timerBatch()) + (await this.backfillBatch()),
-      idleMs: options.idleMs ?? 200,
-      minShare: options.minShare ?? 0.1,
-      writeSaturation: options.writeSaturation,
-      logger: options.logger,
-    });
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
-    await this.options.store.releaseCursor(SEGMENT_CURSOR, this.options.owner);
-  }
-
-  /** New profiled events: look now rather than after the idle sleep. */
-  notify(): void {
-    this.loop.notify();
+  protected async slice(): Promise<number> {
+    return (await this.eventBatch()) + (await this.timerBatch()) + (await this.backfillBatch());
   }
 
   /** A segment was saved or deleted: evaluate against the new list, and start any backfill now. */
   segmentsChanged(): void {
     this.definitions.invalidate();
     this.loop.notify();
-  }
-
-  get position(): number {
-    return this.processedSeq;
   }
 
   /**
