@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatJourneyIssues, type JourneyDefinition, parseJourneyText } from '../journeys/journey-schema.ts';
 import type { JourneyPlan, JourneyService } from '../journeys/journey-service.ts';
@@ -8,6 +8,7 @@ import { GodwitError, invalidInput } from '../shared/errors.ts';
 import { lineDiff } from '../shared/line-diff.ts';
 import type { JourneyStatus } from '../storage/journey-store.ts';
 import { type Flags, withGodwit, workspaceOf } from './commands.ts';
+import { definitionFilesIn } from './definition-files.ts';
 
 /**
  * `godwit journeys list|apply|export|install`: journeys as code. These open the store like the other
@@ -65,18 +66,10 @@ export async function applyJourneys(dir: string, flags: Flags): Promise<void> {
 }
 
 function readJourneyFiles(dir: string): JourneyFile[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((name) => /\.(ya?ml|json)$/i.test(name));
-  } catch (error) {
-    throw invalidInput(`cannot read ${dir}: ${(error as Error).message}`);
-  }
-  if (names.length === 0) throw invalidInput(`${dir} has no .yaml, .yml or .json files`);
   const problems: string[] = [];
   const files: JourneyFile[] = [];
   const seen = new Map<string, string>();
-  for (const name of names.sort()) {
-    const file = join(dir, name);
+  for (const file of definitionFilesIn(dir)) {
     const result = parseJourneyText(readFileSync(file, 'utf8'));
     if (!result.ok) {
       problems.push(`${file}:`, ...result.issues.map((issue) => `  ${formatJourneyIssues([issue])}`));

@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { invalidInput } from '../shared/errors.ts';
 import { previewTemplate } from '../templates/template-preview.ts';
 import {
@@ -10,6 +9,7 @@ import {
   type TemplateDefinition,
 } from '../templates/template-schema.ts';
 import { type Flags, withGodwit, workspaceOf } from './commands.ts';
+import { definitionFilesIn } from './definition-files.ts';
 
 /** `godwit templates list|apply|preview`: templates as code, and a look at one for a real customer. */
 
@@ -53,17 +53,9 @@ export async function applyTemplates(dir: string, flags: Flags): Promise<void> {
 }
 
 function readTemplateFiles(dir: string): TemplateDefinition[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((name) => /\.(ya?ml|json)$/i.test(name));
-  } catch (error) {
-    throw invalidInput(`cannot read ${dir}: ${(error as Error).message}`);
-  }
-  if (names.length === 0) throw invalidInput(`${dir} has no .yaml, .yml or .json files`);
   const problems: string[] = [];
   const definitions: TemplateDefinition[] = [];
-  for (const name of names.sort()) {
-    const file = join(dir, name);
+  for (const file of definitionFilesIn(dir)) {
     const result = parseTemplateText(readFileSync(file, 'utf8'));
     if (result.ok) definitions.push(result.template);
     else problems.push(`${file}:`, ...result.issues.map((issue) => `  ${formatTemplateIssues([issue])}`));

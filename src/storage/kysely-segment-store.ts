@@ -158,23 +158,8 @@ export class KyselySegmentStore implements SegmentStore {
     workspaceId: string,
     customerIds: readonly string[],
   ): Promise<{ memberships: MembershipRecord[]; timers: SegmentTimerRecord[] }> {
-    const memberships: MembershipRecord[] = [];
     const timers: SegmentTimerRecord[] = [];
     for (const part of chunk([...new Set(customerIds)], 500)) {
-      const rows = await this.db
-        .selectFrom('segment_memberships')
-        .selectAll()
-        .where('customer_id', 'in', part)
-        .where('workspace_id', '=', workspaceId)
-        .execute();
-      memberships.push(
-        ...rows.map((r) => ({
-          workspaceId: r.workspace_id,
-          segmentId: r.segment_id,
-          customerId: r.customer_id,
-          since: Number(r.since),
-        })),
-      );
       const timerRows = await this.db
         .selectFrom('segment_timers')
         .selectAll()
@@ -183,7 +168,7 @@ export class KyselySegmentStore implements SegmentStore {
         .execute();
       timers.push(...timerRows.map(segmentTimerFromRow));
     }
-    return { memberships, timers };
+    return { memberships: await this.membershipsOf(workspaceId, customerIds), timers };
   }
 
   async customerEvents(query: {
