@@ -6,6 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sqliteFile } from '../src/storage/open-store.ts';
 import { postBatches } from './lib/http-load.ts';
 import {
+  createDefinition,
   DatabaseProbe,
   enteredCount,
   installJourney,
@@ -250,15 +251,6 @@ async function segmentEntry(s: Settings, server: ServerProcess, probe: DatabaseP
   ];
 }
 
-async function createSegment(server: ServerProcess, definition: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${server.url}/v1/segments`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.secretKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify(definition),
-  });
-  if (response.status !== 201) throw new Error(`creating segment: ${response.status} ${await response.text()}`);
-}
-
 async function timers(s: Settings): Promise<Row[]> {
   const burst = Math.round(s.timers * 0.2);
   const spread = Math.round(s.timers * 0.2);
@@ -340,7 +332,7 @@ export async function run(argv: string[]): Promise<void> {
   if (s.parts.has('entering') || s.parts.has('latency') || s.parts.has('segment')) {
     await withServer(s, async (server, dataDir) => {
       await installJourney(server, SEND_JOURNEY);
-      await createSegment(server, UPGRADED_SEGMENT);
+      await createDefinition(server, '/v1/segments', UPGRADED_SEGMENT);
       await installJourney(server, SEGMENT_JOURNEY);
       await identifyUsers(server, s.users);
       const probe = new DatabaseProbe(dataDir);

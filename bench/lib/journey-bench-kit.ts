@@ -5,14 +5,20 @@ import { sleep } from './server-process.ts';
 
 /** Shared pieces of the journey benchmarks: installing a journey, reading the outbox, percentiles. */
 
-export async function installJourney(server: ServerProcess, definition: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${server.url}/v1/journeys`, {
+/** Creates a definition through the admin API (`/v1/journeys`, `/v1/segments`), expecting 201. */
+export async function createDefinition(server: ServerProcess, path: string, definition: Record<string, unknown>) {
+  const response = await fetch(`${server.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.secretKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ status: 'live', ...definition }),
+    body: JSON.stringify(definition),
   });
-  if (response.status !== 201)
-    throw new Error(`installing ${definition.id}: ${response.status} ${await response.text()}`);
+  if (response.status !== 201) {
+    throw new Error(`POST ${path} ${definition.id}: ${response.status} ${await response.text()}`);
+  }
+}
+
+export function installJourney(server: ServerProcess, definition: Record<string, unknown>): Promise<void> {
+  return createDefinition(server, '/v1/journeys', { status: 'live', ...definition });
 }
 
 /** Reads the server's database file read-only (WAL readers never block the server). */
