@@ -154,6 +154,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     segments,
     metrics,
     logger,
+    clock,
     providerWebhooks: {
       config,
       store,

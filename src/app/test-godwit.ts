@@ -12,6 +12,9 @@ export interface TestGodwit {
   workspaceId: string;
   writeKey: string;
   secretKey: string;
+  /** The first admin's console sign-in. */
+  adminEmail: string;
+  adminPassword: string;
   dataDir: string;
   /** Waits until every committed event has been folded into profiles. */
   settle(): Promise<void>;
@@ -46,6 +49,8 @@ export async function startTestGodwit(
     workspaceId: first.workspaceId,
     writeKey: first.writeKey,
     secretKey: first.secretKey,
+    adminEmail: first.adminEmail,
+    adminPassword: first.adminPassword,
     dataDir,
     async settle() {
       const target = await godwit.store.lastEventSeq();

@@ -1,6 +1,8 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { registerConsoleRoutes } from '../console/console-routes.ts';
+import { registerOverviewRoutes } from '../console/overview-routes.ts';
 import type { ChannelKit } from '../delivery/channels/channel-kit.ts';
 import { registerMessageRoutes } from '../delivery/message-routes.ts';
 import type { MessageService } from '../delivery/message-service.ts';
@@ -20,13 +22,14 @@ import { registerCustomerRoutes } from '../profiles/customer-routes.ts';
 import type { CustomerService } from '../profiles/customer-service.ts';
 import { registerSegmentRoutes } from '../segments/segment-routes.ts';
 import type { SegmentService } from '../segments/segment-service.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Store } from '../storage/store.ts';
 import { registerTemplateRoutes } from '../templates/template-routes.ts';
 import type { TemplateService } from '../templates/template-service.ts';
+import { registerSessionRoutes } from '../workspaces/session-routes.ts';
 import { registerWorkspaceRoutes } from '../workspaces/workspace-routes.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 import { registerErrorHandler } from './error-handler.ts';
-import { homePage } from './home-page.ts';
 import { type Metrics, registerMetricsRoutes } from './metrics.ts';
 
 export interface HttpDeps {
@@ -39,6 +42,7 @@ export interface HttpDeps {
   segments: SegmentService;
   metrics: Metrics;
   logger: Logger;
+  clock: Clock;
   /** Status and inbound webhooks of the configured channel providers. */
   providerWebhooks?: ProviderWebhookDeps;
   /** The outbox: messages, dead letters, retry. */
@@ -54,7 +58,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   // Per-request info lines would cost more than the requests at ingestion rates; warnings and errors still log.
   const requestLogger = deps.logger.child({}, { level: deps.logger.levelVal > 40 ? deps.logger.level : 'warn' });
   const app = Fastify({ loggerInstance: requestLogger as FastifyBaseLogger, bodyLimit: 1024 * 1024 });
-  // Browsers post events from any site (analytics.js); admin calls carry a bearer key, never cookies.
+  // Browsers post events from any site (analytics.js). Admin calls carry a bearer key or the console's
+  // SameSite cookie, which CORS without credentials never sends cross-site.
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 86400 });
   registerErrorHandler(app);
   registerMetricsRoutes(app, deps.metrics);
@@ -62,6 +67,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerAnalyticsJsRoutes(app, deps);
   registerCustomerRoutes(app, deps);
   registerWorkspaceRoutes(app, deps);
+  registerSessionRoutes(app, deps);
+  registerOverviewRoutes(app, deps);
   registerJourneyRoutes(app, deps);
   registerJourneyManagementRoutes(app, deps);
   registerRunRoutes(app, deps);
@@ -71,6 +78,6 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   if (deps.providerWebhooks) await registerProviderWebhookRoutes(app, deps.providerWebhooks);
   deps.channels?.registerRoutes(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage()));
+  registerConsoleRoutes(app);
   return app;
 }

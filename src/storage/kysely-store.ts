@@ -1,15 +1,19 @@
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import type { AccountStore } from './account-store.ts';
 import type { ChannelStore } from './channel-store.ts';
 import { chunk } from './chunk.ts';
 import { CUSTOMER_OWNED_TABLES } from './customer-owned-tables.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JourneyStore } from './journey-store.ts';
+import { KyselyAccountStore, userFromRow } from './kysely-account-store.ts';
 import { KyselyChannelStore } from './kysely-channel-store.ts';
 import { KyselyDeliveryStore, type KyselyDeliveryStoreOptions } from './kysely-delivery-store.ts';
 import { KyselyJourneyStore, type KyselyJourneyStoreOptions } from './kysely-journey-store.ts';
+import { KyselyOverviewStore } from './kysely-overview-store.ts';
 import { KyselySegmentStore } from './kysely-segment-store.ts';
 import { KyselyTemplateStore } from './kysely-template-store.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
+import type { OverviewStore } from './overview-store.ts';
 import {
   auditFromRow,
   auditToRow,
@@ -50,6 +54,8 @@ export abstract class KyselyStore implements Store {
   readonly templates: TemplateStore;
   readonly delivery: DeliveryStore;
   readonly channels: ChannelStore;
+  readonly accounts: AccountStore;
+  readonly overview: OverviewStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -61,6 +67,8 @@ export abstract class KyselyStore implements Store {
     this.templates = new KyselyTemplateStore(db);
     this.delivery = new KyselyDeliveryStore(db, { lockEventLog: journeyOptions.lockEventLog, ...deliveryOptions });
     this.channels = new KyselyChannelStore(db);
+    this.accounts = new KyselyAccountStore(db);
+    this.overview = new KyselyOverviewStore(db);
   }
 
   abstract migrate(): Promise<string[]>;
@@ -132,15 +140,7 @@ export abstract class KyselyStore implements Store {
       .where('workspace_id', '=', workspaceId)
       .where('email', '=', email)
       .executeTakeFirst();
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      workspaceId: row.workspace_id,
-      email: row.email,
-      passwordHash: row.password_hash,
-      role: row.role,
-      createdAt: Number(row.created_at),
-    };
+    return row && userFromRow(row);
   }
 
   async readEventsAfter(seq: number, limit: number): Promise<StoredEvent[]> {

@@ -21,6 +21,16 @@ export interface Database extends ChannelTables, SegmentTables, DeliveryTables {
     password_hash: string;
     role: string;
     created_at: number;
+    /** The console language the admin chose (migration 009); null follows the browser. */
+    locale: string | null;
+  };
+  console_sessions: {
+    token_hash: string;
+    csrf_hash: string;
+    user_id: string;
+    workspace_id: string;
+    created_at: number;
+    expires_at: number;
   };
   customers: {
     id: string;

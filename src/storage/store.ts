@@ -100,6 +100,8 @@ export interface UserRecord {
   passwordHash: string;
   role: string;
   createdAt: number;
+  /** The console language the admin chose; null or absent follows the browser. */
+  locale?: string | null;
 }
 
 export interface CustomerExport {
@@ -111,9 +113,11 @@ export interface CustomerExport {
   messages: OutboxRecord[];
 }
 
+import type { AccountStore } from './account-store.ts';
 import type { ChannelStore } from './channel-store.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JourneyStore, OutboxRecord, RunRecord } from './journey-store.ts';
+import type { OverviewStore } from './overview-store.ts';
 import type { SegmentStore } from './segment-store.ts';
 import type { TemplateStore } from './template-store.ts';
 
@@ -129,6 +133,10 @@ export interface Store {
   readonly delivery: DeliveryStore;
   /** Encrypted workspace secrets and in-app messages waiting for their customer. */
   readonly channels: ChannelStore;
+  /** Admin accounts and their console sessions. */
+  readonly accounts: AccountStore;
+  /** Aggregates for the console's overview. */
+  readonly overview: OverviewStore;
   /** How many event appends may run at once (1 where the database has a single writer). */
   readonly writeConcurrency: number;
 

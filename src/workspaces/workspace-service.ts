@@ -4,6 +4,7 @@ import { GodwitError } from '../shared/errors.ts';
 import { newId, newSecret } from '../shared/ids.ts';
 import type { KeyRecord, Store } from '../storage/store.ts';
 import { hashKey, hashPassword } from './key-hash.ts';
+import { SessionService } from './session-service.ts';
 
 export type KeyKind = KeyRecord['kind'];
 
@@ -20,11 +21,15 @@ const KEY_CACHE_MS = 30_000;
 /** Workspaces, their API keys and admin accounts. Keys are shown once and stored only as hashes. */
 export class WorkspaceService {
   private readonly keyCache = new Map<string, { key: KeyRecord | undefined; until: number }>();
+  /** Console sign-in: admins' browser sessions. */
+  readonly sessions: SessionService;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.sessions = new SessionService(store, clock);
+  }
 
   /** Creates the first workspace, admin and keys when the store is empty; otherwise returns undefined. */
   async ensureFirstWorkspace(adminEmail = 'admin@godwit.local'): Promise<FirstStart | undefined> {

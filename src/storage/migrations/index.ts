@@ -6,6 +6,7 @@ import * as journeyTriggers from './004-journey-triggers.ts';
 import * as delivery from './005-delivery.ts';
 import * as templates from './006-templates.ts';
 import * as channels from './008-channels.ts';
+import * as consoleSessions from './009-console-sessions.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -24,6 +25,7 @@ const migrations: Record<string, VersionedMigration> = {
   '005-delivery': delivery,
   '006-templates': templates,
   '008-channels': channels,
+  '009-console-sessions': consoleSessions,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Store } from './store.ts';
+import { storeAdapters as adapters } from './test-store-adapters.ts';
+
+const user = (id: string, workspaceId: string, email: string) => ({
+  id,
+  workspaceId,
+  email,
+  passwordHash: `hash-${id}`,
+  role: 'admin',
+  createdAt: 1_000,
+});
+
+for (const adapter of adapters) {
+  describe(`account store contract (${adapter.name})`, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    before(async () => {
+      ({ store, dispose } = await adapter.open());
+      await store.createWorkspace({ id: 'w1', name: 'One', createdAt: 1_000 });
+      await store.createWorkspace({ id: 'w2', name: 'Two', createdAt: 1_000 });
+      await store.insertUser(user('u1', 'w1', 'ada@example.com'));
+      await store.insertUser(user('u2', 'w2', 'ada@example.com'));
+      await store.insertUser(user('u3', 'w1', 'bob@example.com'));
+    });
+    after(async () => {
+      await store.close();
+      await dispose();
+    });
+
+    it('finds accounts by email across workspaces, lists a team, and keeps a language per account', async () => {
+      assert.deepEqual((await store.accounts.usersByEmail('ada@example.com')).map((u) => u.id).sort(), ['u1', 'u2']);
+      assert.deepEqual(
+        (await store.accounts.listUsers('w1')).map((u) => u.email),
+        ['ada@example.com', 'bob@example.com'],
+      );
+      assert.equal((await store.accounts.getUser('u1'))?.locale, null);
+      await store.accounts.setUserLocale('u1', 'zh-CN');
+      assert.equal((await store.accounts.getUser('u1'))?.locale, 'zh-CN');
+      assert.equal((await store.findUser('w2', 'ada@example.com'))?.locale, null, 'the other account keeps its own');
+    });
+
+    it('finds a session until it expires or is deleted', async () => {
+      const session = {
+        tokenHash: 't1',
+        csrfHash: 'c1',
+        userId: 'u1',
+        workspaceId: 'w1',
+        createdAt: 1_000,
+        expiresAt: 5_000,
+      };
+      await store.accounts.createSession(session);
+      assert.deepEqual(await store.accounts.findSession('t1', 4_999), session);
+      assert.equal(await store.accounts.findSession('t1', 5_000), undefined, 'expired');
+      await store.accounts.deleteSession('t1');
+      assert.equal(await store.accounts.findSession('t1', 1_000), undefined, 'signed out');
+    });
+  });
+}

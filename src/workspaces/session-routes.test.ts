@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
+
+/** Console sessions against a real Godwit on a temporary SQLite file, over HTTP as a browser would call it. */
+
+interface Reply {
+  status: number;
+  body: any;
+  cookies: string[];
+}
+
+describe('console sessions', () => {
+  let godwit: TestGodwit;
+  before(async () => {
+    godwit = await startTestGodwit();
+  });
+  after(() => godwit.close());
+
+  async function call(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    const response = await fetch(`${godwit.url}${path}`, {
+      method,
+      headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+      body: options.body ? JSON.stringify(options.body) : undefined,
+    });
+    return { status: response.status, body: await response.json(), cookies: response.headers.getSetCookie() } as Reply;
+  }
+
+  /** Signs in as the first admin; returns the Cookie header a browser would send back, and the CSRF token. */
+  async function signIn(headers: Record<string, string> = {}) {
+    const reply = await call('POST', '/v1/session', {
+      body: { email: godwit.adminEmail, password: godwit.adminPassword },
+      headers,
+    });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    const pairs = reply.cookies.map((c) => c.split(';')[0] as string);
+    const csrf = pairs.find((p) => p.startsWith('godwit_csrf='))?.slice('godwit_csrf='.length) ?? '';
+    return { reply, cookie: pairs.join('; '), csrf: decodeURIComponent(csrf) };
+  }
+
+  it('signs in with the first admin and serves the admin API on the session cookie', async () => {
+    const { reply, cookie } = await signIn();
+    assert.equal(reply.body.user.email, 'admin@godwit.local');
+    assert.equal(reply.body.user.passwordHash, undefined);
+    const session = reply.cookies.find((c) => c.startsWith('godwit_session='));
+    assert.match(session ?? '', /HttpOnly/);
+    assert.match(session ?? '', /SameSite=Lax/);
+    assert.doesNotMatch(session ?? '', /Secure/, 'plain http: a Secure cookie would never come back');
+    assert.doesNotMatch(reply.cookies.find((c) => c.startsWith('godwit_csrf=')) ?? '', /HttpOnly/);
+
+    assert.equal((await call('GET', '/v1/session', { headers: { cookie } })).body.user.email, 'admin@godwit.local');
+    const workspace = await call('GET', '/v1/workspace', { headers: { cookie } });
+    assert.equal(workspace.status, 200);
+    assert.equal(workspace.body.id, godwit.workspaceId);
+    assert.equal((await call('GET', '/v1/workspace')).status, 401, 'no cookie, no key');
+  });
+
+  it('marks the cookies Secure behind https', async () => {
+    const { reply } = await signIn({ 'x-forwarded-proto': 'https' });
+    for (const cookie of reply.cookies) assert.match(cookie, /; Secure/);
+  });
+
+  it('refuses a wrong password or an unknown email with 401 and the same message', async () => {
+    const wrong = await call('POST', '/v1/session', { body: { email: godwit.adminEmail, password: 'nope' } });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.body.error.message, 'wrong email or password');
+    assert.deepEqual(wrong.cookies, []);
+    const unknown = await call('POST', '/v1/session', { body: { email: 'who@example.com', password: 'nope' } });
+    assert.equal(unknown.status, 401);
+    assert.equal(unknown.body.error.message, 'wrong email or password');
+    const empty = await call('POST', '/v1/session', { body: { email: godwit.adminEmail } });
+    assert.equal(empty.status, 400);
+    assert.match(empty.body.error.message, /body\.password/);
+  });
+
+  it('rejects a state-changing request without the right CSRF token with 403', async () => {
+    const { cookie, csrf } = await signIn();
+    const missing = await call('POST', '/v1/keys', { body: { type: 'write' }, headers: { cookie } });
+    assert.equal(missing.status, 403);
+    assert.match(missing.body.error.message, /CSRF/);
+    const wrong = await call('POST', '/v1/keys', { body: { type: 'write' }, headers: { cookie, 'x-csrf-token': 'x' } });
+    assert.equal(wrong.status, 403);
+    const right = await call('POST', '/v1/keys', {
+      body: { type: 'write' },
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
+    assert.equal(right.status, 201);
+    assert.match(right.body.key, /^gw_write_/);
+  });
+
+  it('remembers the language per admin and accepts only the console languages', async () => {
+    const { cookie, csrf } = await signIn();
+    const headers = { cookie, 'x-csrf-token': csrf };
+    assert.equal((await call('PUT', '/v1/session/locale', { body: { locale: 'zh-CN' }, headers })).status, 200);
+    const again = await signIn();
+    assert.equal(again.reply.body.user.locale, 'zh-CN', 'a new session of the same admin');
+    const bad = await call('PUT', '/v1/session/locale', { body: { locale: 'fr' }, headers });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error.message, /body\.locale/);
+  });
+
+  it('lists the team without password hashes', async () => {
+    const { cookie } = await signIn();
+    const team = await call('GET', '/v1/team', { headers: { cookie } });
+    assert.deepEqual(
+      team.body.members.map((m: { email: string; role: string; passwordHash?: string }) => [
+        m.email,
+        m.role,
+        m.passwordHash,
+      ]),
+      [['admin@godwit.local', 'admin', undefined]],
+    );
+  });
+
+  it('signs out: the cookies are cleared and the old session no longer works', async () => {
+    const { cookie, csrf } = await signIn();
+    assert.equal((await call('DELETE', '/v1/session', { headers: { cookie } })).status, 403, 'sign-out needs CSRF too');
+    const out = await call('DELETE', '/v1/session', { headers: { cookie, 'x-csrf-token': csrf } });
+    assert.equal(out.status, 200);
+    assert.ok(out.cookies.every((c) => c.includes('Max-Age=0')));
+    const after = await call('GET', '/v1/workspace', { headers: { cookie } });
+    assert.equal(after.status, 401);
+    assert.match(after.body.error.message, /sign in again/);
+  });
+});
