@@ -5,8 +5,6 @@ import type {
   DeliveryOutcome,
   MessageStatus,
 } from '../storage/delivery-store.ts';
-import type { IdentityRecord } from '../storage/store.ts';
-import { deliveryTimelineEvent } from './delivery-timeline.ts';
 import type { MessageContent, SendReceipt } from './provider.ts';
 import { afterFailure, type RetryPolicy } from './retry-policy.ts';
 
@@ -37,11 +35,14 @@ export interface OutcomeContext {
   /** A draw in [0, 1) for the retry jitter. */
   readonly random: number;
   readonly policy: RetryPolicy;
-  readonly identities: readonly IdentityRecord[];
   readonly newId: () => string;
 }
 
-/** The stored outcome of an attempt: the message's new status, its delivery event and timeline event. Pure. */
+/**
+ * The stored outcome of an attempt: the message's new status and its delivery event. Pure. Outcomes
+ * stay off the event log (one per message would double what the stages read); the customer's
+ * timeline shows them from the message itself.
+ */
 export function outcomeOf(message: ClaimedMessage, result: AttemptResult, context: OutcomeContext): DeliveryOutcome {
   const { owner, now } = context;
   const base = { workspaceId: message.workspaceId, idempotencyKey: message.idempotencyKey, owner, at: now };
@@ -53,7 +54,6 @@ export function outcomeOf(message: ClaimedMessage, result: AttemptResult, contex
         attempts: message.attempts,
         nextAttemptAt: result.at,
         events: [],
-        timeline: [],
       };
     case 'possibly_sent':
       return finished(message, context, {
@@ -101,7 +101,6 @@ function failedOutcome(
       lastError: result.error,
       content,
       events: [],
-      timeline: [],
     };
   }
   const status = verdict.next === 'dead' ? 'dead' : 'failed';
@@ -117,7 +116,7 @@ function failedOutcome(
   };
 }
 
-/** A final status with its delivery event and timeline event of the same kind. */
+/** A final status with its delivery event of the same kind. */
 function finished(
   message: ClaimedMessage,
   context: OutcomeContext,
@@ -139,13 +138,6 @@ function finished(
     at: now,
     detail: { ...fields.detail, provider: fields.provider },
   };
-  const timeline = deliveryTimelineEvent({
-    message: { ...message, provider: fields.provider },
-    kind,
-    at: now,
-    identities: context.identities,
-    detail: fields.detail,
-  });
   return {
     workspaceId: message.workspaceId,
     idempotencyKey: message.idempotencyKey,
@@ -156,6 +148,5 @@ function finished(
     nextAttemptAt: now,
     provider: fields.provider,
     events: [event],
-    timeline: timeline ? [timeline] : [],
   };
 }

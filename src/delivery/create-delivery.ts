@@ -58,7 +58,6 @@ export function createDelivery(options: {
     providers: registry,
     renderer: options.renderer,
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.GODWIT_DELIVERY_MAX_ATTEMPTS },
-    onTimeline: options.onTimeline,
     writeSaturation: options.writeSaturation,
     logger: options.logger,
   });

@@ -2,7 +2,10 @@ import { messageIdentityOf } from '../profiles/message-identity.ts';
 import type { DeliveryEventKind, MessageRecord } from '../storage/delivery-store.ts';
 import type { IdentityRecord, NewEvent } from '../storage/store.ts';
 
-/** The track event each delivery event shows as on the customer's timeline (journeys can trigger on them). */
+/**
+ * The track event a delivery callback is appended as (journeys and segments can react to them).
+ * Send outcomes are not appended: the timeline shows them from the message (profiles/customer-timeline.ts).
+ */
 export const TIMELINE_EVENT_NAMES: Record<DeliveryEventKind, string> = {
   sent: 'Message Sent',
   delivered: 'Message Delivered',

@@ -33,8 +33,6 @@ export interface DeliveryWorkerOptions {
   idleMs?: number;
   minShare?: number;
   writeSaturation?: () => number;
-  /** Timeline events were appended: the profile processor should fold them. */
-  onTimeline?: () => void;
   logger?: Logger;
 }
 
@@ -113,21 +111,19 @@ export class DeliveryWorker {
     const results = await Promise.all(
       claimed.map((message) => attemptDelivery(this.deps, message, customerOf(customers, message))),
     );
-    const outcomes = claimed.map((message, i) => this.outcome(message, results[i] as AttemptResult, customers));
+    const outcomes = claimed.map((message, i) => this.outcome(message, results[i] as AttemptResult));
     await store.delivery.recordOutcomes(outcomes);
     for (const outcome of outcomes) count(counts, outcome);
-    if (outcomes.some((o) => o.timeline.length > 0)) this.options.onTimeline?.();
     return counts;
   }
 
-  private outcome(message: ClaimedMessage, result: AttemptResult, customers: CustomerMap): DeliveryOutcome {
+  private outcome(message: ClaimedMessage, result: AttemptResult): DeliveryOutcome {
     const now = this.options.clock.now();
     return outcomeOf(message, result, {
       owner: this.options.owner,
       now,
       random: (this.options.random ?? Math.random)(),
       policy: this.options.retry ?? DEFAULT_RETRY_POLICY,
-      identities: customerOf(customers, message).identities,
       newId: () => newId(now),
     });
   }

@@ -33,6 +33,8 @@ export interface MessageSummary {
   createdAt: string;
   sentAt: string | null;
   nextAttemptAt: string | null;
+  /** Why the channel was chosen, or why the message was suppressed. */
+  decision: unknown;
 }
 
 /** Reading the outbox and putting dead letters back: what the messages API and CLI share. */
@@ -96,7 +98,7 @@ export class MessageService {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function summaryOf(message: MessageRecord): MessageSummary {
+export function summaryOf(message: MessageRecord): MessageSummary {
   const { payload } = message;
   const waiting = message.status === 'pending';
   return {
@@ -116,5 +118,6 @@ function summaryOf(message: MessageRecord): MessageSummary {
     createdAt: new Date(message.createdAt).toISOString(),
     sentAt: iso(message.sentAt),
     nextAttemptAt: waiting ? iso(message.nextAttemptAt) : null,
+    decision: payload.decision ?? null,
   };
 }

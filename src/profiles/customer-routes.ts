@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { summaryOf } from '../delivery/message-service.ts';
 import { parseInput } from '../shared/validation.ts';
 import type { Store, StoredEvent } from '../storage/store.ts';
 import { workspaceOfSecret } from '../workspaces/bearer-auth.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 import { ALL_TOPICS } from './consent-status.ts';
 import type { CustomerService } from './customer-service.ts';
+import type { TimelineEntry } from './customer-timeline.ts';
 
 const lookupQuery = z.object({
   by: z.string().optional(),
@@ -27,8 +29,14 @@ const consentBody = z.object({
   source: z.string().default('api'),
 });
 
-/** Timeline entries as the API shows them: the stored Segment message plus its sequence number. */
-const timelineEntry = (event: StoredEvent) => ({ seq: event.seq, ...JSON.parse(event.payload) });
+/** Events as the API shows them: the stored Segment message plus its sequence number. */
+const eventEntry = (event: StoredEvent) => ({ seq: event.seq, ...JSON.parse(event.payload) });
+
+/** Timeline entries: events as above; messages as `{ type: 'message', timestamp, ...summary }`. */
+const timelineEntry = (entry: TimelineEntry) =>
+  entry.source === 'event'
+    ? eventEntry(entry.event)
+    : { type: 'message', timestamp: new Date(entry.at).toISOString(), ...summaryOf(entry.message) };
 
 export function registerCustomerRoutes(
   app: FastifyInstance,
@@ -54,7 +62,7 @@ export function registerCustomerRoutes(
     const { workspaceId, customerId } = await customerOf(request);
     const page = parseInput(lookupQuery, request.query, 'query');
     const view = await deps.customers.view(workspaceId, customerId, page);
-    return { ...view, timeline: { events: view.timeline.events.map(timelineEntry), next: view.timeline.next } };
+    return { ...view, timeline: { events: view.timeline.entries.map(timelineEntry), next: view.timeline.next } };
   });
 
   app.put<{ Params: { id: string }; Querystring: { by?: string } }>('/v1/customers/:id/consent', async (request) => {
@@ -66,7 +74,7 @@ export function registerCustomerRoutes(
   app.get<{ Params: { id: string }; Querystring: { by?: string } }>('/v1/customers/:id/export', async (request) => {
     const { workspaceId, customerId } = await customerOf(request);
     const data = await deps.customers.export(workspaceId, customerId);
-    return { ...data, events: data.events.map(timelineEntry) };
+    return { ...data, events: data.events.map(eventEntry) };
   });
 
   app.delete<{ Params: { id: string }; Querystring: { by?: string } }>('/v1/customers/:id', async (request) => {

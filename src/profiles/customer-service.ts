@@ -7,14 +7,14 @@ import type {
   IdentityRecord,
   ProfileRecord,
   Store,
-  TimelinePage,
 } from '../storage/store.ts';
+import { customerTimeline, type MergedTimelinePage } from './customer-timeline.ts';
 import { lookupForms } from './identifiers.ts';
 
 export interface CustomerView {
   profile: ProfileRecord;
   identities: IdentityRecord[];
-  timeline: TimelinePage;
+  timeline: MergedTimelinePage;
 }
 
 export type ConsentListener = (change: { workspaceId: string; customerId: string; channel: string }) => Promise<void>;
@@ -57,7 +57,7 @@ export class CustomerService {
     const profile = await this.store.getProfile(workspaceId, customerId);
     if (!profile) throw notFound(`no customer with id ${customerId}`);
     const identities = await this.store.identitiesOf(workspaceId, customerId);
-    const timeline = await this.store.timeline({ workspaceId, customerId, ...page });
+    const timeline = await customerTimeline(this.store, { workspaceId, customerId, ...page });
     return { profile, identities, timeline };
   }
 

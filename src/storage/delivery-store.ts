@@ -82,8 +82,6 @@ export interface DeliveryOutcome {
   sentAt?: number | null;
   content?: Record<string, unknown> | null;
   events: DeliveryEventRecord[];
-  /** Timeline events (Message Sent …) appended with it, skipped when their messageId is stored. */
-  timeline: NewEvent[];
 }
 
 /** Delivery events that arrive later (status callbacks, opens, clicks), with any status they move a message to. */
@@ -103,6 +101,11 @@ export interface MessageQuery {
   channel?: string;
   journeyId?: string;
   customerId?: string;
+  /**
+   * Continues a newest-first listing: messages created before `at`, or at `at` with a key after
+   * `afterKey` (at one instant keys go in ascending order; `''` takes every key at `at`).
+   */
+  before?: { at: number; afterKey: string };
   limit: number;
 }
 
@@ -115,7 +118,7 @@ export interface DeliveryStore {
    * workers never claim the same message (PostgreSQL: FOR UPDATE SKIP LOCKED).
    */
   claimDue(options: { owner: string; now: number; leaseMs: number; limit: number }): Promise<ClaimedMessage[]>;
-  /** Writes outcomes, their delivery events and timeline events in one transaction; returns how many still held their claim. */
+  /** Writes outcomes and their delivery events in one transaction; returns how many still held their claim. */
   recordOutcomes(outcomes: readonly DeliveryOutcome[]): Promise<number>;
   /** Appends delivery events and status changes in one transaction. */
   recordDeliveryEvents(change: DeliveryEventChange): Promise<void>;

@@ -92,7 +92,6 @@ export class KyselyDeliveryStore implements DeliveryStore {
     if (this.options.writes?.recordOutcomes) return this.options.writes.recordOutcomes(outcomes);
     return this.db.transaction().execute(async (trx) => {
       const events: DeliveryEventRecord[] = [];
-      const timeline: DeliveryOutcome['timeline'] = [];
       let applied = 0;
       for (const outcome of outcomes) {
         const result = await trx
@@ -107,10 +106,8 @@ export class KyselyDeliveryStore implements DeliveryStore {
         if (Number(result.numUpdatedRows) !== 1) continue;
         applied += 1;
         events.push(...outcome.events);
-        timeline.push(...outcome.timeline);
       }
       await insertEvents(trx, events);
-      await appendEventsIn(trx, timeline, this.lockEventLog);
       return applied;
     });
   }
@@ -147,6 +144,15 @@ export class KyselyDeliveryStore implements DeliveryStore {
     if (query.channel) select = select.where('channel', '=', query.channel);
     if (query.journeyId) select = select.where('journey_id', '=', query.journeyId);
     if (query.customerId) select = select.where('customer_id', '=', query.customerId);
+    const { before } = query;
+    if (before) {
+      select = select.where((eb) =>
+        eb.or([
+          eb('created_at', '<', before.at),
+          eb.and([eb('created_at', '=', before.at), eb('idempotency_key', '>', before.afterKey)]),
+        ]),
+      );
+    }
     const rows = await select.orderBy('created_at', 'desc').orderBy('idempotency_key').limit(query.limit).execute();
     return rows.map(messageFromRow);
   }

@@ -78,7 +78,7 @@ export function auditToRow(record: AuditRecord): Selectable<Database['identity_a
 }
 
 /** Timeline cursors are opaque to callers: "<timestamp>.<seq>" in base64url. */
-export function encodeTimelineCursor(event: StoredEvent): string {
+export function encodeTimelineCursor(event: Pick<StoredEvent, 'timestamp' | 'seq'>): string {
   return Buffer.from(`${event.timestamp}.${event.seq}`).toString('base64url');
 }
 

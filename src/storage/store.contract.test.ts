@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { addOutbox, outboxEntry } from '../delivery/test-delivery.ts';
+import { customerTimeline } from '../profiles/customer-timeline.ts';
 import type {
   AuditRecord,
   IdentityKind,
@@ -218,6 +220,36 @@ for (const adapter of adapters) {
       }
       // Equal timestamps come newest-appended first.
       assert.deepEqual(seen, ['t0', 't6', 't4', 't3', 't2', 't5', 't1']);
+    });
+
+    it('merges messages into the customer timeline, each entry once across pages, newest first', async () => {
+      const ws = unique('ws');
+      const events = [30, 10, 30, 20].map((timestamp, i) => newEvent(ws, `e${i}`, { timestamp }));
+      await seedCustomer(store, ws, 'c-merge', { events });
+      await seedCustomer(store, ws, 'c-else', { events: [newEvent(ws, 'else', { timestamp: 25 })] });
+      const messages = [
+        outboxEntry('m-b', { workspaceId: ws, customerId: 'c-merge', createdAt: 30, updatedAt: 30 }),
+        outboxEntry('m-a', { workspaceId: ws, customerId: 'c-merge', createdAt: 30, updatedAt: 30 }),
+        outboxEntry('m-c', { workspaceId: ws, customerId: 'c-merge', createdAt: 15, updatedAt: 15 }),
+        outboxEntry('m-x', { workspaceId: ws, customerId: 'c-else', createdAt: 15, updatedAt: 15 }),
+      ];
+      await addOutbox(store, messages);
+      for (const limit of [1, 2, 3, 100]) {
+        const seen: string[] = [];
+        let before: string | undefined;
+        for (let pages = 0; pages < 20; pages++) {
+          const page = await customerTimeline(store, { workspaceId: ws, customerId: 'c-merge', limit, before });
+          seen.push(...page.entries.map((e) => (e.source === 'event' ? e.event.messageId : e.message.idempotencyKey)));
+          if (page.next === null) break;
+          before = page.next;
+        }
+        // At one instant events come first (newest appended first), then messages by key.
+        assert.deepEqual(seen, ['e2', 'e0', 'm-a', 'm-b', 'e3', 'm-c', 'e1'], `pages of ${limit}`);
+      }
+      await assert.rejects(
+        customerTimeline(store, { workspaceId: ws, customerId: 'c-merge', limit: 5, before: 'garbage' }),
+        /not a timeline cursor/,
+      );
     });
 
     it('searches customers by identity, trait substring and trait value, per workspace', async () => {

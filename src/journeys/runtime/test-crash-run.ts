@@ -229,8 +229,7 @@ export async function runJourneyCrash(input: CrashRunOptions): Promise<CrashRunR
     let settled = false;
     for (let lastChange = performance.now(), last = ''; ; ) {
       const now = settleProbe(db, server.child.pid ?? 0);
-      // Delivery appends timeline events (Message Sent) after the last run finishes: settled means
-      // every message is out and the journey runtime has read what that added to the log.
+      // Settled: every message is out and the journey runtime has read the whole log.
       const quiet = now.timers === 0 && now.undelivered === 0 && now.lag === 0;
       if (now.finished >= load.acked && now.runs >= load.acked && quiet) {
         settled = true;
@@ -511,11 +510,8 @@ function countOutcome(
     timersLeft: one('select count(*) from journey_timers'),
     countedStarted: counted('started'),
     countedCompleted: counted('completed'),
-    // Delivery keeps appending its own timeline events (Message Sent …) while the last server shuts
-    // down; the drill's journey never reads them, so only the other events count as unread.
     journeyCursorLag: one(
-      `select count(*) from events where message_id not like 'delivery:%'
-          and seq > (select coalesce(max(position), 0) from cursors where name = 'journeys')`,
+      `select count(*) from events where seq > (select coalesce(max(position), 0) from cursors where name = 'journeys')`,
     ),
   };
 }

@@ -3,7 +3,6 @@ import { chunk } from '../chunk.ts';
 import { messageFromRow } from '../delivery-rows.ts';
 import type { ClaimedMessage, DeliveryOutcome } from '../delivery-store.ts';
 import type { Database } from '../schema.ts';
-import { appendEventsIn, type LockEventLog } from '../transaction-writes.ts';
 
 const ROWS_PER_STATEMENT = 500;
 
@@ -11,19 +10,17 @@ const ROWS_PER_STATEMENT = 500;
  * Outcomes on PostgreSQL: one UPDATE … FROM unnest(…) per 500 messages instead of a round trip per
  * message, returning the keys whose claim still held; only their events are written.
  */
-export function postgresRecordOutcomes(db: Kysely<Database>, lockEventLog: LockEventLog) {
+export function postgresRecordOutcomes(db: Kysely<Database>) {
   return (outcomes: readonly DeliveryOutcome[]): Promise<number> =>
     db.transaction().execute(async (trx) => {
       let applied = 0;
       const events: DeliveryOutcome['events'] = [];
-      const timeline: DeliveryOutcome['timeline'] = [];
       for (const part of chunk(outcomes, ROWS_PER_STATEMENT)) {
         const held = await settle(trx, part);
         for (const o of part) {
           if (!held.has(`${o.workspaceId}\u0000${o.idempotencyKey}`)) continue;
           applied += 1;
           events.push(...o.events);
-          timeline.push(...o.timeline);
         }
       }
       for (const part of chunk(events, 500)) {
@@ -34,7 +31,6 @@ export function postgresRecordOutcomes(db: Kysely<Database>, lockEventLog: LockE
             ${part.map((e) => JSON.stringify(e.detail))}::text[])
           on conflict (id) do nothing`.execute(trx);
       }
-      await appendEventsIn(trx, timeline, lockEventLog);
       return applied;
     });
 }

@@ -28,7 +28,7 @@ export class PostgresStore extends KyselyStore {
     super(
       db,
       { lockEventLog },
-      { writes: { claimDue: postgresClaimDue(db), recordOutcomes: postgresRecordOutcomes(db, lockEventLog) } },
+      { writes: { claimDue: postgresClaimDue(db), recordOutcomes: postgresRecordOutcomes(db) } },
     );
   }
 

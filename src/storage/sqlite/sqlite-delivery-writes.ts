@@ -3,7 +3,6 @@ import type { Selectable } from 'kysely';
 import { deliveryEventToRow, messageFromRow } from '../delivery-rows.ts';
 import type { ClaimedMessage, DeliveryOutcome } from '../delivery-store.ts';
 import type { Database } from '../schema.ts';
-import type { SqliteEventInserter } from './sqlite-event-inserter.ts';
 
 /**
  * Claims and outcomes on SQLite: the statements KyselyDeliveryStore builds, prepared once and run
@@ -18,10 +17,7 @@ export class SqliteDeliveryWrites {
   readonly claimDue: (options: { owner: string; now: number; leaseMs: number; limit: number }) => ClaimedMessage[];
   readonly recordOutcomes: (outcomes: readonly DeliveryOutcome[]) => number;
 
-  constructor(
-    raw: BetterSqlite3.Database,
-    private readonly events: SqliteEventInserter,
-  ) {
+  constructor(raw: BetterSqlite3.Database) {
     this.due = raw.prepare(
       'select * from outbox where status = ? and next_attempt_at <= ? order by next_attempt_at limit ?',
     );
@@ -70,7 +66,6 @@ export class SqliteDeliveryWrites {
 
   private settleRows(outcomes: readonly DeliveryOutcome[]): number {
     let applied = 0;
-    const timeline: DeliveryOutcome['timeline'] = [];
     for (const o of outcomes) {
       const changed = this.settle.run({
         status: o.status,
@@ -90,9 +85,7 @@ export class SqliteDeliveryWrites {
       if (changed !== 1) continue;
       applied += 1;
       for (const event of o.events) this.insertEvent.run(deliveryEventToRow(event));
-      timeline.push(...o.timeline);
     }
-    if (timeline.length > 0) this.events.insertAll(timeline);
     return applied;
   }
 }

@@ -28,7 +28,7 @@ export class SqliteStore extends KyselyStore {
   ) {
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
     const journeyWrites = new SqliteJourneyWrites(raw);
-    const deliveryWrites = new SqliteDeliveryWrites(raw, new SqliteEventInserter(raw));
+    const deliveryWrites = new SqliteDeliveryWrites(raw);
     super(
       db,
       { applyChange: (change) => db.connection().execute(async () => journeyWrites.apply(change)) },

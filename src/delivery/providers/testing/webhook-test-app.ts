@@ -55,7 +55,8 @@ export async function startWebhookTestApp(config: ConfigInput) {
     async timeline(customerId: string) {
       await this.settle();
       const view = await customers.view(workspaceId, customerId, { limit: 100 });
-      return { events: view.timeline.events, profile: view.profile };
+      const events = view.timeline.entries.flatMap((entry) => (entry.source === 'event' ? [entry.event] : []));
+      return { events, profile: view.profile };
     },
     async close() {
       await app.close();
