@@ -6,6 +6,7 @@ import { createDelivery, type Delivery } from '../delivery/create-delivery.ts';
 import { OutboxStatusEvents } from '../delivery/provider-status-events.ts';
 import { createProviders } from '../delivery/providers/create-providers.ts';
 import { TimelineDeliveryEvents } from '../delivery/providers/webhooks/delivery-events.ts';
+import { SuppressionService } from '../delivery/suppression/suppression-service.ts';
 import { WorkerBatchPreparer } from '../ingestion/batch-preparer.ts';
 import { IngestionService } from '../ingestion/ingestion-service.ts';
 import { JourneyService } from '../journeys/journey-service.ts';
@@ -46,6 +47,8 @@ export interface Godwit {
   renderer: TemplateRenderer;
   /** The outbox worker, its providers, the messages API's service and the delivery-event recorder. */
   delivery: Delivery;
+  /** The suppression list: addresses never sent to again. */
+  suppressions: SuppressionService;
   http: FastifyInstance;
   logger: Logger;
   /** Starts background work and listens; returns the base URL. */
@@ -144,6 +147,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     delivery.events,
     new TimelineDeliveryEvents({ store, onAppended: () => processor.notify() }),
   );
+  const suppressions = new SuppressionService({ store, clock, defaultCountry: config.GODWIT_DEFAULT_COUNTRY });
   const http = await buildHttpApp({
     store,
     workspaces,
@@ -164,6 +168,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
       deliveryEvents: statusEvents,
     },
     messages: delivery.messages,
+    suppressions,
     templates,
     channels,
   });
@@ -183,6 +188,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     templates,
     renderer,
     delivery,
+    suppressions,
     http,
     logger,
     async listen() {

@@ -13,6 +13,13 @@ import {
 import { journeyOptions, journeyUsage, simulateJourney, validateJourneyFile } from './journey-commands.ts';
 import { listMessages, messageOptions, messageUsage, retryMessage, showMessage } from './message-commands.ts';
 import {
+  addSuppression,
+  listSuppressions,
+  removeSuppression,
+  suppressionOptions,
+  suppressionUsage,
+} from './suppression-commands.ts';
+import {
   applyTemplates,
   listTemplates,
   previewTemplateCommand,
@@ -32,6 +39,7 @@ const usage = `Usage: godwit <command>
 ${journeyUsage}
 ${journeyApplyUsage}
 ${messageUsage}
+${suppressionUsage}
 ${templateUsage}
 
 Options: --workspace <id> (default: the first workspace), --by user_id|anonymous_id|email|phone|id
@@ -50,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
       ...journeyOptions,
       ...journeyApplyOptions,
       ...messageOptions,
+      ...suppressionOptions,
       ...templateOptions,
     },
   });
@@ -78,6 +87,11 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'messages' && sub === 'retry') return retryMessage(need(arg, 'the message key'), values);
   if (command === 'messages' && sub === 'show') return showMessage(need(arg, 'the message key'), values);
   if (command === 'messages' && !sub) return listMessages(values);
+  if (command === 'suppressions' && (sub === 'add' || sub === 'remove')) {
+    const [channel, address] = [need(arg, 'the channel'), need(positionals[3], 'the address')];
+    return sub === 'add' ? addSuppression(channel, address, values) : removeSuppression(channel, address, values);
+  }
+  if (command === 'suppressions' && !sub) return listSuppressions(values);
   throw new GodwitError('invalid_input', `unknown command: ${positionals.join(' ')}\n\n${usage}`);
 }
 

@@ -1,5 +1,7 @@
 import { ALL_TOPICS, consentStatus } from '../profiles/consent-status.ts';
 import type { IdentityRecord, ProfileRecord } from '../storage/store.ts';
+import type { SuppressionAddress, SuppressionRecord } from '../storage/suppression-store.ts';
+import { suppressionAddress } from './suppression/suppression-address.ts';
 
 /**
  * Which channel a message goes out on, and to what address. Until the decision engine ranks
@@ -16,6 +18,8 @@ export interface ChannelRequest {
   readonly messageClass: MessageClass;
   readonly profile: Pick<ProfileRecord, 'id' | 'traits' | 'consent'>;
   readonly identities: readonly IdentityRecord[];
+  /** The customer's addresses on the suppression list (see `suppressionCandidates`): unreachable. */
+  readonly suppressions?: readonly Pick<SuppressionRecord, 'channel' | 'address' | 'reason'>[];
 }
 
 export type ChannelChoice =
@@ -63,7 +67,10 @@ function rank(request: ChannelRequest, channel: Channel, preferred: unknown): nu
 }
 
 function whyNot(request: ChannelRequest, channel: Channel): string | undefined {
-  if (addressOf(request, channel) === undefined) return `no ${ADDRESS_NAMES[channel]} for ${channel}`;
+  const address = addressOf(request, channel);
+  if (address === undefined) return `no ${ADDRESS_NAMES[channel]} for ${channel}`;
+  const listed = suppressionOf(request, channel, address);
+  if (listed) return `${channel} address ${listed.address} is suppressed (${listed.reason})`;
   if (consentOf(request, channel) === 'denied') return `${channel} consent denied for ${request.messageClass}`;
   return undefined;
 }
@@ -72,6 +79,27 @@ function whyNot(request: ChannelRequest, channel: Channel): string | undefined {
 function consentOf(request: ChannelRequest, channel: Channel): 'granted' | 'denied' | undefined {
   const topic = request.messageClass === 'transactional' ? ALL_TOPICS : request.messageClass;
   return consentStatus(request.profile.consent, channel, topic);
+}
+
+function suppressionOf(request: ChannelRequest, channel: Channel, address: string) {
+  if (!request.suppressions?.length) return undefined;
+  const key = suppressionAddress(channel, address) ?? address;
+  return request.suppressions.find((s) => s.channel === channel && s.address === key);
+}
+
+/** The addresses a choice for this customer could use, as the suppression list keys them: what to look up. */
+export function suppressionCandidates(
+  request: Pick<ChannelRequest, 'profile' | 'identities'>,
+  defaultCountry?: string,
+): SuppressionAddress[] {
+  const out: SuppressionAddress[] = [];
+  for (const channel of CHANNELS) {
+    if (channel === 'in_app') continue;
+    const address = addressOf(request, channel);
+    const key = address === undefined ? undefined : suppressionAddress(channel, address, defaultCountry);
+    if (key) out.push({ channel, address: key });
+  }
+  return out;
 }
 
 const ADDRESS_NAMES: Record<Channel, string> = {
@@ -83,7 +111,7 @@ const ADDRESS_NAMES: Record<Channel, string> = {
   in_app: 'customer id',
 };
 
-function addressOf(request: ChannelRequest, channel: Channel): string | undefined {
+function addressOf(request: Pick<ChannelRequest, 'profile' | 'identities'>, channel: Channel): string | undefined {
   const { traits } = request.profile;
   const identity = (kind: IdentityRecord['kind']) => request.identities.find((i) => i.kind === kind)?.value;
   switch (channel) {

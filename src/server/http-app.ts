@@ -10,6 +10,8 @@ import {
   type ProviderWebhookDeps,
   registerProviderWebhookRoutes,
 } from '../delivery/providers/webhooks/provider-webhook-routes.ts';
+import { registerSuppressionRoutes } from '../delivery/suppression/suppression-routes.ts';
+import type { SuppressionService } from '../delivery/suppression/suppression-service.ts';
 import { registerAnalyticsJsRoutes } from '../ingestion/analytics-js-routes.ts';
 import { registerIngestionRoutes } from '../ingestion/ingestion-routes.ts';
 import type { IngestionService } from '../ingestion/ingestion-service.ts';
@@ -47,6 +49,8 @@ export interface HttpDeps {
   providerWebhooks?: ProviderWebhookDeps;
   /** The outbox: messages, dead letters, retry. */
   messages?: MessageService;
+  /** The suppression list. */
+  suppressions?: SuppressionService;
   /** Tracking, unsubscribe, in-app, web push and secret routes. */
   channels?: ChannelKit;
   /** Message templates and their preview. */
@@ -75,6 +79,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerSegmentRoutes(app, deps);
   if (deps.templates) registerTemplateRoutes(app, { ...deps, templates: deps.templates });
   if (deps.messages) registerMessageRoutes(app, { ...deps, messages: deps.messages });
+  if (deps.suppressions) registerSuppressionRoutes(app, { ...deps, suppressions: deps.suppressions });
   if (deps.providerWebhooks) await registerProviderWebhookRoutes(app, deps.providerWebhooks);
   deps.channels?.registerRoutes(app);
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -11,6 +11,7 @@ import { KyselyDeliveryStore, type KyselyDeliveryStoreOptions } from './kysely-d
 import { KyselyJourneyStore, type KyselyJourneyStoreOptions } from './kysely-journey-store.ts';
 import { KyselyOverviewStore } from './kysely-overview-store.ts';
 import { KyselySegmentStore } from './kysely-segment-store.ts';
+import { KyselySuppressionStore } from './kysely-suppression-store.ts';
 import { KyselyTemplateStore } from './kysely-template-store.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
 import type { OverviewStore } from './overview-store.ts';
@@ -39,6 +40,7 @@ import type {
   TimelinePage,
   UserRecord,
 } from './store.ts';
+import type { SuppressionStore } from './suppression-store.ts';
 import type { TemplateStore } from './template-store.ts';
 
 /**
@@ -56,6 +58,7 @@ export abstract class KyselyStore implements Store {
   readonly channels: ChannelStore;
   readonly accounts: AccountStore;
   readonly overview: OverviewStore;
+  readonly suppressions: SuppressionStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -69,6 +72,7 @@ export abstract class KyselyStore implements Store {
     this.channels = new KyselyChannelStore(db);
     this.accounts = new KyselyAccountStore(db);
     this.overview = new KyselyOverviewStore(db);
+    this.suppressions = new KyselySuppressionStore(db);
   }
 
   abstract migrate(): Promise<string[]>;

@@ -2,9 +2,10 @@ import type { Generated } from 'kysely';
 import type { ChannelTables } from './channel-rows.ts';
 import type { DeliveryTables } from './delivery-rows.ts';
 import type { SegmentTables } from './segment-rows.ts';
+import type { SuppressionTables } from './suppression-rows.ts';
 
 /** Table shapes shared by every adapter. Times are epoch milliseconds; JSON is stored as text. */
-export interface Database extends ChannelTables, SegmentTables, DeliveryTables {
+export interface Database extends ChannelTables, SegmentTables, DeliveryTables, SuppressionTables {
   workspaces: { id: string; name: string; created_at: number };
   api_keys: {
     id: string;

@@ -8,6 +8,7 @@ import type {
   TriggerTimerUpdate,
 } from '../../storage/journey-store.ts';
 import type { IdentityRecord, NewEvent, ProfileRecord } from '../../storage/store.ts';
+import type { SuppressionRecord } from '../../storage/suppression-store.ts';
 import { assertNever } from '../assert-never.ts';
 import type { JourneyCommand, RecordCommand, SendMessageCommand, UpdateTraitsCommand } from '../journey-commands.ts';
 import type { StepResult } from '../journey-step.ts';
@@ -17,6 +18,8 @@ import type { RunState } from '../run-state.ts';
 export interface CustomerContext {
   readonly profile: ProfileRecord | undefined;
   readonly identities: readonly IdentityRecord[];
+  /** The customer's addresses on the suppression list: sends never choose them. */
+  readonly suppressions?: readonly SuppressionRecord[];
 }
 
 /** A run's path keeps its first entries; the counts keep the totals. */
@@ -161,6 +164,7 @@ export class JourneyBatch {
           messageClass,
           profile: customer.profile,
           identities: customer.identities,
+          suppressions: customer.suppressions,
         })
       : ({ ok: false, reason: 'the customer no longer exists' } as const);
     this.outbox.push({

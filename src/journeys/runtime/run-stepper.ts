@@ -1,6 +1,9 @@
+import { suppressionCandidates } from '../../delivery/channel-choice.ts';
+import { suppressionKey } from '../../delivery/suppression/suppression-address.ts';
 import { groupBy } from '../../shared/group-by.ts';
 import type { RunRecord, RunSummary } from '../../storage/journey-store.ts';
-import type { ProfileRecord, Store } from '../../storage/store.ts';
+import type { IdentityRecord, ProfileRecord, Store } from '../../storage/store.ts';
+import type { SuppressionRecord } from '../../storage/suppression-store.ts';
 import { decideEntry, type EntryDecision } from '../entry-policy.ts';
 import type { JourneyDefinition } from '../journey-schema.ts';
 import { step } from '../journey-step.ts';
@@ -139,6 +142,7 @@ export async function loadBatchCustomers(
   }
   const profileById = new Map<string, ProfileRecord>(profiles.map((p) => [p.id, p]));
   const identitiesById = groupBy(identities, (i) => i.customerId);
+  const suppressed = await suppressionsOf(store, workspaceId, profiles, identitiesById);
   const waitingById = groupBy(waiting, (r) => r.state.customerId);
   const pastById = groupBy(past, (r) => r.customerId);
   const out = new Map<string, BatchCustomer>();
@@ -151,7 +155,33 @@ export async function loadBatchCustomers(
       waiting: waitingById.get(id) ?? [],
       past: pastById.get(id) ?? [],
       segments: segmentsById.get(id),
+      suppressions: suppressed.get(id),
     });
+  }
+  return out;
+}
+
+/** The batch's customers' addresses that are on the suppression list, in one lookup; none for most. */
+async function suppressionsOf(
+  store: Store,
+  workspaceId: string,
+  profiles: readonly ProfileRecord[],
+  identitiesById: Map<string, IdentityRecord[]>,
+): Promise<Map<string, SuppressionRecord[]>> {
+  const owners = new Map<string, string[]>();
+  const candidates = profiles.flatMap((profile) =>
+    suppressionCandidates({ profile, identities: identitiesById.get(profile.id) ?? [] }).map((c) => {
+      const key = suppressionKey(c.channel, c.address);
+      owners.set(key, [...(owners.get(key) ?? []), profile.id]);
+      return c;
+    }),
+  );
+  const out = new Map<string, SuppressionRecord[]>();
+  if (candidates.length === 0) return out;
+  for (const record of await store.suppressions.find(workspaceId, candidates)) {
+    for (const id of owners.get(suppressionKey(record.channel, record.address)) ?? []) {
+      out.set(id, [...(out.get(id) ?? []), record]);
+    }
   }
   return out;
 }

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { migrateToLatest, migrations } from './migrations/index.ts';
+import type { Store } from './store.ts';
+import type { SuppressionRecord } from './suppression-store.ts';
+import { storeAdapters as adapters } from './test-store-adapters.ts';
+
+const entry = (address: string, over: Partial<SuppressionRecord> = {}): SuppressionRecord => ({
+  workspaceId: 'w1',
+  channel: 'email',
+  address,
+  reason: 'hard_bounce',
+  sourceMessage: 'run:node:1',
+  detail: { code: '550' },
+  createdAt: 1_000,
+  ...over,
+});
+
+for (const adapter of adapters) {
+  describe(`suppression store contract (${adapter.name})`, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    before(async () => {
+      ({ store, dispose } = await adapter.open());
+    });
+    after(async () => {
+      await store.close();
+      await dispose();
+    });
+
+    it('adds an address once, keeping its first reason, per workspace and channel', async () => {
+      const s = store.suppressions;
+      assert.equal(await s.add([entry('a@example.com'), entry('b@example.com', { createdAt: 2_000 })]), 2);
+      assert.equal(await s.add([entry('a@example.com', { reason: 'complaint', createdAt: 3_000 })]), 0);
+      assert.equal(await s.add([entry('+15550001111', { channel: 'sms', reason: 'manual', sourceMessage: null })]), 1);
+      assert.equal(await s.add([entry('a@example.com', { workspaceId: 'w2' })]), 1);
+      const found = await s.find('w1', [
+        { channel: 'email', address: 'a@example.com' },
+        { channel: 'sms', address: 'a@example.com' },
+        { channel: 'sms', address: '+15550001111' },
+        { channel: 'email', address: 'nobody@example.com' },
+      ]);
+      assert.deepEqual(found.map((f) => [f.channel, f.address, f.reason, f.sourceMessage, f.detail]).sort(), [
+        ['email', 'a@example.com', 'hard_bounce', 'run:node:1', { code: '550' }],
+        ['sms', '+15550001111', 'manual', null, { code: '550' }],
+      ]);
+    });
+
+    it('lists newest first in pages, by channel, and removes', async () => {
+      const s = store.suppressions;
+      const page1 = await s.list({ workspaceId: 'w1', limit: 2 });
+      assert.deepEqual(
+        page1.map((r) => r.address),
+        ['b@example.com', '+15550001111'],
+      );
+      const last = page1.at(-1) as SuppressionRecord;
+      const page2 = await s.list({
+        workspaceId: 'w1',
+        limit: 2,
+        before: { createdAt: last.createdAt, address: last.address },
+      });
+      assert.deepEqual(
+        page2.map((r) => r.address),
+        ['a@example.com'],
+      );
+      assert.deepEqual(
+        (await s.list({ workspaceId: 'w1', channel: 'sms', limit: 10 })).map((r) => r.address),
+        ['+15550001111'],
+      );
+      assert.equal(await s.remove('w1', { channel: 'email', address: 'a@example.com' }), true);
+      assert.equal(await s.remove('w1', { channel: 'email', address: 'a@example.com' }), false);
+      assert.equal((await s.find('w1', [{ channel: 'email', address: 'a@example.com' }])).length, 0);
+      assert.equal((await s.find('w2', [{ channel: 'email', address: 'a@example.com' }])).length, 1);
+    });
+  });
+}
+
+describe('migrations arriving out of order', () => {
+  it('runs a lower-numbered migration that lands after a higher one has run, once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'godwit-migrate-'));
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(join(dir, 'm.db')) }) });
+    try {
+      // As if 009 were still on another branch when this database reached 010.
+      const withoutNine = Object.fromEntries(Object.entries(migrations).filter(([name]) => !name.startsWith('009-')));
+      const first = await migrateToLatest(db, { dialect: 'sqlite' }, withoutNine);
+      assert.ok(first.includes('010-suppressions'));
+      const nine = {
+        async up(d: Kysely<unknown>) {
+          await d.schema.createTable('late_nine').addColumn('id', 'text').execute();
+        },
+      };
+      const second = await migrateToLatest(db, { dialect: 'sqlite' }, { ...withoutNine, '009-late': nine });
+      assert.deepEqual(second, ['009-late']);
+      assert.deepEqual(await migrateToLatest(db, { dialect: 'sqlite' }, { ...withoutNine, '009-late': nine }), []);
+      const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
+      assert.ok(tables.rows.some((r) => r.name === 'late_nine'));
+      assert.ok(tables.rows.some((r) => r.name === 'suppressions'));
+    } finally {
+      await db.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
