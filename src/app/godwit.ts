@@ -1,6 +1,10 @@
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { parseRoles, type Role } from '../cluster/cluster-config.ts';
+import { ClusterRuntime } from '../cluster/cluster-runtime.ts';
+import { registerTimerLag, startRoles } from '../cluster/process-roles.ts';
+import { buildOpsApp, registerReadyRoute } from '../cluster/readiness.ts';
 import { ChannelKit } from '../delivery/channels/channel-kit.ts';
 import { createDelivery, type Delivery } from '../delivery/create-delivery.ts';
 import { OutboxStatusEvents } from '../delivery/provider-status-events.ts';
@@ -51,8 +55,13 @@ export interface Godwit {
   suppressions: SuppressionService;
   http: FastifyInstance;
   logger: Logger;
-  /** Starts background work and listens; returns the base URL. */
-  listen(): Promise<string>;
+  /** Present when NATS is configured: the relay to the bus and the partitioned journey stage. */
+  cluster?: ClusterRuntime;
+  /**
+   * Starts the background work of `roles` (default GODWIT_ROLES, all) and listens: the whole API,
+   * or with `ops` only /healthz, /readyz and /metrics (a worker). Returns the base URL.
+   */
+  listen(options?: { roles?: readonly Role[]; ops?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -72,6 +81,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     profiledUpTo: () => store.readCursor(PROFILE_CURSOR),
     writeSaturation: () => ingestion.writeSaturation,
     onCommitted: () => delivery.worker.notify(),
+    partitioned: Boolean(config.NATS_URL),
   });
   // Entries and exits go to the event log; profiling them at once is what brings them to journeys within a second.
   const segmentRuntime = new SegmentRuntime({
@@ -91,6 +101,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     onBatch: () => {
       segmentRuntime.notify();
       runtime.notify();
+      cluster?.notify();
     },
     defaultCountry: config.GODWIT_DEFAULT_COUNTRY,
     writeSaturation: () => ingestion.writeSaturation,
@@ -99,6 +110,19 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     profileLag: async () => (await store.lastEventSeq()) - processor.position,
     ingestQueue: () => ingestion.queued,
   });
+  registerTimerLag(metrics.registry, store, clock);
+  const cluster = config.NATS_URL
+    ? new ClusterRuntime({
+        config,
+        store,
+        clock,
+        logger,
+        owner,
+        definitions: runtime.definitions,
+        registry: metrics.registry,
+        onCommitted: () => delivery.worker.notify(),
+      })
+    : undefined;
   // Batch bodies are parsed and validated on a worker thread; started now so the first request does not wait.
   const preparer = new WorkerBatchPreparer();
   await preparer.ready();
@@ -172,6 +196,14 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     templates,
     channels,
   });
+  const readiness = {
+    store: async () => void (await store.lastEventSeq()),
+    // openStore applies pending migrations before the process listens: answering means they are done.
+    migrations: async () => undefined,
+    bus: async () => cluster?.notReady(),
+  };
+  registerReadyRoute(http, readiness);
+  let server: FastifyInstance = http;
 
   return {
     config,
@@ -191,20 +223,21 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     suppressions,
     http,
     logger,
-    async listen() {
-      processor.start();
-      runtime.start();
-      segmentRuntime.start();
-      delivery.worker.start();
-      await http.listen({ port: config.PORT, host: config.HOST });
-      const address = http.server.address();
+    cluster,
+    async listen(options = {}) {
+      const stages = { processor, segmentRuntime, runtime, deliveryWorker: delivery.worker, cluster };
+      startRoles(stages, options.roles ?? parseRoles(config.GODWIT_ROLES));
+      if (options.ops) server = buildOpsApp({ registry: metrics.registry, checks: readiness });
+      await server.listen({ port: config.PORT, host: config.HOST });
+      const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
       channels.listeningAt(`http://${host}:${port}`);
       return `http://${host}:${port}`;
     },
     async close() {
-      await http.close();
+      await server.close();
+      await cluster?.stop();
       await processor.stop();
       await runtime.stop();
       await segmentRuntime.stop();

@@ -169,6 +169,38 @@ export class NatsBus implements Bus {
     }
   }
 
+  /** True when the server answers within `timeoutMs` (a round trip on the connection). */
+  async ping(timeoutMs = 2_000): Promise<boolean> {
+    if (this.nc.isClosed()) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const answered = this.nc.flush().then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([answered, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Messages of `group` not yet acknowledged, per partition that has a reader (those of partitions
+   * no one has opened yet are not counted): waiting plus delivered but unsettled.
+   */
+  async pending(group: string): Promise<Map<number, number>> {
+    const lag = new Map<number, number>();
+    const pattern = new RegExp(`^${group}-p(\\d+)-e\\d+$`);
+    for await (const info of this.jsm.consumers.list(this.stream)) {
+      const match = pattern.exec(info.name);
+      if (match) lag.set(Number(match[1]), info.num_pending + info.num_ack_pending);
+    }
+    return lag;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     this.subscriptions.clear();

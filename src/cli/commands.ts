@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { createGodwit, type Godwit } from '../app/godwit.ts';
+import type { Role } from '../cluster/cluster-config.ts';
 import { type ImportKind, importFile } from '../ingestion/file-import.ts';
 import { PROFILE_CURSOR } from '../profiles/profile-processor.ts';
 import { loadConfig } from '../shared/config.ts';
@@ -23,13 +24,15 @@ export async function withGodwit<T>(run: (godwit: Godwit) => Promise<T>): Promis
 export const workspaceOf = async (godwit: Godwit, flags: Flags) =>
   typeof flags.workspace === 'string' ? flags.workspace : godwit.workspaces.defaultWorkspaceId();
 
-export async function start(): Promise<void> {
+/** `godwit start`: the API and every role in one process; `godwit api` is this with no roles. */
+export async function start(options: { roles?: readonly Role[] } = {}): Promise<void> {
   const config = loadConfig();
   const godwit = await createGodwit(config);
   const first = await godwit.workspaces.ensureFirstWorkspace();
-  const url = await godwit.listen();
+  const url = await godwit.listen(options);
   const where = config.DATABASE_URL ? 'PostgreSQL' : `embedded store ${sqliteFile(config.GODWIT_DATA_DIR)}`;
-  console.log(`\nGodwit is running on the ${where}`);
+  const what = options.roles?.length === 0 ? 'The Godwit API' : 'Godwit';
+  console.log(`\n${what} is running on the ${where}`);
   console.log(`  API:      ${url}/v1`);
   console.log(`  Console:  ${url}/`);
   if (first) {
@@ -40,13 +43,21 @@ export async function start(): Promise<void> {
     console.log('  More keys: npm run godwit -- keys create --type write|secret');
   }
   console.log('\nPress Ctrl+C to stop.');
+  stopOnSignal(godwit);
+}
+
+/** Graceful shutdown on SIGINT/SIGTERM: finish work in hand, give back leases and partitions. A second signal exits at once. */
+export function stopOnSignal(godwit: Godwit): void {
+  let stopping = false;
   const stop = async (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
     godwit.logger.info({ signal }, 'shutting down');
     await godwit.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 export async function createKey(flags: Flags): Promise<void> {

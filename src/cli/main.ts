@@ -12,6 +12,7 @@ import {
 } from './journey-apply-commands.ts';
 import { journeyOptions, journeyUsage, simulateJourney, validateJourneyFile } from './journey-commands.ts';
 import { listMessages, messageOptions, messageUsage, retryMessage, showMessage } from './message-commands.ts';
+import { api, processOptions, processUsage, worker } from './process-commands.ts';
 import {
   addSuppression,
   listSuppressions,
@@ -30,6 +31,7 @@ import {
 const usage = `Usage: godwit <command>
 
   start                               start Godwit (API and console) and keep running
+${processUsage}
   import <file> [--type customers|events]
                                       import customers from CSV or Segment events from NDJSON
   export customer <id> [--out file]   everything stored about one customer, as JSON
@@ -43,7 +45,8 @@ ${suppressionUsage}
 ${templateUsage}
 
 Options: --workspace <id> (default: the first workspace), --by user_id|anonymous_id|email|phone|id
-Configuration: PORT, HOST, GODWIT_DATA_DIR, DATABASE_URL (see README).`;
+Configuration: PORT, HOST, GODWIT_DATA_DIR, DATABASE_URL, NATS_URL, GODWIT_PARTITIONS, GODWIT_ROLES,
+GODWIT_CONCURRENCY (see README).`;
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -60,6 +63,7 @@ async function main(argv: string[]): Promise<void> {
       ...messageOptions,
       ...suppressionOptions,
       ...templateOptions,
+      ...processOptions,
     },
   });
   const [command, sub, arg] = positionals;
@@ -69,6 +73,8 @@ async function main(argv: string[]): Promise<void> {
   };
   if (values.help || !command) return void console.log(usage);
   if (command === 'start') return start();
+  if (command === 'api') return api();
+  if (command === 'worker') return worker(values);
   if (command === 'import') return importCommand(need(sub, 'the file to import'), values);
   if (command === 'export' && sub === 'customer') return exportCustomer(need(arg, 'the customer id'), values);
   if (command === 'delete' && sub === 'customer') return deleteCustomer(need(arg, 'the customer id'), values);

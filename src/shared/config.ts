@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { checkClusterConfig, clusterConfigShape } from '../cluster/cluster-config.ts';
 import { deliveryConfigShape } from '../delivery/delivery-config.ts';
 import { checkProviderConfig, providerConfigShape } from '../delivery/providers/provider-config.ts';
 
@@ -31,6 +32,7 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...providerConfigShape,
   ...deliveryConfigShape,
+  ...clusterConfigShape,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -56,10 +58,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 }
 
 export function parseConfig(input: ConfigInput): Config {
-  const result = configSchema.superRefine(checkProviderConfig).safeParse(input);
+  const result = configSchema.superRefine(checkProviderConfig).superRefine(checkClusterConfig).safeParse(input);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
-    const name = issue.path.join('.') || 'config';
+    const name = issue.path.length > 0 ? String(issue.path[0]) : 'config';
     const given = input[name as keyof Config];
     return `  ${name}=${given === undefined ? '(unset)' : JSON.stringify(given)}: ${issue.message}`;
   });

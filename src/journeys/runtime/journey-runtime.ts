@@ -23,6 +23,8 @@ export interface JourneyRuntimeOptions extends StageOptions {
   triggerPageSize?: number;
   /** A change with outbox entries committed: delivery can take them now. */
   onCommitted?: (change: JourneyChange) => void;
+  /** Scale-out: events and run timers are handled per bus partition (src/cluster); this fires trigger timers only. */
+  partitioned?: boolean;
 }
 
 export type TriggerResult = { entered: true; runId: string } | { entered: false; reason: string };
@@ -49,6 +51,7 @@ export class JourneyRuntime extends LeasedStage {
   }
 
   protected async slice(): Promise<number> {
+    if (this.options.partitioned) return this.triggerBatch();
     return (await this.eventBatch()) + (await this.timerBatch()) + (await this.triggerBatch());
   }
 

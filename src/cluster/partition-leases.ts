@@ -1,0 +1,102 @@
+import { LeaseLostError } from '../storage/lease-lost-error.ts';
+import type { Store } from '../storage/store.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A worker's hold on the store side of the partitions it owns on the bus: one cursor per
+ * partition (`<group>:p<n>`, the log position of the last event whose effects committed) under a
+ * lease, and a turn per partition so its events and its timers never run at once. The cursor
+ * lease fences writes: a worker that lost a partition cannot commit for it any more, and the
+ * next owner starts once the old one's lease is given back or has lapsed.
+ */
+export class PartitionLeases {
+  private readonly turns = new Map<number, Promise<unknown>>();
+  private readonly held = new Set<number>();
+
+  constructor(
+    private readonly options: { store: Store; group: string; owner: string; leaseMs: number; now: () => number },
+  ) {}
+
+  cursorName(partition: number): string {
+    return `${this.options.group}:p${partition}`;
+  }
+
+  /** Runs `work` after every earlier call for the same partition. */
+  inTurn<T>(partition: number, work: () => Promise<T>): Promise<T> {
+    const run = (this.turns.get(partition) ?? Promise.resolve()).then(work);
+    const tail = run.catch(() => undefined);
+    this.turns.set(partition, tail);
+    void tail.then(() => {
+      if (this.turns.get(partition) === tail) this.turns.delete(partition);
+    });
+    return run;
+  }
+
+  /**
+   * Takes or renews the partition's cursor lease and returns its position, waiting while another
+   * worker still holds it; undefined if `signal` aborts first.
+   */
+  async acquire(partition: number, signal: AbortSignal): Promise<number | undefined> {
+    for (;;) {
+      if (signal.aborted) return undefined;
+      const position = await this.tryAcquire(partition);
+      if (position !== undefined) return position;
+      await sleep(Math.min(250, this.options.leaseMs / 4));
+    }
+  }
+
+  /** Takes or renews the lease once; undefined while another worker holds it. */
+  async tryAcquire(partition: number): Promise<number | undefined> {
+    const { store, owner, leaseMs, now } = this.options;
+    const position = await store.acquireCursor({ name: this.cursorName(partition), owner, now: now(), leaseMs });
+    if (position !== undefined) this.held.add(partition);
+    return position;
+  }
+
+  /** Gives back every lease this worker took, so the next owners start at once. */
+  async releaseAll(): Promise<void> {
+    for (const partition of this.held)
+      await this.options.store.releaseCursor(this.cursorName(partition), this.options.owner);
+    this.held.clear();
+  }
+}
+
+/**
+ * Runs `attempt` until it succeeds, waiting out store outages without counting them: after a
+ * failure the store is asked a trivial question, and only if it answers was the failure the
+ * work's own (counted; after `maxAttempts` the last error is returned). Undefined error = done.
+ */
+export async function withRetries(options: {
+  attempt: () => Promise<void>;
+  store: Store;
+  maxAttempts: number;
+  retryDelayMs: number;
+  signal: AbortSignal;
+  onError?: (error: unknown, counted: boolean) => void;
+}): Promise<{ ok: true } | { ok: false; error: unknown; aborted: boolean }> {
+  let failures = 0;
+  for (;;) {
+    if (options.signal.aborted) return { ok: false, error: new Error('partition lost'), aborted: true };
+    try {
+      await options.attempt();
+      return { ok: true };
+    } catch (error) {
+      // A lapsed lease is taken again on the next attempt; it says nothing about the work.
+      const counted = !(error instanceof LeaseLostError) && (await storeAnswers(options.store));
+      options.onError?.(error, counted);
+      if (counted) failures += 1;
+      if (failures >= options.maxAttempts) return { ok: false, error, aborted: false };
+      await sleep(counted ? options.retryDelayMs : 500);
+    }
+  }
+}
+
+async function storeAnswers(store: Store): Promise<boolean> {
+  try {
+    await store.lastEventSeq();
+    return true;
+  } catch {
+    return false;
+  }
+}

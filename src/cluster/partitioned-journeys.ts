@@ -1,0 +1,197 @@
+import type { Logger } from 'pino';
+import type { Bus, Delivery, Outcome, Subscription } from '../bus/bus.ts';
+import { partitionOf } from '../bus/bus.ts';
+import { runEventStage } from '../journeys/runtime/event-stage.ts';
+import { JourneyBatch } from '../journeys/runtime/journey-batch.ts';
+import type { JourneyDefinitions } from '../journeys/runtime/journey-definitions.ts';
+import { runTimerStage } from '../journeys/runtime/timer-stage.ts';
+import { BackgroundLoop } from '../shared/background-loop.ts';
+import type { Clock } from '../shared/clock.ts';
+import { groupBy } from '../shared/group-by.ts';
+import { newId } from '../shared/ids.ts';
+import type { JourneyChange } from '../storage/journey-store.ts';
+import type { Store, StoredEvent } from '../storage/store.ts';
+import { PartitionLeases, withRetries } from './partition-leases.ts';
+
+/** The bus group of the journey workers, and the prefix of their partition cursors. */
+export const JOURNEY_GROUP = 'journeys';
+
+export interface PartitionedJourneysOptions {
+  store: Store;
+  bus: Bus;
+  definitions: JourneyDefinitions;
+  clock: Clock;
+  owner: string;
+  logger?: Logger;
+  /** Attempts of an event that keeps failing before it goes to the dead letters. */
+  maxAttempts: number;
+  /** Partition batches in flight at once. */
+  concurrency: number;
+  leaseMs?: number;
+  retryDelayMs?: number;
+  timerBatchSize?: number;
+  /** A change with outbox entries committed. */
+  onCommitted?: (change: JourneyChange) => void;
+  /** Events whose effects committed, and events given up on. */
+  onHandled?: (counts: { events: number; dead: number; timers: number }) => void;
+}
+
+const decoder = new TextDecoder();
+const ack: Outcome = { type: 'ack' };
+
+/**
+ * The journey stage of the scale-out runtime. Events come from the bus, partitioned by customer;
+ * this worker handles the partitions it owns, one batch at a time per partition, and fires the due
+ * run timers of those partitions in the same turn, so a customer's events and timers never race.
+ * Each batch commits with its partition's cursor (the last event's log position) in one
+ * transaction: redelivered events at or below it are skipped, which makes redelivery after a crash
+ * or a failover exactly-once in effect. A failing event is retried in place (so later events of
+ * the partition wait, keeping order) and after `maxAttempts` goes to the dead letters; store
+ * outages are waited out without counting.
+ */
+export class PartitionedJourneys {
+  private subscription: Subscription | undefined;
+  private readonly leases: PartitionLeases;
+  private readonly timers: BackgroundLoop;
+
+  constructor(private readonly options: PartitionedJourneysOptions) {
+    const leaseMs = options.leaseMs ?? 5_000;
+    this.leases = new PartitionLeases({
+      store: options.store,
+      group: JOURNEY_GROUP,
+      owner: options.owner,
+      leaseMs,
+      now: () => options.clock.now(),
+    });
+    this.timers = new BackgroundLoop({
+      name: 'partition timers',
+      work: () => this.fireDueTimers(),
+      idleMs: 200,
+      minShare: 0.2,
+      logger: options.logger,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { bus, maxAttempts, concurrency, owner } = this.options;
+    this.subscription = await bus.consume({
+      group: JOURNEY_GROUP,
+      handler: (batch, context) => this.leases.inTurn(context.partition, () => this.handle(batch, context)),
+      maxAttempts,
+      concurrency,
+      consumerId: owner.replace(/[^A-Za-z0-9_-]/g, '_'),
+      leaseMs: this.options.leaseMs,
+    });
+    this.timers.start();
+  }
+
+  /** Finishes the batches in hand, gives the partitions back on the bus and in the store. */
+  async stop(): Promise<void> {
+    await this.timers.stop();
+    await this.subscription?.close({ timeoutMs: 10_000 });
+    await this.leases.releaseAll();
+  }
+
+  owned(): number[] {
+    return this.subscription?.owned() ?? [];
+  }
+
+  private async handle(batch: readonly Delivery[], context: { partition: number; signal: AbortSignal }) {
+    const events = batch.map((d) => JSON.parse(decoder.decode(d.payload)) as StoredEvent);
+    const outcomes: Outcome[] = batch.map(() => ack);
+    const whole = await this.retrying(context.signal, () =>
+      this.commitEvents(context.partition, events, context.signal),
+    );
+    if (whole.ok) return outcomes;
+    if (whole.aborted) return batch.map(() => ({ type: 'nak' }) as const);
+    // One event fails: find it by taking them one at a time; it alone goes to the dead letters.
+    let dead = 0;
+    for (const [i, event] of events.entries()) {
+      const one = await this.retrying(context.signal, () =>
+        this.commitEvents(context.partition, [event], context.signal),
+      );
+      if (one.ok) continue;
+      if (one.aborted) return batch.map(() => ({ type: 'nak' }) as const);
+      const skipped = await this.retrying(
+        context.signal,
+        () => this.skip(context.partition, event, context.signal),
+        1e9,
+      );
+      if (!skipped.ok) return batch.map(() => ({ type: 'nak' }) as const);
+      outcomes[i] = { type: 'term', reason: String((one.error as Error)?.message ?? one.error) };
+      dead += 1;
+    }
+    this.options.onHandled?.({ events: 0, dead, timers: 0 });
+    return outcomes;
+  }
+
+  private retrying(signal: AbortSignal, attempt: () => Promise<void>, maxAttempts = this.options.maxAttempts) {
+    return withRetries({
+      attempt,
+      store: this.options.store,
+      maxAttempts,
+      retryDelayMs: this.options.retryDelayMs ?? 1_000,
+      signal,
+      onError: (error, counted) =>
+        this.options.logger?.warn({ err: error, counted }, 'journey partition batch failed; retrying'),
+    });
+  }
+
+  /** Steps the events after the partition's cursor and commits them with it. */
+  private async commitEvents(partition: number, events: readonly StoredEvent[], signal: AbortSignal): Promise<void> {
+    const { store, definitions, clock, owner } = this.options;
+    const position = await this.leases.acquire(partition, signal);
+    if (position === undefined) throw new Error('partition lost');
+    const fresh = events.filter((e) => e.seq > position);
+    const last = fresh.at(-1);
+    if (!last) return;
+    const now = clock.now();
+    await definitions.refresh(now);
+    const batch = await runEventStage({ store, definitions, now, newRunId: () => newId(now) }, fresh);
+    const cursor = { name: this.leases.cursorName(partition), position: last.seq, owner };
+    await this.commit(batch.change(cursor, clock.now()));
+    this.options.onHandled?.({ events: fresh.length, dead: 0, timers: 0 });
+  }
+
+  /** Moves the cursor past an event given up on. */
+  private async skip(partition: number, event: StoredEvent, signal: AbortSignal): Promise<void> {
+    const position = await this.leases.acquire(partition, signal);
+    if (position === undefined) throw new Error('partition lost');
+    if (event.seq <= position) return;
+    const cursor = { name: this.leases.cursorName(partition), position: event.seq, owner: this.options.owner };
+    await this.options.store.journeys.applyJourneyChange(new JourneyBatch(this.options.clock.now()).change(cursor));
+  }
+
+  private async commit(change: JourneyChange): Promise<void> {
+    await this.options.store.journeys.applyJourneyChange(change);
+    if (change.outbox.length > 0) this.options.onCommitted?.(change);
+  }
+
+  /**
+   * Fires the due run timers of the partitions this worker owns, each partition in its turn and
+   * fenced by its cursor lease (the position is written back unchanged).
+   */
+  private async fireDueTimers(): Promise<number> {
+    const { store, bus, definitions, clock, owner } = this.options;
+    const owned = new Set(this.owned());
+    if (owned.size === 0) return 0;
+    const now = clock.now();
+    const due = await store.journeys.dueTimers(now, this.options.timerBatchSize ?? 5_000);
+    const mine = due.filter((t) => owned.has(partitionOf(t.customerId, bus.partitions)));
+    let fired = 0;
+    for (const [key, timers] of groupBy(mine, (t) => String(partitionOf(t.customerId, bus.partitions)))) {
+      const partition = Number(key);
+      fired += await this.leases.inTurn(partition, async () => {
+        const position = await this.leases.tryAcquire(partition);
+        if (position === undefined) return 0;
+        await definitions.refresh(now);
+        const batch = await runTimerStage({ store, definitions, now }, timers);
+        const cursor = { name: this.leases.cursorName(partition), position, owner };
+        await this.commit(batch.change(cursor, clock.now()));
+        return timers.length;
+      });
+    }
+    if (fired > 0) this.options.onHandled?.({ events: 0, dead: 0, timers: fired });
+    return fired;
+  }
+}
