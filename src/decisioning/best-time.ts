@@ -129,18 +129,31 @@ export function chooseSlot(options: SlotOptions): SlotChoice {
   return { chosen: best.slot, slots };
 }
 
-/** The population's rate per hour of week from summed counts, each hour shrunk toward the overall rate. */
+/**
+ * The population's rate per hour of week from summed counts, shrunk in two levels: each hour of
+ * week toward that hour of day across all weekdays, and each hour of day toward the overall rate.
+ * So a Tuesday 19:00 never seen yet starts at what 19:00 did on the other days (the first week
+ * otherwise learns every weekday from scratch), and weekday differences show once there is data.
+ */
 export function populationHourRates(hours: HourlyCounts, strength = 100): Float64Array {
+  const daySends = new Float64Array(24);
+  const dayResponses = new Float64Array(24);
   let sends = 0;
   let responses = 0;
   for (let h = 0; h < HOURS_OF_WEEK; h += 1) {
-    sends += hours.sends[h] ?? 0;
-    responses += hours.responses[h] ?? 0;
+    const n = hours.sends[h] ?? 0;
+    const r = hours.responses[h] ?? 0;
+    daySends[h % 24] = (daySends[h % 24] as number) + n;
+    dayResponses[h % 24] = (dayResponses[h % 24] as number) + r;
+    sends += n;
+    responses += r;
   }
   const overall = sends > 0 ? responses / sends : 0.1;
   const rates = new Float64Array(HOURS_OF_WEEK);
   for (let h = 0; h < HOURS_OF_WEEK; h += 1) {
-    rates[h] = ((hours.responses[h] ?? 0) + strength * overall) / ((hours.sends[h] ?? 0) + strength);
+    const d = h % 24;
+    const hourOfDay = ((dayResponses[d] as number) + strength * overall) / ((daySends[d] as number) + strength);
+    rates[h] = ((hours.responses[h] ?? 0) + strength * hourOfDay) / ((hours.sends[h] ?? 0) + strength);
   }
   return rates;
 }

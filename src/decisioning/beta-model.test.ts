@@ -50,3 +50,21 @@ test('shrinkage: a sparse customer stays near the population, a rich one follows
   assert.ok(sparse < 0.2, `2 of 2 moves 0.1 only to ${sparse}`);
   assert.ok(rich > 0.45, `200 of 400 reaches ${rich}`);
 });
+
+test('fitBetaPrior is not fooled by adaptive sends: customers dropped after a few bad sends have lower rates', () => {
+  // True rates Beta(2, 18) (strength 20); a customer is sent to again only while their rate looks good,
+  // so those with few sends are mostly poor ones, below the pooled rate.
+  const random = seededRandom(4);
+  const counts = Array.from({ length: 20_000 }, () => {
+    const p = sampleBeta({ alpha: 2, beta: 18 }, random);
+    let sends = 0;
+    let responses = 0;
+    while (sends < 40 && (sends < 3 || responses / sends >= 0.08)) {
+      sends += 1;
+      if (random() < p) responses += 1;
+    }
+    return { sends, responses };
+  });
+  const prior = fitBetaPrior(momentsOf(counts));
+  assert.ok(prior.strength > 10 && prior.strength < 40, `strength ${prior.strength}`);
+});

@@ -16,14 +16,17 @@ export interface EngagementCounts {
 }
 
 /**
- * What a store can aggregate in one query per channel (`count`, `sum(r/n)`, `sum((r/n)^2)`,
- * `sum(1/n)`, `sum(n)`, `sum(r)` over customers with n ≥ 1), so the prior never needs every row.
+ * What a store can aggregate in one query per channel, so the prior never needs every row:
+ * `sum(n)` and `sum(r)` over customers with n ≥ 1, and over those with n ≥ 2 `count`, `sum(r/n)`,
+ * `sum((r/n)^2)` and `sum((r/n)(1 − r/n)/(n − 1))`.
  */
 export interface PopulationMoments {
+  /** Customers with at least two sends (the spread is measured on them). */
   readonly customers: number;
   readonly sumRate: number;
   readonly sumRateSquared: number;
-  readonly sumInverseSends: number;
+  /** Σ (r/n)(1 − r/n)/(n − 1): each term is an unbiased estimate of that customer's binomial noise p(1 − p)/n. */
+  readonly sumNoise: number;
   readonly sends: number;
   readonly responses: number;
 }
@@ -43,20 +46,21 @@ export function momentsOf(counts: Iterable<EngagementCounts>): PopulationMoments
   let customers = 0;
   let sumRate = 0;
   let sumRateSquared = 0;
-  let sumInverseSends = 0;
+  let sumNoise = 0;
   let sends = 0;
   let responses = 0;
   for (const c of counts) {
     if (c.sends <= 0) continue;
+    sends += c.sends;
+    responses += c.responses;
+    if (c.sends < 2) continue;
     const rate = c.responses / c.sends;
     customers += 1;
     sumRate += rate;
     sumRateSquared += rate * rate;
-    sumInverseSends += 1 / c.sends;
-    sends += c.sends;
-    responses += c.responses;
+    sumNoise += (rate * (1 - rate)) / (c.sends - 1);
   }
-  return { customers, sumRate, sumRateSquared, sumInverseSends, sends, responses };
+  return { customers, sumRate, sumRateSquared, sumNoise, sends, responses };
 }
 
 export interface FittedPrior extends BetaPrior {
@@ -69,8 +73,11 @@ export interface FittedPrior extends BetaPrior {
 }
 
 /**
- * Method of moments: the spread of observed rates is the spread of true rates plus binomial noise
- * (about m(1−m)·mean(1/n)); what remains is Var(p) = m(1−m)/(κ+1), so κ = m(1−m)/Var(p) − 1.
+ * Method of moments: the spread of observed rates is the spread of true rates plus binomial noise;
+ * what remains is Var(p) = m(1−m)/(κ+1), so κ = m(1−m)/Var(p) − 1. The noise is estimated per
+ * customer from their own rate, not from the pooled mean: sends are chosen adaptively (a channel
+ * that does badly for someone stops being tried), so customers with few sends have lower rates
+ * than the pool, and the pooled m(1−m)/n would overstate their noise and understate the spread.
  */
 export function fitBetaPrior(moments: PopulationMoments, options: PriorFitOptions = DEFAULT_PRIOR_FIT): FittedPrior {
   const mean = clampRate(moments.sends > 0 ? (moments.responses + 0.5) / (moments.sends + 1) : 0.5);
@@ -78,8 +85,7 @@ export function fitBetaPrior(moments: PopulationMoments, options: PriorFitOption
   if (k < options.minCustomers) return priorAt(mean, options.minStrength, 0);
   const averageRate = moments.sumRate / k;
   const observedVariance = Math.max(0, moments.sumRateSquared / k - averageRate * averageRate) * (k / (k - 1));
-  const noise = mean * (1 - mean) * (moments.sumInverseSends / k);
-  const between = observedVariance - noise;
+  const between = observedVariance - moments.sumNoise / k;
   const strength = between > 0 ? (mean * (1 - mean)) / between - 1 : options.maxStrength;
   const clamped = Math.min(options.maxStrength, Math.max(options.minStrength, strength));
   return priorAt(mean, clamped, Math.max(0, between));
@@ -96,6 +102,16 @@ function clampRate(rate: number): number {
 export function posteriorOf(prior: BetaPrior, counts: EngagementCounts): BetaPrior {
   const responses = Math.min(counts.responses, counts.sends);
   return { alpha: prior.alpha + responses, beta: prior.beta + counts.sends - responses };
+}
+
+/**
+ * The prior moved to `lift` times its mean (capped below 1), at the same strength: a customer who
+ * responds more than the population everywhere is likely to on a channel not tried yet too.
+ */
+export function liftedPrior(prior: BetaPrior, lift: number): BetaPrior {
+  const strength = prior.alpha + prior.beta;
+  const mean = Math.min(0.99, (prior.alpha / strength) * lift);
+  return { alpha: mean * strength, beta: (1 - mean) * strength };
 }
 
 export function betaMean(b: BetaPrior): number {
@@ -127,4 +143,15 @@ export function sampleBeta(b: BetaPrior, random: () => number): number {
   const x = sampleGamma(b.alpha, random);
   const y = sampleGamma(b.beta, random);
   return x / (x + y);
+}
+
+/**
+ * A Thompson draw pulled toward the posterior mean: mean + explore × (draw − mean). `explore` 1 is
+ * plain Thompson sampling; lower explores less. Plain Thompson sampling is tuned for an endless
+ * horizon; a customer gets a few dozen marketing messages, so trying a worse channel costs more
+ * than what it teaches (the harness measured 0.3 best: 0.848 of the oracle vs 0.808 at 1).
+ */
+export function exploringDraw(posterior: BetaPrior, explore: number, random: () => number): number {
+  const mean = betaMean(posterior);
+  return mean + explore * (sampleBeta(posterior, random) - mean);
 }

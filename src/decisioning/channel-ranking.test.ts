@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Channel } from '../delivery/channel-choice.ts';
 import { seededRandom } from '../journeys/seeded-random.ts';
-import { eligibleChannels, rankChannels } from './channel-ranking.ts';
+import { channelLift, eligibleChannels, rankChannels } from './channel-ranking.ts';
 
 const population = { channels: { email: { alpha: 1, beta: 9 }, sms: { alpha: 1, beta: 9 } } };
 
@@ -18,6 +18,7 @@ test('Thompson sampling converges to the better channel on synthetic data', () =
       population,
       costs: {},
       costWeight: 1,
+      explore: 1,
       random,
     });
     const channel = best?.channel as 'email' | 'sms';
@@ -36,6 +37,7 @@ test('stated preference ranks first; cost weighs against engagement', () => {
     engagement,
     population,
     costWeight: 1,
+    explore: 1,
     random: seededRandom(4),
   };
   assert.equal(rankChannels({ ...base, costs: {} })[0]?.channel, 'sms');
@@ -59,4 +61,27 @@ test('eligibility needs consent, an address, no suppression and a healthy provid
     { code: 'channel_ineligible', channel: 'push', why: ['no address', 'provider unhealthy'] },
     { code: 'channel_ineligible', channel: 'whatsapp', why: ['address suppressed'] },
   ]);
+});
+
+test('an untried channel starts at the population prior scaled by the customer lift on the others', () => {
+  const keen = { channels: { email: { sends: 30, responses: 9 } } };
+  const lift = channelLift(keen, population);
+  assert.ok(lift > 1.5, `9 of 30 against 10% expected: lift ${lift}`);
+  const base = { channels: ['email', 'sms'] as Channel[], population, costs: {}, costWeight: 0, explore: 0 };
+  const sms = rankChannels({ ...base, engagement: keen, random: seededRandom(1) }).find((s) => s.channel === 'sms');
+  assert.ok(sms && Math.abs(sms.posteriorMean - 0.1 * lift) < 1e-9 && sms.prior.alpha + sms.prior.beta === 10);
+  assert.equal(channelLift({ channels: {} }, population), 1, 'no history: the population prior as is');
+});
+
+test('explore 0 ranks by posterior mean; 1 samples', () => {
+  const engagement = { channels: { email: { sends: 20, responses: 3 }, sms: { sends: 20, responses: 2 } } };
+  const base = { channels: ['email', 'sms'] as Channel[], engagement, population, costs: {}, costWeight: 0 };
+  const firsts = (explore: number) => {
+    const random = seededRandom(8);
+    const seen = new Set<Channel>();
+    for (let k = 0; k < 200; k += 1) seen.add(rankChannels({ ...base, explore, random })[0]?.channel as Channel);
+    return seen;
+  };
+  assert.deepEqual([...firsts(0)], ['email']);
+  assert.equal(firsts(1).size, 2);
 });

@@ -1,5 +1,6 @@
 import type { Channel } from '../delivery/channel-choice.ts';
-import { type BetaPrior, betaMean, posteriorOf, sampleBeta } from './beta-model.ts';
+import { liftOf } from './best-time.ts';
+import { type BetaPrior, betaMean, exploringDraw, liftedPrior, posteriorOf } from './beta-model.ts';
 import type { ChannelScore, ChannelStatus, CustomerEngagement, PopulationModel, Reason } from './decision-types.ts';
 
 /**
@@ -44,16 +45,35 @@ export interface RankOptions {
   readonly population: PopulationModel;
   readonly costs: Partial<Readonly<Record<Channel, number>>>;
   readonly costWeight: number;
+  /** 1: plain Thompson sampling; lower pulls each draw toward its posterior mean (`exploringDraw`). */
+  readonly explore: number;
   readonly random: () => number;
+}
+
+/**
+ * The customer's responsiveness across all channels against what the priors predict: someone who
+ * answers more than the population on email probably does on SMS too, so an untried channel's
+ * prior is scaled by it (`liftedPrior`).
+ */
+export function channelLift(engagement: CustomerEngagement, population: PopulationModel): number {
+  let responses = 0;
+  let expected = 0;
+  for (const [channel, counts] of Object.entries(engagement.channels)) {
+    if (!counts) continue;
+    responses += Math.min(counts.responses, counts.sends);
+    expected += counts.sends * betaMean(population.channels[channel as Channel] ?? UNINFORMED_PRIOR);
+  }
+  return liftOf(responses, expected);
 }
 
 /** Channels best first, each with its numbers. Draws one sample per channel, in the given order. */
 export function rankChannels(options: RankOptions): ChannelScore[] {
+  const lift = channelLift(options.engagement, options.population);
   const scores = options.channels.map((channel): ChannelScore => {
-    const prior = options.population.channels[channel] ?? UNINFORMED_PRIOR;
+    const prior = liftedPrior(options.population.channels[channel] ?? UNINFORMED_PRIOR, lift);
     const counts = options.engagement.channels[channel] ?? { sends: 0, responses: 0 };
     const posterior = posteriorOf(prior, counts);
-    const sample = sampleBeta(posterior, options.random);
+    const sample = exploringDraw(posterior, options.explore, options.random);
     const cost = options.costs[channel] ?? 0;
     return {
       channel,

@@ -100,6 +100,7 @@ function candidateChannels(options: DecideOptions, eligible: readonly Channel[],
     population: context.population,
     costs: policy.costs,
     costWeight: policy.costWeight,
+    explore: policy.learning.explore,
     random: options.random,
   });
   const ranked = scores.map((s) => s.channel);

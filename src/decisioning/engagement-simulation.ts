@@ -1,6 +1,15 @@
 import { seededRandom } from '../journeys/seeded-random.ts';
 import { liftOf, populationHourRates, smoothedSlotRate } from './best-time.ts';
-import { type BetaPrior, type EngagementCounts, fitBetaPrior, momentsOf, sampleBeta } from './beta-model.ts';
+import {
+  type BetaPrior,
+  betaMean,
+  type EngagementCounts,
+  exploringDraw,
+  fitBetaPrior,
+  liftedPrior,
+  momentsOf,
+  sampleBeta,
+} from './beta-model.ts';
 import { HOURS_OF_WEEK } from './decision-types.ts';
 import { DEFAULT_POLICY, type Policy } from './policy-schema.ts';
 import { isInQuietWindow } from './quiet-hours.ts';
@@ -174,19 +183,27 @@ function godwitStrategy({ population: p, allowed, random, policy, options }: Str
   const strength = policy.learning.hourStrength;
   const sample = (options.timeChoice ?? policy.learning.timeChoice) === 'sample';
   const posterior = { alpha: 0, beta: 0 };
+  const explore = policy.learning.explore;
 
   function chooseChannel(i: number): number {
     const mask = p.eligible[i] as number;
     let channel = 0;
     let best = -1;
+    let allResponses = 0;
+    let expected = 0;
+    for (let c = 0; c < C; c += 1) {
+      allResponses += chanResponses[i * C + c] as number;
+      expected += (chanSends[i * C + c] as number) * betaMean(priors[c] as BetaPrior);
+    }
+    const lift = liftOf(allResponses, expected);
     for (let c = 0; c < C; c += 1) {
       if (!(mask & (1 << c))) continue;
-      const prior = priors[c] as BetaPrior;
+      const prior = liftedPrior(priors[c] as BetaPrior, lift);
       const sends = chanSends[i * C + c] as number;
       const responses = chanResponses[i * C + c] as number;
       posterior.alpha = prior.alpha + responses;
       posterior.beta = prior.beta + sends - responses;
-      const draw = sampleBeta(posterior, random);
+      const draw = exploringDraw(posterior, explore, random);
       if (draw > best) {
         best = draw;
         channel = c;
@@ -214,6 +231,7 @@ function godwitStrategy({ population: p, allowed, random, policy, options }: Str
       const prior = Math.min(0.99, (popRates[how] as number) * lift);
       const sends = hourSends[base + how] as number;
       const got = hourResponses[base + how] as number;
+
       posterior.alpha = strength * prior + got + 1e-6;
       posterior.beta = strength * (1 - prior) + sends - got;
       const score = sample ? sampleBeta(posterior, random) : smoothedSlotRate(prior, strength, sends, got);

@@ -75,6 +75,8 @@ export const policySchema = z.strictObject({
       minPriorStrength: z.number().positive().default(2),
       maxPriorStrength: z.number().positive().default(200),
       minCustomers: z.number().int().min(1).default(30),
+      /** How far a channel's Thompson draw may stray from its posterior mean (1: plain Thompson sampling). */
+      explore: z.number().min(0).max(1).default(0.3),
       /** How many sends the population's hour-of-week shape is worth against a customer's own. */
       hourStrength: z.number().positive().default(20),
       /** `expected`: the slot with the highest smoothed rate; `sample`: Thompson sampling per slot. */
