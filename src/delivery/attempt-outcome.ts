@@ -5,8 +5,11 @@ import type {
   DeliveryOutcome,
   MessageStatus,
 } from '../storage/delivery-store.ts';
+import type { SuppressionRecord } from '../storage/suppression-store.ts';
 import type { MessageContent, SendReceipt } from './provider.ts';
 import { afterFailure, type RetryPolicy } from './retry-policy.ts';
+import { isHardBounce } from './suppression/hard-bounce.ts';
+import { messageSuppression } from './suppression/message-suppression.ts';
 
 /** What happened when the worker tried a claimed message. */
 export type AttemptResult =
@@ -21,13 +24,17 @@ export type AttemptResult =
       readonly provider: string | null;
       readonly kind: 'transient' | 'permanent';
       readonly error: string;
+      /** The DeliveryError's code (`smtp_550`, `twilio_21211`), which tells a hard bounce. */
+      readonly code?: string;
       readonly retryAfterMs?: number;
       readonly content: MessageContent | null;
     }
   /** Not tried: the provider's circuit is open or its rate limit is used up. Attempts stay as they were. */
   | { readonly type: 'deferred'; readonly at: number }
   /** In flight when a worker stopped, with a provider that cannot dedupe: never sent again by itself. */
-  | { readonly type: 'possibly_sent'; readonly provider: string };
+  | { readonly type: 'possibly_sent'; readonly provider: string }
+  /** Not tried: its address went on the suppression list after it was queued. */
+  | { readonly type: 'suppressed'; readonly entry: SuppressionRecord };
 
 export interface OutcomeContext {
   readonly owner: string;
@@ -75,6 +82,18 @@ export function outcomeOf(message: ClaimedMessage, result: AttemptResult, contex
         sentAt: now,
         content: result.content as unknown as Record<string, unknown>,
       };
+    case 'suppressed': {
+      const { channel, address, reason } = result.entry;
+      return {
+        ...finished(message, context, {
+          status: 'suppressed',
+          attempts: message.attempts,
+          provider: null,
+          detail: { reason, address, listed_at: result.entry.createdAt },
+        }),
+        lastError: `the ${channel} address ${address} is suppressed (${reason})`,
+      };
+    }
     case 'failed':
       return failedOutcome(message, result, context);
   }
@@ -103,16 +122,24 @@ function failedOutcome(
       events: [],
     };
   }
-  const status = verdict.next === 'dead' ? 'dead' : 'failed';
+  // A recipient the provider says does not exist is a hard bounce: the message is `bounced` and the
+  // address goes on the suppression list with it.
+  const hard = result.kind === 'permanent' && isHardBounce(result.code, result.error);
+  const status = hard ? 'bounced' : verdict.next === 'dead' ? 'dead' : 'failed';
+  const detail = { error: result.error, attempts, permanent: result.kind === 'permanent' };
+  const suppression = hard
+    ? messageSuppression(message, { reason: 'hard_bounce', at: context.now, detail: { error: result.error } })
+    : undefined;
   return {
     ...finished(message, context, {
       status,
       attempts,
       provider: result.provider,
-      detail: { error: result.error, attempts, permanent: result.kind === 'permanent' },
+      detail: hard ? { ...detail, bounce: 'hard', code: result.code } : detail,
     }),
     lastError: result.error,
     content,
+    ...(suppression ? { suppressions: [suppression] } : {}),
   };
 }
 

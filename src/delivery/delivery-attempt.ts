@@ -56,6 +56,7 @@ export async function attemptDelivery(
         provider: provider.name,
         kind: failure.kind,
         error: failure.message,
+        code: failure.options.code,
         retryAfterMs: failure.options.retryAfterMs,
         content: rendered.content,
       };

@@ -93,6 +93,7 @@ describe('delivery events after the send', () => {
       provider_status: 'undelivered',
       error_code: '30003',
       error_message: 'Unreachable',
+      bounce: 'soft',
     });
     assert.equal(forwarded.length, 2);
   });

@@ -1,7 +1,9 @@
 import { newId } from '../shared/ids.ts';
 import type { DeliveryEventKind, MessageRecord, MessageStatus } from '../storage/delivery-store.ts';
 import type { Store } from '../storage/store.ts';
+import type { SuppressionReason } from '../storage/suppression-store.ts';
 import { deliveryTimelineEvent } from './delivery-timeline.ts';
+import { messageSuppression } from './suppression/message-suppression.ts';
 
 /** A delivery event that arrives after the send: a status callback, an open, a click, a reply. */
 export type DeliveryEventInput = (
@@ -15,6 +17,8 @@ export type DeliveryEventInput = (
   readonly status?: MessageStatus;
   /** Also put it on the customer's timeline as `Message <Kind>` (leave off when the caller writes its own). */
   readonly timeline?: boolean;
+  /** A hard bounce or a complaint: the message's address goes on the suppression list in the same transaction. */
+  readonly suppress?: SuppressionReason;
 };
 
 /**
@@ -44,12 +48,16 @@ export class DeliveryEvents {
         })
       : undefined;
     const { workspaceId, idempotencyKey, customerId } = message;
+    const suppression = input.suppress
+      ? messageSuppression(message, { reason: input.suppress, at: input.at, detail })
+      : undefined;
     await store.delivery.recordDeliveryEvents({
       events: [
         { id: newId(input.at), workspaceId, customerId, idempotencyKey, kind: input.kind, at: input.at, detail },
       ],
       statuses: input.status ? [{ workspaceId, idempotencyKey, status: input.status, at: input.at }] : [],
       timeline: timeline ? [timeline] : [],
+      suppressions: suppression ? [suppression] : [],
     });
     if (timeline) this.options.onTimeline?.();
     return message;

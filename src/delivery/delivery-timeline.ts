@@ -17,6 +17,7 @@ export const TIMELINE_EVENT_NAMES: Record<DeliveryEventKind, string> = {
   dead: 'Message Failed',
   replied: 'Message Replied',
   possibly_sent: 'Message Possibly Sent',
+  suppressed: 'Message Suppressed',
 };
 
 /**

@@ -9,6 +9,7 @@ import { type AttemptDeps, attemptDelivery } from './delivery-attempt.ts';
 import type { MessageRenderer, RenderCustomer } from './message-renderer.ts';
 import type { ProviderRegistry } from './provider-registry.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+import { listedAddresses } from './suppression/listed-addresses.ts';
 
 export interface DeliveryWorkerOptions {
   store: Store;
@@ -107,9 +108,15 @@ export class DeliveryWorker {
     });
     const counts: SliceCounts = { claimed: claimed.length, sent: 0, retried: 0, deferred: 0, failed: 0 };
     if (claimed.length === 0) return counts;
-    const customers = await loadCustomers(store, claimed);
+    const [customers, listed] = await Promise.all([loadCustomers(store, claimed), listedAddresses(store, claimed)]);
+    // The list is read after the claim, so a bounce recorded while a message waited stops it here.
     const results = await Promise.all(
-      claimed.map((message) => attemptDelivery(this.deps, message, customerOf(customers, message))),
+      claimed.map((message): Promise<AttemptResult> | AttemptResult => {
+        const entry = listed.get(message);
+        return entry
+          ? { type: 'suppressed', entry }
+          : attemptDelivery(this.deps, message, customerOf(customers, message));
+      }),
     );
     const outcomes = claimed.map((message, i) => this.outcome(message, results[i] as AttemptResult));
     await store.delivery.recordOutcomes(outcomes);

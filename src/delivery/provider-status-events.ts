@@ -1,6 +1,7 @@
 import type { DeliveryEventKind, MessageStatus } from '../storage/delivery-store.ts';
 import type { DeliveryEvents } from './delivery-events.ts';
 import type { DeliveryEvent, DeliveryEvents as StatusWebhookSink } from './providers/webhooks/delivery-events.ts';
+import { isHardBounce } from './suppression/hard-bounce.ts';
 
 const KINDS: Record<Exclude<DeliveryEvent['status'], 'queued'>, DeliveryEventKind> = {
   sent: 'sent',
@@ -27,6 +28,8 @@ export class OutboxStatusEvents implements StatusWebhookSink {
       const ref = event.idempotencyKey
         ? { workspaceId: event.workspaceId, idempotencyKey: event.idempotencyKey }
         : { provider: event.provider, providerMessageId: event.providerMessageId };
+      // A failure whose code says the number is gone is a hard bounce: the address is suppressed with it.
+      const hard = event.status === 'failed' && isHardBounce(event.error?.code, event.error?.message);
       await this.events.record({
         ...ref,
         kind: KINDS[event.status],
@@ -36,7 +39,9 @@ export class OutboxStatusEvents implements StatusWebhookSink {
           provider: event.provider,
           provider_status: event.providerStatus,
           ...(event.error ? { error_code: event.error.code, error_message: event.error.message } : {}),
+          ...(event.status === 'failed' ? { bounce: hard ? 'hard' : 'soft' } : {}),
         },
+        ...(hard ? { suppress: 'hard_bounce' as const } : {}),
       });
     }
     await this.next.record(event);

@@ -1,5 +1,6 @@
 import type { OutboxRecord } from './journey-store.ts';
 import type { NewEvent } from './store.ts';
+import type { SuppressionRecord } from './suppression-store.ts';
 
 /** The part of the storage port that delivery uses: claiming outbox entries, outcomes, delivery events. */
 
@@ -36,6 +37,7 @@ export const DELIVERY_EVENT_KINDS = [
   'replied',
   'possibly_sent',
   'dead',
+  'suppressed',
 ] as const;
 export type DeliveryEventKind = (typeof DELIVERY_EVENT_KINDS)[number];
 
@@ -82,6 +84,8 @@ export interface DeliveryOutcome {
   sentAt?: number | null;
   content?: Record<string, unknown> | null;
   events: DeliveryEventRecord[];
+  /** Addresses the attempt showed are gone (a hard bounce at send time), listed with the outcome. */
+  suppressions?: SuppressionRecord[];
 }
 
 /** Delivery events that arrive later (status callbacks, opens, clicks), with any status they move a message to. */
@@ -89,6 +93,8 @@ export interface DeliveryEventChange {
   events: DeliveryEventRecord[];
   statuses: { workspaceId: string; idempotencyKey: string; status: MessageStatus; at: number }[];
   timeline: NewEvent[];
+  /** Addresses a hard bounce or complaint puts on the suppression list, in the same transaction. */
+  suppressions?: SuppressionRecord[];
 }
 
 export type MessageRef =

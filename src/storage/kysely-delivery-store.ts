@@ -14,7 +14,9 @@ import {
   type MessageStatus,
   type RetryResult,
 } from './delivery-store.ts';
+import { insertSuppressions } from './kysely-suppression-store.ts';
 import type { Database } from './schema.ts';
+import type { SuppressionRecord } from './suppression-store.ts';
 import { appendEventsIn, type LockEventLog } from './transaction-writes.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -92,6 +94,7 @@ export class KyselyDeliveryStore implements DeliveryStore {
     if (this.options.writes?.recordOutcomes) return this.options.writes.recordOutcomes(outcomes);
     return this.db.transaction().execute(async (trx) => {
       const events: DeliveryEventRecord[] = [];
+      const suppressions: SuppressionRecord[] = [];
       let applied = 0;
       for (const outcome of outcomes) {
         const result = await trx
@@ -106,8 +109,10 @@ export class KyselyDeliveryStore implements DeliveryStore {
         if (Number(result.numUpdatedRows) !== 1) continue;
         applied += 1;
         events.push(...outcome.events);
+        suppressions.push(...(outcome.suppressions ?? []));
       }
       await insertEvents(trx, events);
+      await insertSuppressions(trx, suppressions);
       return applied;
     });
   }
@@ -123,6 +128,7 @@ export class KyselyDeliveryStore implements DeliveryStore {
           .execute();
       }
       await insertEvents(trx, change.events);
+      await insertSuppressions(trx, change.suppressions ?? []);
       await appendEventsIn(trx, change.timeline, this.lockEventLog);
     });
   }

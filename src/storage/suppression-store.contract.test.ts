@@ -51,6 +51,66 @@ for (const adapter of adapters) {
       ]);
     });
 
+    it("commits a bounce with its suppression, and an outcome's only while its claim holds", async () => {
+      await store.journeys.applyJourneyChange({
+        runs: [],
+        addTimers: [],
+        deleteTimers: [],
+        outbox: ['m1', 'm2', 'm3'].map((key) => ({
+          workspaceId: 'w3',
+          idempotencyKey: key,
+          customerId: 'c1',
+          runId: 'r1',
+          journeyId: 'j1',
+          nodeId: key,
+          kind: 'message' as const,
+          channel: 'email',
+          status: 'pending' as const,
+          payload: { template: 't', address: `${key}@example.com` },
+          createdAt: 100,
+          updatedAt: 100,
+        })),
+        events: [],
+        counts: [],
+      });
+      const event = (key: string, kind: 'bounced' | 'sent') => ({
+        id: `e-${key}-${kind}`,
+        workspaceId: 'w3',
+        customerId: 'c1',
+        idempotencyKey: key,
+        kind,
+        at: 200,
+        detail: {},
+      });
+      const w3 = (address: string) => entry(address, { workspaceId: 'w3' });
+      await store.delivery.recordDeliveryEvents({
+        events: [event('m1', 'bounced')],
+        statuses: [{ workspaceId: 'w3', idempotencyKey: 'm1', status: 'bounced', at: 200 }],
+        timeline: [],
+        suppressions: [w3('m1@example.com')],
+      });
+      // Claims are global: take every due message, then settle m2 as its owner and m3 as a stranger.
+      const claimed = await store.delivery.claimDue({ owner: 'me', now: 300, leaseMs: 1_000, limit: 100 });
+      assert.ok(claimed.some((m) => m.idempotencyKey === 'm2'));
+      const outcome = (key: string, owner: string) => ({
+        workspaceId: 'w3',
+        idempotencyKey: key,
+        owner,
+        at: 300,
+        status: 'bounced' as const,
+        attempts: 1,
+        nextAttemptAt: 300,
+        events: [event(key, 'bounced')],
+        suppressions: [w3(`${key}@example.com`)],
+      });
+      assert.equal(await store.delivery.recordOutcomes([outcome('m2', 'me'), outcome('m3', 'someone else')]), 1);
+      const listed = await store.suppressions.find(
+        'w3',
+        ['m1', 'm2', 'm3'].map((key) => ({ channel: 'email', address: `${key}@example.com` })),
+      );
+      assert.deepEqual(listed.map((l) => l.address).sort(), ['m1@example.com', 'm2@example.com']);
+    });
+
     it('lists newest first in pages, by channel, and removes', async () => {
       const s = store.suppressions;
       const page1 = await s.list({ workspaceId: 'w1', limit: 2 });

@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { chunk } from '../chunk.ts';
 import { messageFromRow } from '../delivery-rows.ts';
 import type { ClaimedMessage, DeliveryOutcome } from '../delivery-store.ts';
+import { insertSuppressions } from '../kysely-suppression-store.ts';
 import type { Database } from '../schema.ts';
 
 const ROWS_PER_STATEMENT = 500;
@@ -15,12 +16,14 @@ export function postgresRecordOutcomes(db: Kysely<Database>) {
     db.transaction().execute(async (trx) => {
       let applied = 0;
       const events: DeliveryOutcome['events'] = [];
+      const suppressions: NonNullable<DeliveryOutcome['suppressions']> = [];
       for (const part of chunk(outcomes, ROWS_PER_STATEMENT)) {
         const held = await settle(trx, part);
         for (const o of part) {
           if (!held.has(`${o.workspaceId}\u0000${o.idempotencyKey}`)) continue;
           applied += 1;
           events.push(...o.events);
+          suppressions.push(...(o.suppressions ?? []));
         }
       }
       for (const part of chunk(events, 500)) {
@@ -31,6 +34,7 @@ export function postgresRecordOutcomes(db: Kysely<Database>) {
             ${part.map((e) => JSON.stringify(e.detail))}::text[])
           on conflict (id) do nothing`.execute(trx);
       }
+      await insertSuppressions(trx, suppressions);
       return applied;
     });
 }

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import { deliveryEventToRow, messageFromRow } from '../delivery-rows.ts';
 import type { ClaimedMessage, DeliveryOutcome } from '../delivery-store.ts';
 import type { Database } from '../schema.ts';
+import { suppressionToRow } from '../suppression-rows.ts';
 
 /**
  * Claims and outcomes on SQLite: the statements KyselyDeliveryStore builds, prepared once and run
@@ -14,6 +15,7 @@ export class SqliteDeliveryWrites {
   private readonly claim: BetterSqlite3.Statement;
   private readonly settle: BetterSqlite3.Statement;
   private readonly insertEvent: BetterSqlite3.Statement;
+  private readonly insertSuppression: BetterSqlite3.Statement;
   readonly claimDue: (options: { owner: string; now: number; leaseMs: number; limit: number }) => ClaimedMessage[];
   readonly recordOutcomes: (outcomes: readonly DeliveryOutcome[]) => number;
 
@@ -40,6 +42,11 @@ export class SqliteDeliveryWrites {
     this.insertEvent = raw.prepare(
       `insert into delivery_events (id, workspace_id, customer_id, idempotency_key, kind, at, detail)
        values (@id, @workspace_id, @customer_id, @idempotency_key, @kind, @at, @detail) on conflict (id) do nothing`,
+    );
+    this.insertSuppression = raw.prepare(
+      `insert into suppressions (workspace_id, channel, address, reason, source_message, detail, created_at)
+       values (@workspace_id, @channel, @address, @reason, @source_message, @detail, @created_at)
+       on conflict do nothing`,
     );
     this.claimDue = raw.transaction((options) => this.claimRows(options));
     this.recordOutcomes = raw.transaction((outcomes) => this.settleRows(outcomes));
@@ -85,6 +92,7 @@ export class SqliteDeliveryWrites {
       if (changed !== 1) continue;
       applied += 1;
       for (const event of o.events) this.insertEvent.run(deliveryEventToRow(event));
+      for (const entry of o.suppressions ?? []) this.insertSuppression.run(suppressionToRow(entry));
     }
     return applied;
   }
