@@ -32,8 +32,16 @@ export interface TemplateChange {
   readonly previousVersion: number;
 }
 
+/**
+ * How long a rendering reuses the definition it last read: a delivery slice renders hundreds of
+ * messages with a handful of templates. Saves through this service take effect at once; a save by
+ * another process within this long.
+ */
+const DEFINITION_REUSE_MS = 1_000;
+
 export class TemplateService {
   private writes: Promise<unknown> = Promise.resolve();
+  private readonly recent = new Map<string, { readAt: number; definition: Promise<TemplateDefinition | undefined> }>();
 
   constructor(private readonly options: { templates: TemplateStore; clock: Clock }) {}
 
@@ -69,9 +77,15 @@ export class TemplateService {
   }
 
   /** What messages render with: the stored latest version, else the catalog's; undefined if neither. */
-  async definitionFor(workspaceId: string, id: string): Promise<TemplateDefinition | undefined> {
-    const stored = await this.store.getTemplateVersion(workspaceId, id);
-    return stored?.definition ?? catalogTemplate(id);
+  definitionFor(workspaceId: string, id: string): Promise<TemplateDefinition | undefined> {
+    const key = keyOf(workspaceId, id);
+    const now = performance.now();
+    const hit = this.recent.get(key);
+    if (hit && now - hit.readAt < DEFINITION_REUSE_MS) return hit.definition;
+    const definition = this.store.getTemplateVersion(workspaceId, id).then((v) => v?.definition ?? catalogTemplate(id));
+    this.recent.set(key, { readAt: now, definition });
+    definition.catch(() => this.recent.delete(key));
+    return definition;
   }
 
   async version(workspaceId: string, id: string, version: number): Promise<TemplateDefinition> {
@@ -106,6 +120,7 @@ export class TemplateService {
 
   async delete(workspaceId: string, id: string): Promise<void> {
     if (!(await this.store.deleteTemplate(workspaceId, id))) throw notFound(`no template ${id}`);
+    this.recent.delete(keyOf(workspaceId, id));
   }
 
   private async write(workspaceId: string, definition: TemplateDefinition): Promise<TemplateChange> {
@@ -128,6 +143,7 @@ export class TemplateService {
       },
       { workspaceId, templateId: definition.id, version, definition, createdAt: now },
     );
+    this.recent.delete(keyOf(workspaceId, definition.id));
     const template = await this.get(workspaceId, definition.id);
     return { template, created: !current, changed: true, previousVersion };
   }
@@ -138,6 +154,8 @@ export class TemplateService {
     return result;
   }
 }
+
+const keyOf = (workspaceId: string, id: string) => `${workspaceId}\u0000${id}`;
 
 function summaryOf(record: TemplateRecord): TemplateSummary {
   const { id, name, latestVersion, createdAt, updatedAt } = record;
