@@ -202,6 +202,20 @@ export class KyselySegmentStore implements SegmentStore {
     return out;
   }
 
+  async createdAtOf(workspaceId: string, customerIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const part of chunk([...new Set(customerIds)], 500)) {
+      // By id alone, as loadProfiles does: with the workspace in the WHERE clause SQLite scans the workspace.
+      const rows = await this.db
+        .selectFrom('customers')
+        .select(['id', 'workspace_id', 'created_at'])
+        .where('id', 'in', part)
+        .execute();
+      for (const row of rows) if (row.workspace_id === workspaceId) out.set(row.id, Number(row.created_at));
+    }
+    return out;
+  }
+
   async mergedSince(workspaceId: string, customerIds: readonly string[], since: number): Promise<string[]> {
     const out = new Set<string>();
     for (const part of chunk([...new Set(customerIds)], 500)) {

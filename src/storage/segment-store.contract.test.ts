@@ -318,6 +318,11 @@ for (const adapter of adapters) {
       );
       assert.deepEqual(await store.segments.customerIdsAfter(wsB, '', 2), ['b-1', 'b-2']);
       assert.deepEqual(await store.segments.mergedSince(wsB, ['b-1', 'b-3'], 500), ['b-3']);
+      assert.deepEqual([...(await store.segments.createdAtOf(wsB, ['b-1', 'b-3', 'nobody']))].sort(), [
+        ['b-1', 1],
+        ['b-3', 1],
+      ]);
+      assert.equal((await store.segments.createdAtOf(unique('ws'), ['b-1'])).size, 0, 'per workspace');
       assert.deepEqual(await store.segments.mergedSince(wsB, ['b-1', 'b-3'], 501), []);
       assert.deepEqual(await store.segments.customerIdsAfter(wsB, 'b-2', 2), ['b-3']);
     });

@@ -96,6 +96,8 @@ export interface SegmentStore {
     names: readonly string[];
     since: number;
   }): Promise<CustomerEvent[]>;
+  /** When each of these customers was created; one that does not exist is missing from the map. */
+  createdAtOf(workspaceId: string, customerIds: readonly string[]): Promise<Map<string, number>>;
   /** Which of these customers absorbed another by a merge at or after `since`. */
   mergedSince(workspaceId: string, customerIds: readonly string[], since: number): Promise<string[]>;
   /** A workspace's customer ids after `after`, in order: the walk of a re-evaluation of every customer. */

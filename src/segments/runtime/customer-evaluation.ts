@@ -1,6 +1,6 @@
 import { groupBy } from '../../shared/group-by.ts';
 import type { CustomerEvent, MembershipRecord, PairUpdate, SegmentTimerRecord } from '../../storage/segment-store.ts';
-import type { IdentityRecord, NewEvent, ProfileRecord, Store } from '../../storage/store.ts';
+import type { IdentityRecord, NewEvent, Store } from '../../storage/store.ts';
 import { membershipChange } from '../membership-change.ts';
 import { evaluateSegment } from '../segment-evaluation.ts';
 import { membershipTimelineEvent } from './membership-timeline.ts';
@@ -19,8 +19,8 @@ export interface EvaluationRequest {
   workspaceId: string;
   customerIds: readonly string[];
   now: number;
-  /** Which segments to evaluate for a customer, given its profile (undefined if it no longer exists). */
-  segmentsFor: (customerId: string, profile: ProfileRecord | undefined) => Iterable<LoadedSegment>;
+  /** Which segments to evaluate for a customer. */
+  segmentsFor: (customerId: string) => Iterable<LoadedSegment>;
 }
 
 interface StoredPair {
@@ -42,7 +42,7 @@ export async function evaluateCustomers(request: EvaluationRequest): Promise<Eva
   const identitiesOf = groupBy(identities, (i) => i.customerId);
   const wanted = new Map<string, LoadedSegment[]>();
   for (const customerId of new Set(request.customerIds)) {
-    const segments = [...new Set(request.segmentsFor(customerId, profileOf.get(customerId)))];
+    const segments = [...new Set(request.segmentsFor(customerId))];
     if (segments.length > 0) wanted.set(customerId, segments);
   }
   if (wanted.size === 0) return out;

@@ -1,7 +1,7 @@
 import { groupBy } from '../../shared/group-by.ts';
 import { isObject, parseJsonObject } from '../../shared/json.ts';
 import type { SegmentTimerRecord } from '../../storage/segment-store.ts';
-import type { ProfileRecord, Store, StoredEvent } from '../../storage/store.ts';
+import type { Store, StoredEvent } from '../../storage/store.ts';
 import { eventAffectsSegment } from '../segment-dependencies.ts';
 import { type Evaluated, evaluateCustomers } from './customer-evaluation.ts';
 import type { LoadedSegment, SegmentDefinitions } from './segment-definitions.ts';
@@ -36,17 +36,21 @@ export async function runEventStage(context: StageContext, events: readonly Stor
     const byCustomer = groupBy(list, (e) => e.customerId as string);
     const firstArrival = new Map([...byCustomer].map(([id, evs]) => [id, Math.min(...evs.map((e) => e.receivedAt))]));
     const since = Math.min(...firstArrival.values());
-    const merged = new Set(await context.store.segments.mergedSince(workspaceId, [...byCustomer.keys()], since));
-    const isFresh = (customerId: string, profile: ProfileRecord | undefined) =>
-      merged.has(customerId) || (profile !== undefined && profile.createdAt >= (firstArrival.get(customerId) ?? 0));
-    const segmentsFor = function* (customerId: string, profile: ProfileRecord | undefined) {
-      if (isFresh(customerId, profile)) {
-        yield* segments;
-        return;
-      }
-      for (const event of byCustomer.get(customerId) ?? []) yield* affectedBy(event, segments);
-    };
-    add(out, await evaluateCustomers({ ...context, workspaceId, customerIds: [...byCustomer.keys()], segmentsFor }));
+    const ids = [...byCustomer.keys()];
+    const merged = new Set(await context.store.segments.mergedSince(workspaceId, ids, since));
+    const createdAt = await context.store.segments.createdAtOf(workspaceId, ids);
+    const isFresh = (customerId: string) =>
+      merged.has(customerId) || (createdAt.get(customerId) ?? -1) >= (firstArrival.get(customerId) ?? 0);
+    // Only customers with something to evaluate are loaded: most events concern no segment.
+    const wanted = new Map<string, Set<LoadedSegment>>();
+    for (const [customerId, customerEvents] of byCustomer) {
+      const affected = new Set(
+        isFresh(customerId) ? segments : customerEvents.flatMap((e) => [...affectedBy(e, segments)]),
+      );
+      if (affected.size > 0) wanted.set(customerId, affected);
+    }
+    const segmentsFor = (customerId: string) => wanted.get(customerId) ?? [];
+    add(out, await evaluateCustomers({ ...context, workspaceId, customerIds: [...wanted.keys()], segmentsFor }));
   }
   return out;
 }
