@@ -4,19 +4,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../app/test-browser.ts';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 
 /**
  * The unmodified analytics.js (@segment/analytics-next), served by Godwit and loaded by the Segment
  * snippet on a page of another origin in a real Chromium, delivers identify, track and page calls.
  */
-
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'].concat([
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]);
 
 interface TimelineEvent {
   type: string;
@@ -105,7 +100,7 @@ describe('analytics.js in Chromium against Godwit', () => {
   let browser: Browser;
   before(async () => {
     godwit = await startTestGodwit();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../app/test-browser.ts';
+import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
+import { ensureConsoleBuilt } from './console-build.ts';
+
+/**
+ * The console as a new user meets it, in Debian's Chromium against a real Godwit on a temporary
+ * SQLite file: sign in with the first admin, install the onboarding journey from the catalog, send an
+ * event through the ingestion API, find the customer, see the journey path and the message on the
+ * timeline, and the same page in Chinese. Screenshots of each page go to test-artifacts/console/.
+ */
+
+const ARTIFACTS = 'test-artifacts/console';
+const CUSTOMER = 'ada@example.com';
+
+async function track(godwit: TestGodwit, body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${godwit.url}/v1/${body.event ? 'track' : 'identify'}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${godwit.writeKey}:`).toString('base64')}`,
+    },
+    body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+async function adminGet<T>(godwit: TestGodwit, path: string): Promise<T> {
+  const response = await fetch(`${godwit.url}${path}`, { headers: { authorization: `Bearer ${godwit.secretKey}` } });
+  return (await response.json()) as T;
+}
+
+/** Polls until `check` holds, failing with `what` after 20 s. */
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // A 401 before sign-in is the app asking whether a session exists.
+    if (message.type() === 'error' && !message.text().includes('401')) problems.push(`console: ${message.text()}`);
+  });
+  return problems;
+}
+
+describe('web console in Chromium', () => {
+  let godwit: TestGodwit;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  before(async () => {
+    ensureConsoleBuilt({ quiet: true });
+    await mkdir(ARTIFACTS, { recursive: true });
+    godwit = await startTestGodwit({ deliver: true });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'en-US' });
+    problems = watchProblems(page);
+  });
+  after(async () => {
+    await browser?.close();
+    await godwit?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+  const heading = (text: string | RegExp) => page.getByRole('heading', { level: 1, name: text }).waitFor();
+
+  it('refuses a wrong password, then signs in with the first admin', async () => {
+    await page.goto(godwit.url);
+    await page.getByLabel('Email').fill(godwit.adminEmail);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('Wrong email or password.').waitFor();
+    await shot('sign-in');
+    await page.getByLabel('Password').fill(godwit.adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Overview');
+    await page.getByText('No events yet').waitFor();
+    await shot('overview-empty');
+  });
+
+  it('installs the onboarding journey from the catalog and puts it live', async () => {
+    // What a shop already sends: a customer and an earlier order.
+    await track(godwit, { userId: 'ada', traits: { email: CUSTOMER, name: 'Ada Lovelace', orders_count: 1 } });
+    await track(godwit, { userId: 'ada', event: 'Order Completed', properties: { first_order: false, total: 5 } });
+    await godwit.settle();
+
+    await page.getByRole('link', { name: 'Journeys' }).click();
+    await heading('Journeys');
+    const card = page.locator('.card', { has: page.getByRole('heading', { name: /Onboarding/ }) });
+    await card.getByRole('button', { name: 'Install and go live' }).click();
+    // Events it needs that Godwit has not seen keep it a draft, and the card says which.
+    await card.getByText('Installed (Draft).').waitFor();
+    await card.getByText(/Not seen yet: .*Product Used/).waitFor();
+    await shot('journeys');
+    await card.getByRole('link', { name: 'Open' }).click();
+    await heading('Onboarding, first 90 days');
+    await page.getByRole('button', { name: 'Go live' }).click();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    assert.equal((await page.locator('.badge.live').textContent())?.trim(), 'Live');
+  });
+
+  it('finds the customer after an event through the ingestion API, with the journey path and the message', async () => {
+    await track(godwit, { userId: 'ada', event: 'Order Completed', properties: { first_order: true, total: 42 } });
+    await eventually('the welcome email to be delivered', async () => {
+      const { messages } = await adminGet<{ messages: { status: string }[] }>(godwit, '/v1/messages');
+      return messages.some((m) => m.status === 'delivered');
+    });
+    await godwit.settle();
+
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await heading('Customers');
+    await page.getByLabel('Search customers').fill(CUSTOMER);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'Ada Lovelace' }).click();
+    await heading('Ada Lovelace');
+    const path = page.getByRole('list', { name: 'Path' });
+    await path.getByText('welcome').waitFor();
+    await page.getByRole('link', { name: 'onboarding-first-90-days' }).waitFor();
+    // The message shows on the one timeline: as a message entry, or as the delivery's track event.
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await timeline.locator('li[data-type="message"], li:has-text("Message")').first().waitFor();
+    await timeline.getByText('Order Completed').first().waitFor();
+    await shot('customer');
+  });
+
+  it('shows the journey graph with live counts and the message with its rendering', async () => {
+    await page.getByRole('link', { name: 'onboarding-first-90-days' }).click();
+    await heading('Onboarding, first 90 days');
+    await page.getByRole('tab', { name: 'Graph' }).waitFor();
+    await page
+      .locator('[data-node="welcome"]')
+      .getByText(/1 entered/)
+      .waitFor();
+    await page.locator('[data-node="__trigger__"]').getByText('1 started').waitFor();
+    await shot('journey');
+
+    await page.getByRole('link', { name: 'Messages' }).click();
+    await heading('Messages');
+    const row = page.getByRole('row', { name: /onboarding_welcome/ });
+    await row.getByText('delivered').waitFor();
+    await row.getByRole('button', { name: 'View' }).click();
+    await page.frameLocator('iframe[title="Rendered message"]').locator('body').waitFor();
+    await shot('messages');
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await heading('Settings');
+    await page.getByRole('cell', { name: godwit.adminEmail }).waitFor();
+    await shot('settings');
+
+    await page.goto(`${godwit.url}/`);
+    await heading('Overview');
+    await page.getByText('Events and active customers per day (last 14 days)').waitFor();
+    await shot('overview');
+  });
+
+  it('switches the same customer page to Simplified Chinese and remembers it', async () => {
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByLabel('Search customers').fill(CUSTOMER);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'Ada Lovelace' }).click();
+    await heading('Ada Lovelace');
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('link', { name: '客户' }).waitFor();
+    await page.getByRole('heading', { name: '时间线' }).waitFor();
+    await page.getByRole('heading', { name: '同意与偏好' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+    assert.equal(await page.getByRole('link', { name: 'Customers' }).count(), 0, 'no English navigation left');
+    await shot('customer-zh');
+
+    await page.reload();
+    await page.getByRole('heading', { name: '时间线' }).waitFor();
+    assert.deepEqual(problems, []);
+  });
+});

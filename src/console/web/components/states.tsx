@@ -1,0 +1,51 @@
+import type { ReactNode } from 'react';
+import type { Loaded } from '../api/use-api.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+
+/** Loading, error and empty states in one place, so every page says the same thing the same way. */
+export function Loading() {
+  const { t } = useI18n();
+  return (
+    <p className="muted" role="status">
+      {t('common.loading')}
+    </p>
+  );
+}
+
+export function ErrorNote(props: { error: Error }) {
+  return (
+    <p className="error" role="alert">
+      {props.error.message}
+    </p>
+  );
+}
+
+export function Empty(props: { title: string; children?: ReactNode }) {
+  return (
+    <section className="empty">
+      <h2>{props.title}</h2>
+      {props.children}
+    </section>
+  );
+}
+
+export function Await<T>(props: { loaded: Loaded<T>; children(data: T): ReactNode }) {
+  if (props.loaded.error) return <ErrorNote error={props.loaded.error} />;
+  if (props.loaded.data === undefined) return <Loading />;
+  return <>{props.children(props.loaded.data)}</>;
+}
+
+/** The snippet that sends a first event, for empty pages. */
+export function FirstEventSnippet() {
+  const { t } = useI18n();
+  const origin = location.origin;
+  return (
+    <>
+      <p>{t('empty.firstEvent')}</p>
+      <pre>{`curl -u WRITE_KEY: -H 'content-type: application/json' \\
+  -d '{"userId":"u1","event":"Signed Up","properties":{"plan":"pro"}}' \\
+  ${origin}/v1/track`}</pre>
+      <p className="muted">{t('empty.writeKeyHint')}</p>
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+import { api } from '../api/client.ts';
+import type { Profile } from '../api/types.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+
+export function ConsentTable(props: { customerPath: string; consent: Profile['consent']; onChanged(): void }) {
+  const { t, dateTime } = useI18n();
+  const rows = Object.entries(props.consent).flatMap(([channel, topics]) =>
+    Object.entries(topics).map(([topic, entry]) => ({ channel, topic, ...entry })),
+  );
+  if (rows.length === 0) return <p className="muted">{t('customer.noConsent')}</p>;
+  const toggle = async (row: (typeof rows)[number]) => {
+    const status = row.status === 'granted' ? 'denied' : 'granted';
+    await api(`${props.customerPath}/consent`, {
+      method: 'PUT',
+      body: { channel: row.channel, topic: row.topic, status, source: 'console' },
+    });
+    props.onChanged();
+  };
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{t('customer.channel')}</th>
+          <th scope="col">{t('customer.topic')}</th>
+          <th scope="col">{t('customer.status')}</th>
+          <th scope="col">{t('customer.since')}</th>
+          <th scope="col">
+            <span className="visually-hidden">{t('common.actions')}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={`${row.channel}:${row.topic}`}>
+            <td>{row.channel}</td>
+            <td>{row.topic}</td>
+            <td>{t(row.status === 'granted' ? 'consent.granted' : 'consent.denied')}</td>
+            <td title={row.source}>{dateTime(row.at)}</td>
+            <td>
+              <button type="button" onClick={() => toggle(row)}>
+                {t(row.status === 'granted' ? 'consent.deny' : 'consent.grant')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,60 @@
+import { createContext, type ReactNode, useContext, useMemo } from 'react';
+import { type Dictionary, en, type MessageKey } from './en.ts';
+import { zhCN } from './zh-cn.ts';
+
+/** Every label in English and Simplified Chinese; dates and numbers through Intl in the chosen locale. */
+
+export type Locale = 'en' | 'zh-CN';
+export const LOCALES: readonly { locale: Locale; name: string }[] = [
+  { locale: 'en', name: 'English' },
+  { locale: 'zh-CN', name: '简体中文' },
+];
+export const dictionaries: Record<Locale, Dictionary> = { en, 'zh-CN': zhCN };
+
+/** The admin's saved choice, else the browser's language. */
+export function initialLocale(saved: string | null | undefined): Locale {
+  if (saved === 'en' || saved === 'zh-CN') return saved;
+  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export function translate(locale: Locale, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  return dictionaries[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+}
+
+export interface I18n {
+  locale: Locale;
+  t(key: MessageKey, vars?: Record<string, string | number>): string;
+  number(value: number): string;
+  percent(value: number): string;
+  date(ms: number): string;
+  dateTime(ms: number): string;
+  setLocale(locale: Locale): void;
+}
+
+const I18nContext = createContext<I18n | undefined>(undefined);
+
+export function I18nProvider(props: { locale: Locale; setLocale(locale: Locale): void; children: ReactNode }) {
+  const { locale, setLocale } = props;
+  const value = useMemo<I18n>(() => {
+    const numbers = new Intl.NumberFormat(locale);
+    const percents = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+    const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+    const dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
+    return {
+      locale,
+      setLocale,
+      t: (key, vars) => translate(locale, key, vars),
+      number: (n) => numbers.format(n),
+      percent: (n) => percents.format(n),
+      date: (ms) => dates.format(ms),
+      dateTime: (ms) => dateTimes.format(ms),
+    };
+  }, [locale, setLocale]);
+  return <I18nContext.Provider value={value}>{props.children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error('useI18n outside I18nProvider');
+  return value;
+}

@@ -1,0 +1,158 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import type { JourneyDefinition } from '../../../journeys/journey-schema.ts';
+import { api } from '../api/client.ts';
+import type { JourneyStats } from '../api/types.ts';
+import { useApi } from '../api/use-api.ts';
+import { Await, Loading } from '../components/states.tsx';
+import { Tabs } from '../components/tabs.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { navigate } from '../router.tsx';
+import { JourneySimulator, type Simulation } from './journey-simulator.tsx';
+import { JourneyVersions } from './journey-versions.tsx';
+import { StatusActions } from './status-actions.tsx';
+
+const JourneyGraphView = lazy(() => import('./journey-graph-view.tsx'));
+const JourneyEditor = lazy(() => import('./journey-editor.tsx'));
+const JourneySource = lazy(() => import('./journey-source.tsx'));
+
+interface JourneyDetail {
+  id: string;
+  name: string;
+  status: string;
+  latestVersion: number;
+  definition: JourneyDefinition;
+  versions: { version: number; createdAt: number }[];
+}
+
+/** Counts refresh while the page is open, so the graph shows runs moving. */
+const LIVE_REFRESH_MS = 5000;
+
+export default function JourneyPage({ id }: { id: string }) {
+  if (id === 'new') return <NewJourney />;
+  return <ExistingJourney id={id} />;
+}
+
+function ExistingJourney({ id }: { id: string }) {
+  const { t } = useI18n();
+  const path = `/v1/journeys/${encodeURIComponent(id)}`;
+  const loaded = useApi<{ journey: JourneyDetail }>(path);
+  const [stats, setStats] = useState<JourneyStats>();
+  const [simulation, setSimulation] = useState<Simulation>();
+  useEffect(() => {
+    let live = true;
+    const refresh = () =>
+      api<JourneyStats>(`${path}/stats`).then(
+        (s) => live && setStats(s),
+        () => {},
+      );
+    refresh();
+    const timer = setInterval(refresh, LIVE_REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [path]);
+  return (
+    <Await loaded={loaded}>
+      {({ journey }) => (
+        <>
+          <h1 tabIndex={-1}>{journey.name}</h1>
+          <p>
+            <span className={`badge ${journey.status}`}>{t(`status.${journey.status}` as 'status.live')}</span>{' '}
+            <span className="muted">
+              {journey.id} · v{journey.latestVersion}
+            </span>
+          </p>
+          <StatusActions path={path} status={journey.status} onChanged={loaded.reload} />
+          <Tabs
+            label={journey.name}
+            tabs={[
+              {
+                id: 'graph',
+                label: t('journey.graph'),
+                render: () => (
+                  <Suspense fallback={<Loading />}>
+                    <JourneyGraphView
+                      definition={journey.definition}
+                      stats={stats}
+                      highlight={simulation?.path.map((step) => step.nodeId).filter((n): n is string => Boolean(n))}
+                    />
+                  </Suspense>
+                ),
+              },
+              {
+                id: 'definition',
+                label: t('journey.definition'),
+                render: () => (
+                  <Suspense fallback={<Loading />}>
+                    <JourneySource definition={journey.definition}>
+                      {(source) => (
+                        <JourneyEditor
+                          source={source}
+                          onSave={async (text) => {
+                            const saved = await api<{ journey: { latestVersion: number }; changed: boolean }>(path, {
+                              method: 'PUT',
+                              body: { source: text },
+                            });
+                            loaded.reload();
+                            return saved.changed
+                              ? t('editor.saved', { version: saved.journey.latestVersion })
+                              : t('editor.unchanged');
+                          }}
+                        />
+                      )}
+                    </JourneySource>
+                  </Suspense>
+                ),
+              },
+              {
+                id: 'versions',
+                label: t('journey.versions'),
+                render: () => <JourneyVersions path={path} versions={journey.versions} />,
+              },
+              {
+                id: 'simulate',
+                label: t('journey.simulate'),
+                render: () => (
+                  <JourneySimulator definition={journey.definition} result={simulation} onResult={setSimulation} />
+                ),
+              },
+            ]}
+          />
+        </>
+      )}
+    </Await>
+  );
+}
+
+const STARTER = `id: my-journey
+name: My journey
+trigger:
+  event: Signed Up
+start: welcome
+nodes:
+  welcome: { type: send, template: onboarding_welcome, channel: email, next: done }
+  done: { type: exit }
+`;
+
+function NewJourney() {
+  const { t } = useI18n();
+  return (
+    <>
+      <h1 tabIndex={-1}>{t('journeys.new')}</h1>
+      <Suspense fallback={<Loading />}>
+        <JourneyEditor
+          source={STARTER}
+          onSave={async (source) => {
+            const created = await api<{ journey: { id: string } }>('/v1/journeys', {
+              method: 'POST',
+              body: { source },
+            });
+            navigate(`/journeys/${encodeURIComponent(created.journey.id)}`);
+            return t('editor.created');
+          }}
+        />
+      </Suspense>
+    </>
+  );
+}

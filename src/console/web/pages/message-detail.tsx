@@ -1,0 +1,49 @@
+import type { MessageDetail } from '../api/types.ts';
+import { useApi } from '../api/use-api.ts';
+import { Await } from '../components/states.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+
+/** One message as it was rendered; email HTML shows in a sandboxed frame (no scripts, no same-origin access). */
+export function MessageDetailView(props: { messageKey: string; onClose(): void }) {
+  const { t, dateTime } = useI18n();
+  const loaded = useApi<{ message: MessageDetail }>(`/v1/messages/${encodeURIComponent(props.messageKey)}`);
+  return (
+    <aside className="detail-panel" aria-label={t('messages.detail')}>
+      <button type="button" onClick={props.onClose} className="close">
+        {t('common.close')}
+      </button>
+      <Await loaded={loaded}>
+        {({ message }) => {
+          const content = message.content ?? {};
+          const html = typeof content.html === 'string' ? content.html : undefined;
+          const text = [content.subject, content.title, content.text ?? content.body]
+            .filter((v) => typeof v === 'string')
+            .join('\n\n');
+          return (
+            <>
+              <h2>
+                {message.channel} · {message.status}
+              </h2>
+              <p className="mono small">{message.key}</p>
+              {html ? (
+                <iframe title={t('messages.rendered')} sandbox="" srcDoc={html} className="rendered" />
+              ) : text ? (
+                <pre>{text}</pre>
+              ) : (
+                <p className="muted">{t('messages.notRendered')}</p>
+              )}
+              <h3>{t('messages.events')}</h3>
+              <ol>
+                {message.events.map((e) => (
+                  <li key={e.id}>
+                    {dateTime(e.at)} {e.kind}
+                  </li>
+                ))}
+              </ol>
+            </>
+          );
+        }}
+      </Await>
+    </aside>
+  );
+}

@@ -1,0 +1,179 @@
+import { type FormEvent, useState } from 'react';
+import { MESSAGE_STATUSES } from '../../../storage/delivery-store.ts';
+import { api, query } from '../api/client.ts';
+import type { Message } from '../api/types.ts';
+import { useApi } from '../api/use-api.ts';
+import { Await, Empty } from '../components/states.tsx';
+import { Tabs } from '../components/tabs.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { navigate, useLocation } from '../router.tsx';
+import { MessageDetailView } from './message-detail.tsx';
+
+const CHANNELS = ['email', 'sms', 'voice', 'whatsapp', 'push', 'in_app', 'webhook'];
+
+export default function MessagesPage() {
+  const { t } = useI18n();
+  const [selected, setSelected] = useState<string>();
+  return (
+    <>
+      <h1 tabIndex={-1}>{t('messages.title')}</h1>
+      <p className="muted">{t('messages.devSinkHint')}</p>
+      <div className="split">
+        <div>
+          <Tabs
+            label={t('messages.title')}
+            tabs={[
+              { id: 'outbox', label: t('messages.outbox'), render: () => <Outbox onSelect={setSelected} /> },
+              { id: 'dead', label: t('messages.dead'), render: () => <DeadLetters onSelect={setSelected} /> },
+            ]}
+          />
+        </div>
+        {selected && <MessageDetailView messageKey={selected} onClose={() => setSelected(undefined)} />}
+      </div>
+    </>
+  );
+}
+
+function Outbox(props: { onSelect(key: string): void }) {
+  const { t } = useI18n();
+  const { path, search } = useLocation();
+  const filter = {
+    status: search.get('status') ?? '',
+    channel: search.get('channel') ?? '',
+    journey: search.get('journey') ?? '',
+  };
+  const loaded = useApi<{ messages: Message[] }>(`/v1/messages${query({ ...filter, limit: 200 })}`);
+  const apply = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const next = new URLSearchParams(search);
+    for (const name of ['status', 'channel', 'journey']) {
+      const value = String(form.get(name) ?? '');
+      if (value) next.set(name, value);
+      else next.delete(name);
+    }
+    navigate(`${path}?${next}`, { replace: true });
+  };
+  return (
+    <>
+      <form className="toolbar" onSubmit={apply} aria-label={t('messages.filters')}>
+        <label>
+          {t('messages.status')}
+          <select name="status" defaultValue={filter.status}>
+            <option value="">{t('messages.any')}</option>
+            {MESSAGE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('messages.channel')}
+          <select name="channel" defaultValue={filter.channel}>
+            <option value="">{t('messages.any')}</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('messages.journey')}
+          <input name="journey" defaultValue={filter.journey} />
+        </label>
+        <button type="submit">{t('messages.apply')}</button>
+      </form>
+      <Await loaded={loaded}>{({ messages }) => <MessageTable messages={messages} onSelect={props.onSelect} />}</Await>
+    </>
+  );
+}
+
+function DeadLetters(props: { onSelect(key: string): void }) {
+  const { t } = useI18n();
+  const loaded = useApi<{ messages: Message[] }>('/v1/messages/dead?limit=200');
+  const [error, setError] = useState<string>();
+  const retry = async (key: string) => {
+    try {
+      await api(`/v1/messages/${encodeURIComponent(key)}/retry`, { method: 'POST' });
+      loaded.reload();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <Await loaded={loaded}>
+        {({ messages }) => (
+          <MessageTable messages={messages} onSelect={props.onSelect} onRetry={retry} empty={t('messages.noDead')} />
+        )}
+      </Await>
+    </>
+  );
+}
+
+function MessageTable(props: {
+  messages: Message[];
+  onSelect(key: string): void;
+  onRetry?(key: string): void;
+  empty?: string;
+}) {
+  const { t, dateTime } = useI18n();
+  if (props.messages.length === 0) {
+    return (
+      <Empty title={props.empty ?? t('messages.empty')}>
+        <p>{t('messages.emptyHint')}</p>
+      </Empty>
+    );
+  }
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{t('messages.created')}</th>
+          <th scope="col">{t('messages.channel')}</th>
+          <th scope="col">{t('messages.status')}</th>
+          <th scope="col">{t('messages.template')}</th>
+          <th scope="col">{t('messages.address')}</th>
+          <th scope="col">{t('messages.provider')}</th>
+          <th scope="col">{t('messages.attempts')}</th>
+          <th scope="col">
+            <span className="visually-hidden">{t('common.actions')}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.messages.map((m) => (
+          <tr key={m.key}>
+            <td>{dateTime(Date.parse(m.createdAt))}</td>
+            <td>{m.channel ?? '—'}</td>
+            <td>
+              <span className={`badge ${m.status}`}>{m.status}</span>
+              {m.lastError && <div className="muted small">{m.lastError}</div>}
+            </td>
+            <td>{m.template ?? '—'}</td>
+            <td>{m.address ?? '—'}</td>
+            <td>{m.provider ?? '—'}</td>
+            <td>{m.attempts}</td>
+            <td>
+              <button type="button" onClick={() => props.onSelect(m.key)}>
+                {t('messages.view')}
+              </button>
+              {props.onRetry && (
+                <button type="button" onClick={() => props.onRetry?.(m.key)}>
+                  {t('messages.retry')}
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,66 @@
+import { lazy, Suspense } from 'react';
+import { useApi } from '../api/use-api.ts';
+import { Await, Empty, FirstEventSnippet, Loading } from '../components/states.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { Link } from '../router.tsx';
+
+const OverviewCharts = lazy(() => import('./overview-charts.tsx'));
+
+export interface Overview {
+  since: number;
+  days: number;
+  customers: number;
+  activity: { day: number; events: number; customers: number }[];
+  messages: { channel: string | null; status: string; count: number }[];
+  deliveryEvents: Record<string, number>;
+  journeys: { id: string; name: string; status: string; started: number; converted: number }[];
+}
+
+export default function OverviewPage() {
+  const { t, number } = useI18n();
+  const loaded = useApi<Overview>('/v1/overview?days=14');
+  return (
+    <>
+      <h1 tabIndex={-1}>{t('overview.title')}</h1>
+      <Await loaded={loaded}>
+        {(overview) => {
+          const today = overview.activity.at(-1);
+          const isToday = today && today.day === Math.floor(Date.now() / 86_400_000) * 86_400_000;
+          const live = overview.journeys.filter((j) => j.status === 'live').length;
+          const figures = [
+            [t('overview.eventsToday'), isToday ? today.events : 0],
+            [t('overview.activeToday'), isToday ? today.customers : 0],
+            [t('overview.customers'), overview.customers],
+            [t('overview.liveJourneys'), live],
+          ] as const;
+          return (
+            <>
+              <dl className="figures">
+                {figures.map(([label, value]) => (
+                  <div key={label}>
+                    <dt>{label}</dt>
+                    <dd>{number(value)}</dd>
+                  </div>
+                ))}
+              </dl>
+              {overview.activity.length === 0 ? (
+                <Empty title={t('overview.emptyTitle')}>
+                  <FirstEventSnippet />
+                </Empty>
+              ) : (
+                <Suspense fallback={<Loading />}>
+                  <OverviewCharts overview={overview} />
+                </Suspense>
+              )}
+              {overview.journeys.length === 0 && (
+                <p>
+                  {t('overview.noJourneys')} <Link to="/journeys">{t('overview.toCatalog')}</Link>
+                </p>
+              )}
+            </>
+          );
+        }}
+      </Await>
+    </>
+  );
+}

@@ -1,0 +1,170 @@
+import { type FormEvent, useState } from 'react';
+import { api } from '../api/client.ts';
+import type { ConsoleUser } from '../api/types.ts';
+import { useApi } from '../api/use-api.ts';
+import { Await } from '../components/states.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+
+const CHANNELS = ['email', 'sms', 'voice', 'whatsapp', 'push', 'in_app', 'webhook'] as const;
+
+export default function SettingsPage() {
+  const { t } = useI18n();
+  return (
+    <>
+      <h1 tabIndex={-1}>{t('settings.title')}</h1>
+      <Channels />
+      <Credentials />
+      <section aria-labelledby="policies">
+        <h2 id="policies">{t('settings.policies')}</h2>
+        <p className="muted">{t('settings.policiesPlaceholder')}</p>
+      </section>
+      <ApiKeys />
+      <Team />
+    </>
+  );
+}
+
+function Channels() {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby="channels">
+      <h2 id="channels">{t('settings.channels')}</h2>
+      <p>{t('settings.channelsHint')}</p>
+      <ul className="chips">
+        {CHANNELS.map((c) => (
+          <li key={c}>{c}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Provider credentials are write-only: the list shows names, never values. */
+function Credentials() {
+  const { t } = useI18n();
+  const loaded = useApi<{ names: string[] }>('/v1/credentials');
+  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const save = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    const name = String(form.get('name') ?? '').trim();
+    try {
+      await api(`/v1/credentials/${encodeURIComponent(name)}`, { method: 'PUT', body: { value: form.get('value') } });
+      formElement.reset();
+      setStatus({ ok: true, text: t('settings.credentialSaved', { name }) });
+      loaded.reload();
+    } catch (e) {
+      setStatus({ ok: false, text: (e as Error).message });
+    }
+  };
+  return (
+    <section aria-labelledby="credentials">
+      <h2 id="credentials">{t('settings.credentials')}</h2>
+      <Await loaded={loaded}>
+        {({ names }) =>
+          names.length === 0 ? (
+            <p className="muted">{t('settings.noCredentials')}</p>
+          ) : (
+            <ul className="chips">
+              {names.map((n) => (
+                <li key={n}>
+                  {n} <span className="muted">••••••</span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Await>
+      <form className="toolbar" onSubmit={save}>
+        <label>
+          {t('settings.credentialName')}
+          <input name="name" required pattern="[a-z0-9_.\-]{1,64}" placeholder="twilio.auth_token" />
+        </label>
+        <label>
+          {t('settings.credentialValue')}
+          <input name="value" type="password" required autoComplete="off" />
+        </label>
+        <button type="submit">{t('settings.saveCredential')}</button>
+      </form>
+      {status && (
+        <p className={status.ok ? 'ok' : 'error'} role={status.ok ? 'status' : 'alert'}>
+          {status.text}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function ApiKeys() {
+  const { t } = useI18n();
+  const [created, setCreated] = useState<{ type: string; key: string }>();
+  const [error, setError] = useState<string>();
+  const create = async (type: 'write' | 'secret') => {
+    try {
+      setCreated(
+        await api<{ type: string; key: string }>('/v1/keys', { method: 'POST', body: { type, label: 'console' } }),
+      );
+      setError(undefined);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <section aria-labelledby="keys">
+      <h2 id="keys">{t('settings.keys')}</h2>
+      <p>{t('settings.keysHint')}</p>
+      <div className="toolbar">
+        <button type="button" onClick={() => create('write')}>
+          {t('settings.newWriteKey')}
+        </button>
+        <button type="button" onClick={() => create('secret')}>
+          {t('settings.newSecretKey')}
+        </button>
+      </div>
+      {created && (
+        <div role="status">
+          <p>{t('settings.keyShownOnce')}</p>
+          <pre className="mono">{created.key}</pre>
+        </div>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Team() {
+  const { t, date } = useI18n();
+  const loaded = useApi<{ members: ConsoleUser[] }>('/v1/team');
+  return (
+    <section aria-labelledby="team">
+      <h2 id="team">{t('settings.team')}</h2>
+      <Await loaded={loaded}>
+        {({ members }) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('settings.memberEmail')}</th>
+                <th scope="col">{t('settings.memberRole')}</th>
+                <th scope="col">{t('settings.memberSince')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((m) => (
+                <tr key={m.id}>
+                  <td>{m.email}</td>
+                  <td>{m.role}</td>
+                  <td>{date(m.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Await>
+    </section>
+  );
+}
