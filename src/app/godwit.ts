@@ -10,6 +10,7 @@ import { createDelivery, type Delivery } from '../delivery/create-delivery.ts';
 import { OutboxStatusEvents } from '../delivery/provider-status-events.ts';
 import { createProviders } from '../delivery/providers/create-providers.ts';
 import { TimelineDeliveryEvents } from '../delivery/providers/webhooks/delivery-events.ts';
+import { SubscriptionGroupService } from '../delivery/subscriptions/subscription-group-service.ts';
 import { SuppressionService } from '../delivery/suppression/suppression-service.ts';
 import { WorkerBatchPreparer } from '../ingestion/batch-preparer.ts';
 import { IngestionService } from '../ingestion/ingestion-service.ts';
@@ -172,6 +173,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     new TimelineDeliveryEvents({ store, onAppended: () => processor.notify() }),
   );
   const suppressions = new SuppressionService({ store, clock, defaultCountry: config.GODWIT_DEFAULT_COUNTRY });
+  const subscriptionGroups = new SubscriptionGroupService({ store, clock });
   const http = await buildHttpApp({
     store,
     workspaces,
@@ -193,6 +195,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     },
     messages: delivery.messages,
     suppressions,
+    subscriptionGroups,
     templates,
     channels,
   });

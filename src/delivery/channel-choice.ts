@@ -16,6 +16,8 @@ export type MessageClass = 'transactional' | 'service' | 'marketing';
 export interface ChannelRequest {
   readonly requested: Channel | 'best';
   readonly messageClass: MessageClass;
+  /** The subscription group (consent topic) the message belongs to: marketing needs a yes to it. */
+  readonly topic?: string;
   readonly profile: Pick<ProfileRecord, 'id' | 'traits' | 'consent'>;
   readonly identities: readonly IdentityRecord[];
   /** The customer's addresses on the suppression list (see `suppressionCandidates`): unreachable. */
@@ -72,6 +74,12 @@ function whyNot(request: ChannelRequest, channel: Channel): string | undefined {
   const listed = suppressionOf(request, channel, address);
   if (listed) return `${channel} address ${listed.address} is suppressed (${listed.reason})`;
   if (consentOf(request, channel) === 'denied') return `${channel} consent denied for ${request.messageClass}`;
+  const { topic } = request;
+  if (topic !== undefined) {
+    const choice = consentStatus(request.profile.consent, channel, topic);
+    if (choice === 'denied') return `${channel} consent denied for ${topic}`;
+    if (request.messageClass === 'marketing' && choice !== 'granted') return `no ${channel} consent for ${topic}`;
+  }
   return undefined;
 }
 

@@ -30,6 +30,8 @@ export interface SendMessageCommand {
   readonly template: string;
   readonly channel: 'email' | 'sms' | 'whatsapp' | 'push' | 'in_app' | 'voice' | 'best';
   readonly priority: 'transactional' | 'service' | 'marketing';
+  /** The subscription group (consent topic) the message belongs to. */
+  readonly topic?: string;
   /** Template variables from the node, plus the events a template may quote. */
   readonly data: Properties;
   readonly trigger: TriggerSnapshot;

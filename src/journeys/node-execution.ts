@@ -104,6 +104,7 @@ function send(draft: RunDraft, node: NodeOfType<'send'>, at: NodeVisit): void {
     template: node.template,
     channel: node.channel,
     priority: node.priority ?? draft.definition.category,
+    ...(node.topic ? { topic: node.topic } : {}),
     data: node.data,
     trigger: draft.base.trigger,
     event: draft.lastEvent,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { topicSchema } from '../delivery/subscriptions/topic.ts';
 import {
   durationSchema,
   eventMatcherShape,
@@ -90,6 +91,8 @@ const sendNode = z.strictObject({
   /** `best` leaves the choice to decisioning (until then: the preferred consented channel). */
   channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }).default('best'),
   priority: prioritySchema.optional(),
+  /** The subscription group it belongs to: a marketing send needs the customer's yes to this topic. */
+  topic: topicSchema.optional(),
   data: propertiesSchema.default({}),
   next: nodeRefSchema,
 });

@@ -10,6 +10,8 @@ import {
   type ProviderWebhookDeps,
   registerProviderWebhookRoutes,
 } from '../delivery/providers/webhooks/provider-webhook-routes.ts';
+import { registerSubscriptionGroupRoutes } from '../delivery/subscriptions/subscription-group-routes.ts';
+import type { SubscriptionGroupService } from '../delivery/subscriptions/subscription-group-service.ts';
 import { registerSuppressionRoutes } from '../delivery/suppression/suppression-routes.ts';
 import type { SuppressionService } from '../delivery/suppression/suppression-service.ts';
 import { registerAnalyticsJsRoutes } from '../ingestion/analytics-js-routes.ts';
@@ -51,6 +53,8 @@ export interface HttpDeps {
   messages?: MessageService;
   /** The suppression list. */
   suppressions?: SuppressionService;
+  /** Named consent topics (newsletter, product updates). */
+  subscriptionGroups?: SubscriptionGroupService;
   /** Tracking, unsubscribe, in-app, web push and secret routes. */
   channels?: ChannelKit;
   /** Message templates and their preview. */
@@ -80,6 +84,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   if (deps.templates) registerTemplateRoutes(app, { ...deps, templates: deps.templates });
   if (deps.messages) registerMessageRoutes(app, { ...deps, messages: deps.messages });
   if (deps.suppressions) registerSuppressionRoutes(app, { ...deps, suppressions: deps.suppressions });
+  if (deps.subscriptionGroups) {
+    registerSubscriptionGroupRoutes(app, { ...deps, subscriptionGroups: deps.subscriptionGroups });
+  }
   if (deps.providerWebhooks) await registerProviderWebhookRoutes(app, deps.providerWebhooks);
   deps.channels?.registerRoutes(app);
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -11,6 +11,7 @@ import { KyselyDeliveryStore, type KyselyDeliveryStoreOptions } from './kysely-d
 import { KyselyJourneyStore, type KyselyJourneyStoreOptions } from './kysely-journey-store.ts';
 import { KyselyOverviewStore } from './kysely-overview-store.ts';
 import { KyselySegmentStore } from './kysely-segment-store.ts';
+import { KyselySubscriptionGroupStore } from './kysely-subscription-group-store.ts';
 import { KyselySuppressionStore } from './kysely-suppression-store.ts';
 import { KyselyTemplateStore } from './kysely-template-store.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
@@ -40,6 +41,7 @@ import type {
   TimelinePage,
   UserRecord,
 } from './store.ts';
+import type { SubscriptionGroupStore } from './subscription-group-store.ts';
 import type { SuppressionStore } from './suppression-store.ts';
 import type { TemplateStore } from './template-store.ts';
 
@@ -59,6 +61,7 @@ export abstract class KyselyStore implements Store {
   readonly accounts: AccountStore;
   readonly overview: OverviewStore;
   readonly suppressions: SuppressionStore;
+  readonly subscriptionGroups: SubscriptionGroupStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -73,6 +76,7 @@ export abstract class KyselyStore implements Store {
     this.accounts = new KyselyAccountStore(db);
     this.overview = new KyselyOverviewStore(db);
     this.suppressions = new KyselySuppressionStore(db);
+    this.subscriptionGroups = new KyselySubscriptionGroupStore(db);
   }
 
   abstract migrate(): Promise<string[]>;

@@ -119,6 +119,7 @@ import type { DeliveryStore } from './delivery-store.ts';
 import type { JourneyStore, OutboxRecord, RunRecord } from './journey-store.ts';
 import type { OverviewStore } from './overview-store.ts';
 import type { SegmentStore } from './segment-store.ts';
+import type { SubscriptionGroupStore } from './subscription-group-store.ts';
 import type { SuppressionStore } from './suppression-store.ts';
 import type { TemplateStore } from './template-store.ts';
 
@@ -140,6 +141,8 @@ export interface Store {
   readonly overview: OverviewStore;
   /** Addresses never to send to again (hard bounces, complaints). */
   readonly suppressions: SuppressionStore;
+  /** Named consent topics a workspace offers (newsletter, product updates). */
+  readonly subscriptionGroups: SubscriptionGroupStore;
   /** How many event appends may run at once (1 where the database has a single writer). */
   readonly writeConcurrency: number;
 

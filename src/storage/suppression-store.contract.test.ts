@@ -111,6 +111,32 @@ for (const adapter of adapters) {
       assert.deepEqual(listed.map((l) => l.address).sort(), ['m1@example.com', 'm2@example.com']);
     });
 
+    it('keeps subscription groups per workspace; a replaced group keeps its creation time', async () => {
+      const g = store.subscriptionGroups;
+      const group = { workspaceId: 'w1', id: 'newsletter', name: 'News', description: '', channels: ['email'] };
+      await g.put({ ...group, createdAt: 1, updatedAt: 1 });
+      await g.put({ ...group, workspaceId: 'w2', createdAt: 1, updatedAt: 1 });
+      const replaced = await g.put({
+        ...group,
+        name: 'Weekly',
+        channels: ['email', 'sms'],
+        createdAt: 5,
+        updatedAt: 5,
+      });
+      assert.deepEqual(
+        [replaced.name, replaced.channels, replaced.createdAt, replaced.updatedAt],
+        ['Weekly', ['email', 'sms'], 1, 5],
+      );
+      await g.put({ ...group, id: 'alerts', createdAt: 6, updatedAt: 6 });
+      assert.deepEqual(
+        (await g.list('w1')).map((x) => x.id),
+        ['alerts', 'newsletter'],
+      );
+      assert.equal(await g.remove('w1', 'alerts'), true);
+      assert.equal(await g.remove('w1', 'alerts'), false);
+      assert.equal((await g.get('w2', 'newsletter'))?.name, 'News');
+    });
+
     it('lists newest first in pages, by channel, and removes', async () => {
       const s = store.suppressions;
       const page1 = await s.list({ workspaceId: 'w1', limit: 2 });

@@ -33,7 +33,7 @@ export function deliveryHooks(links: DeliveryLinks): Pick<TemplateRendererOption
         customerId: customer.id,
         idempotencyKey: entry.idempotencyKey,
       });
-      const transactional = topicOf(entry) === 'transactional';
+      const transactional = entry.payload.messageClass === 'transactional';
       return {
         ...content,
         html,
@@ -43,6 +43,9 @@ export function deliveryHooks(links: DeliveryLinks): Pick<TemplateRendererOption
   };
 }
 
+/** The subscription group the message names, else its class: what one-click unsubscribe turns off. */
 function topicOf(entry: RenderableEntry): string {
-  return typeof entry.payload.messageClass === 'string' ? entry.payload.messageClass : 'marketing';
+  const { topic, messageClass } = entry.payload;
+  if (typeof topic === 'string') return topic;
+  return typeof messageClass === 'string' ? messageClass : 'marketing';
 }

@@ -8,6 +8,7 @@ const TEXT = {
     title: 'Your message preferences',
     intro: 'Choose what we may send you, and where.',
     save: 'Save preferences',
+    unsubscribeAll: 'Unsubscribe from all offers and newsletters',
     saved: 'Saved. Your choices apply from now on.',
     unsubscribed: 'You are unsubscribed',
     topics: { all: 'Everything on this channel', marketing: 'Offers and news', service: 'Service updates' },
@@ -24,6 +25,7 @@ const TEXT = {
     title: '消息偏好设置',
     intro: '请选择我们可以通过哪些渠道向您发送哪些消息。',
     save: '保存设置',
+    unsubscribeAll: '退订全部优惠与订阅内容',
     saved: '已保存，您的选择即刻生效。',
     unsubscribed: '您已退订',
     topics: { all: '此渠道的全部消息', marketing: '优惠与资讯', service: '服务通知' },
@@ -52,29 +54,62 @@ export function pageLanguage(acceptLanguage: string | undefined): PageLanguage {
   return best?.lang ?? 'en';
 }
 
-/** Every channel × topic toggle the page shows: the standard topics plus any the customer has a choice for. */
-export function preferenceToggles(consent: ConsentRecord): { channel: string; topic: string; on: boolean }[] {
+/** A subscription group as the page lists it. */
+export interface PageGroup {
+  readonly id: string;
+  readonly name: string;
+  readonly channels: readonly string[];
+}
+
+export interface PreferenceToggle {
+  channel: string;
+  topic: string;
+  on: boolean;
+  /** A subscription group: on only with a stated yes (marketing in it needs consent). */
+  group?: PageGroup;
+}
+
+/**
+ * Every channel × topic toggle the page shows: the standard topics, the workspace's subscription
+ * groups on their channels, and any other topic the customer has a choice for.
+ */
+export function preferenceToggles(consent: ConsentRecord, groups: readonly PageGroup[] = []): PreferenceToggle[] {
   return CHANNELS.flatMap((channel) => {
-    const topics = [...new Set([...BASE_TOPICS, ...Object.keys(consent[channel] ?? {})])];
-    // Without a stated choice a channel counts as on: the page shows what Godwit would send.
-    return topics.map((topic) => ({ channel, topic, on: consentStatus(consent, channel, topic) !== 'denied' }));
+    const offered = groups.filter((g) => g.channels.includes(channel));
+    const topics = [...new Set([...BASE_TOPICS, ...offered.map((g) => g.id), ...Object.keys(consent[channel] ?? {})])];
+    return topics.map((topic) => {
+      const group = offered.find((g) => g.id === topic);
+      return { channel, topic, on: isOn(consent, { channel, topic, group }), ...(group ? { group } : {}) };
+    });
   });
+}
+
+/** Without a stated choice a channel or class counts as on (the page shows what Godwit would send); a group does not. */
+export function isOn(consent: ConsentRecord, toggle: Pick<PreferenceToggle, 'channel' | 'topic' | 'group'>): boolean {
+  const status = consentStatus(consent, toggle.channel, toggle.topic);
+  return toggle.group ? status === 'granted' : status !== 'denied';
+}
+
+/** What "unsubscribe from all" turns off: every offer and subscription group, never service or transactional messages. */
+export function marketingToggles(toggles: readonly PreferenceToggle[]): PreferenceToggle[] {
+  return toggles.filter((t) => t.topic === 'marketing' || t.group !== undefined);
 }
 
 export function preferencesPage(options: {
   lang: PageLanguage;
   consent: ConsentRecord;
+  groups?: readonly PageGroup[];
   action: string;
   notice?: 'saved' | 'unsubscribed';
 }): string {
   const t = TEXT[options.lang];
-  const toggles = preferenceToggles(options.consent);
+  const toggles = preferenceToggles(options.consent, options.groups);
   const sections = CHANNELS.map((channel) => {
     const rows = toggles
       .filter((toggle) => toggle.channel === channel)
       .map((toggle) => {
         const name = `${toggle.channel}:${toggle.topic}`;
-        const label = (t.topics as Record<string, string>)[toggle.topic] ?? toggle.topic;
+        const label = toggle.group?.name ?? (t.topics as Record<string, string>)[toggle.topic] ?? toggle.topic;
         return `<label><input type="checkbox" name="${escapeHtml(name)}" value="on"${toggle.on ? ' checked' : ''}> ${escapeHtml(label)}</label>`;
       })
       .join('<br>');
@@ -84,7 +119,8 @@ export function preferencesPage(options: {
   return `<!doctype html><html lang="${options.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${escapeHtml(t.title)}</title><style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem}fieldset{margin:0 0 1rem;border:1px solid #ccd;border-radius:6px}label{line-height:2}</style></head>
 <body><h1>${escapeHtml(t.title)}</h1>${notice}<p>${escapeHtml(t.intro)}</p>
-<form method="post" action="${escapeHtml(options.action)}"><input type="hidden" name="form" value="preferences">${sections}<button type="submit">${escapeHtml(t.save)}</button></form></body></html>`;
+<form method="post" action="${escapeHtml(options.action)}"><input type="hidden" name="form" value="preferences">${sections}<button type="submit">${escapeHtml(t.save)}</button>
+<button type="submit" name="unsubscribe" value="all">${escapeHtml(t.unsubscribeAll)}</button></form></body></html>`;
 }
 
 function escapeHtml(text: string): string {

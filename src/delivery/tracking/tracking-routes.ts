@@ -1,10 +1,17 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ALL_TOPICS, consentStatus } from '../../profiles/consent-status.ts';
+import { ALL_TOPICS, type ConsentRecord } from '../../profiles/consent-status.ts';
 import type { CustomerService } from '../../profiles/customer-service.ts';
 import type { Store } from '../../storage/store.ts';
 import type { DeliveryFeedback } from './delivery-feedback.ts';
 import type { LinkSigner } from './link-token.ts';
-import { pageLanguage, preferencesPage, preferenceToggles } from './preferences-page.ts';
+import {
+  isOn,
+  marketingToggles,
+  type PageGroup,
+  pageLanguage,
+  preferencesPage,
+  preferenceToggles,
+} from './preferences-page.ts';
 
 export interface TrackingDeps {
   store: Store;
@@ -65,9 +72,11 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingDeps)
     }
     scope.get<{ Params: { '*': string } }>('/v1/u/*', async (request, reply) => {
       const lang = pageLanguage(request.headers['accept-language']);
+      const claim = deps.signer.verify(request.params['*'], 'u');
       const consent = await consentOf(deps, request.params['*']);
-      if (!consent) return invalidLink(reply);
-      return page(reply, preferencesPage({ lang, consent, action: request.url }));
+      if (!claim || !consent) return invalidLink(reply);
+      const groups = await deps.store.subscriptionGroups.list(claim.w);
+      return page(reply, preferencesPage({ lang, consent, groups, action: request.url }));
     });
     scope.post<{ Params: { '*': string }; Body: string | undefined }>('/v1/u/*', async (request, reply) => {
       const claim = deps.signer.verify(request.params['*'], 'u');
@@ -75,6 +84,7 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingDeps)
       if (!claim || !consent) return invalidLink(reply);
       const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
       const lang = pageLanguage(request.headers['accept-language']);
+      const groups = await deps.store.subscriptionGroups.list(claim.w);
       if (form.get('form') !== 'preferences') {
         await deps.customers.setConsent(claim.w, claim.c, {
           channel: claim.ch,
@@ -90,29 +100,48 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingDeps)
           preferencesPage({
             lang,
             consent: (await consentOf(deps, request.params['*'])) ?? {},
+            groups,
             action: request.url,
             notice: 'unsubscribed',
           }),
         );
       }
-      // Channel-wide toggles come first; a toggle is written only if it does not already read as wanted.
-      let current = consent;
-      for (const toggle of preferenceToggles(consent)) {
-        const wanted = form.get(`${toggle.channel}:${toggle.topic}`) === 'on';
-        // "Everything on this channel" off stops every topic there, whatever their boxes say.
-        if (toggle.topic !== ALL_TOPICS && form.get(`${toggle.channel}:${ALL_TOPICS}`) !== 'on') continue;
-        if (wanted === (consentStatus(current, toggle.channel, toggle.topic) !== 'denied')) continue;
-        current = await deps.customers.setConsent(claim.w, claim.c, {
-          channel: toggle.channel,
-          topic: toggle.topic,
-          status: wanted ? 'granted' : 'denied',
-          source: 'preferences page',
-        });
-      }
+      await savePreferences(deps, { claim, consent, form, groups });
       const saved = (await consentOf(deps, request.params['*'])) ?? {};
-      return page(reply, preferencesPage({ lang, consent: saved, action: request.url, notice: 'saved' }));
+      return page(reply, preferencesPage({ lang, consent: saved, groups, action: request.url, notice: 'saved' }));
     });
   });
+}
+
+/**
+ * The page's form through consent. Channel-wide toggles come first; a toggle is written only if it does
+ * not already read as wanted. "Unsubscribe from all" turns off every offer and group, nothing else.
+ */
+async function savePreferences(
+  deps: TrackingDeps,
+  options: {
+    claim: { w: string; c: string };
+    consent: ConsentRecord;
+    form: URLSearchParams;
+    groups: readonly PageGroup[];
+  },
+): Promise<void> {
+  const { claim, form } = options;
+  const toggles = preferenceToggles(options.consent, options.groups);
+  const everything = form.get('unsubscribe') === 'all';
+  let current = options.consent;
+  for (const toggle of everything ? marketingToggles(toggles) : toggles) {
+    const wanted = !everything && form.get(`${toggle.channel}:${toggle.topic}`) === 'on';
+    // "Everything on this channel" off stops every topic there, whatever their boxes say.
+    if (!everything && toggle.topic !== ALL_TOPICS && form.get(`${toggle.channel}:${ALL_TOPICS}`) !== 'on') continue;
+    if (wanted === isOn(current, toggle)) continue;
+    current = await deps.customers.setConsent(claim.w, claim.c, {
+      channel: toggle.channel,
+      topic: toggle.topic,
+      status: wanted ? 'granted' : 'denied',
+      source: everything ? 'preferences page: unsubscribe from all' : 'preferences page',
+    });
+  }
 }
 
 async function consentOf(deps: TrackingDeps, token: string) {

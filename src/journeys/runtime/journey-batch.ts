@@ -162,6 +162,7 @@ export class JourneyBatch {
       ? chooseChannel({
           requested: command.channel,
           messageClass,
+          topic: command.topic,
           profile: customer.profile,
           identities: customer.identities,
           suppressions: customer.suppressions,
@@ -181,6 +182,7 @@ export class JourneyBatch {
         template: command.template,
         requestedChannel: command.channel,
         messageClass,
+        ...(command.topic ? { topic: command.topic } : {}),
         address: choice.ok ? choice.address : null,
         decision: choice.reason,
         data: command.data,
