@@ -30,6 +30,10 @@ const benchmarks: Record<string, Benchmark> = {
       'outbox → dev sink and → SMTP messages/s; a provider failing 30% and down a minute: all delivered once',
     load: () => import('./delivery.ts'),
   },
+  console: {
+    description: 'web console in Chromium: first-load JS gzipped, TTI of a 10,000-event timeline and a 30-node journey',
+    load: () => import('./console.ts'),
+  },
   'journeys-crash': {
     description: 'SIGKILL at random points while customers go through a 5-node journey; counts lost and duplicate work',
     load: () => import('./journeys-crash.ts'),

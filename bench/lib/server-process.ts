@@ -11,6 +11,8 @@ export interface ServerProcess {
   pid: number;
   writeKey: string;
   secretKey: string;
+  /** The first admin's console sign-in, as printed on first start (absent on a restart). */
+  admin?: { email: string; password: string };
   /** The value of one unlabelled metric from GET /metrics. */
   metric(name: string): Promise<number>;
   /** Stops with SIGTERM (a clean close), returning the peak RSS in bytes read just before. */
@@ -85,7 +87,7 @@ async function waitForStart(options: {
   exited: Promise<number | null>;
   known?: { writeKey: string; secretKey: string };
   output: () => { stdout: string; stderr: string };
-}): Promise<{ writeKey: string; secretKey: string }> {
+}): Promise<{ writeKey: string; secretKey: string; admin?: { email: string; password: string } }> {
   let dead = false;
   void options.exited.then(() => {
     dead = true;
@@ -96,7 +98,14 @@ async function waitForStart(options: {
     if (dead) throw new Error(`the server exited during start:\n${stdout}\n${stderr}`);
     const writeKey = options.known?.writeKey ?? /Write key:\s+(\S+)/.exec(stdout)?.[1];
     const secretKey = options.known?.secretKey ?? /Secret key:\s+(\S+)/.exec(stdout)?.[1];
-    if (writeKey && secretKey && (await healthy(options.url))) return { writeKey, secretKey };
+    const admin = /Admin sign-in:\s+(\S+) \/ (\S+)/.exec(stdout);
+    if (writeKey && secretKey && (await healthy(options.url))) {
+      return {
+        writeKey,
+        secretKey,
+        admin: admin ? { email: admin[1] as string, password: admin[2] as string } : undefined,
+      };
+    }
     await sleep(100);
   }
   options.child.kill('SIGKILL');

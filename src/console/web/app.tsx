@@ -1,19 +1,37 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { api, whenSignedOut } from './api/client.ts';
 import type { ConsoleUser } from './api/types.ts';
 import { ErrorBoundary } from './components/error-boundary.tsx';
 import { Shell } from './components/shell.tsx';
 import { I18nProvider, initialLocale, type Locale } from './i18n/i18n.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
+import { preloadable } from './preloadable.tsx';
 import { useLocation } from './router.tsx';
 
-const OverviewPage = lazy(() => import('./pages/overview-page.tsx'));
-const CustomersPage = lazy(() => import('./customers/customers-page.tsx'));
-const CustomerPage = lazy(() => import('./customers/customer-page.tsx'));
-const JourneysPage = lazy(() => import('./journeys/journeys-page.tsx'));
-const JourneyPage = lazy(() => import('./journeys/journey-page.tsx'));
-const MessagesPage = lazy(() => import('./pages/messages-page.tsx'));
-const SettingsPage = lazy(() => import('./pages/settings-page.tsx'));
+/** Each page is its own chunk; the one for the address being opened starts loading with the app, beside the session check. */
+const pages = {
+  overview: preloadable(() => import('./pages/overview-page.tsx')),
+  customers: preloadable(() => import('./customers/customers-page.tsx')),
+  customer: preloadable(() => import('./customers/customer-page.tsx')),
+  journeys: preloadable(() => import('./journeys/journeys-page.tsx')),
+  journey: preloadable(() => import('./journeys/journey-page.tsx')),
+  messages: preloadable(() => import('./pages/messages-page.tsx')),
+  settings: preloadable(() => import('./pages/settings-page.tsx')),
+};
+const OverviewPage = pages.overview.Component;
+const CustomersPage = pages.customers.Component;
+const CustomerPage = pages.customer.Component;
+const JourneysPage = pages.journeys.Component;
+const JourneyPage = pages.journey.Component;
+const MessagesPage = pages.messages.Component;
+const SettingsPage = pages.settings.Component;
+
+function preloadPageAt(path: string): void {
+  const [, section, id] = path.split('/');
+  const key = section === 'customers' || section === 'journeys' ? (id ? section.slice(0, -1) : section) : section;
+  void pages[(key || 'overview') as keyof typeof pages]?.preload().catch(() => {});
+}
+preloadPageAt(location.pathname);
 
 function Page() {
   const { path } = useLocation();

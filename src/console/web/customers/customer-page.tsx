@@ -9,12 +9,14 @@ import { CustomerJourneys } from './customer-journeys.tsx';
 import { displayName } from './display-name.ts';
 import { Timeline } from './timeline.tsx';
 
+/** The first page is small so the profile shows at once; older entries come 500 at a time as the list scrolls. */
+const FIRST_PAGE = 100;
 const PAGE = 500;
 
 export default function CustomerPage({ id }: { id: string }) {
   const { t } = useI18n();
   const path = `/v1/customers/${encodeURIComponent(id)}`;
-  const loaded = useApi<CustomerView>(`${path}?limit=${PAGE}`);
+  const loaded = useApi<CustomerView>(`${path}?limit=${FIRST_PAGE}`);
   const runs = useApi<{ runs: Run[] }>(`${path}/journeys`);
   return (
     <Await loaded={loaded}>

@@ -6,12 +6,16 @@ import { useApi } from '../api/use-api.ts';
 import { Await, Loading } from '../components/states.tsx';
 import { Tabs } from '../components/tabs.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { preloadable } from '../preloadable.tsx';
 import { navigate } from '../router.tsx';
 import { JourneySimulator, type Simulation } from './journey-simulator.tsx';
 import { JourneyVersions } from './journey-versions.tsx';
 import { StatusActions } from './status-actions.tsx';
 
-const JourneyGraphView = lazy(() => import('./journey-graph-view.tsx'));
+const graph = preloadable(() => import('./journey-graph-view.tsx'));
+// The graph is the first tab: fetch its chunk (React Flow, dagre) while the journey itself is fetched.
+void graph.preload();
+const JourneyGraphView = graph.Component;
 const JourneyEditor = lazy(() => import('./journey-editor.tsx'));
 const JourneySource = lazy(() => import('./journey-source.tsx'));
 

@@ -64,8 +64,20 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
           <YAxis allowDecimals={false} />
           <Tooltip formatter={(v) => number(Number(v))} />
           <Legend />
-          <Line type="monotone" dataKey="events" name={t('overview.events')} stroke={COLORS[0]} />
-          <Line type="monotone" dataKey="customers" name={t('overview.activeCustomers')} stroke={COLORS[1]} />
+          <Line
+            isAnimationActive={false}
+            type="monotone"
+            dataKey="events"
+            name={t('overview.events')}
+            stroke={COLORS[0]}
+          />
+          <Line
+            isAnimationActive={false}
+            type="monotone"
+            dataKey="customers"
+            name={t('overview.activeCustomers')}
+            stroke={COLORS[1]}
+          />
         </LineChart>
       </Chart>
       <Chart
@@ -81,7 +93,7 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
           <Tooltip />
           <Legend />
           {statuses.map((status, i) => (
-            <Bar key={status} dataKey={status} stackId="s" fill={COLORS[i % COLORS.length]} />
+            <Bar isAnimationActive={false} key={status} dataKey={status} stackId="s" fill={COLORS[i % COLORS.length]} />
           ))}
         </BarChart>
       </Chart>
@@ -91,7 +103,7 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
           <XAxis dataKey="name" />
           <YAxis domain={[0, 1]} tickFormatter={(v) => percent(Number(v))} />
           <Tooltip formatter={(v) => percent(Number(v))} />
-          <Bar dataKey="value" name={t('overview.rate')} fill={COLORS[0]} />
+          <Bar isAnimationActive={false} dataKey="value" name={t('overview.rate')} fill={COLORS[0]} />
         </BarChart>
       </Chart>
       <Chart
@@ -103,7 +115,7 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
           <XAxis type="number" domain={[0, 1]} tickFormatter={(v) => percent(Number(v))} />
           <YAxis type="category" dataKey="name" width={180} />
           <Tooltip formatter={(v) => percent(Number(v))} />
-          <Bar dataKey="value" name={t('overview.conversion')} fill={COLORS[1]} />
+          <Bar isAnimationActive={false} dataKey="value" name={t('overview.conversion')} fill={COLORS[1]} />
         </BarChart>
       </Chart>
     </div>
