@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { NatsBus } from '../src/bus/nats-bus.ts';
 import { LocalCluster } from '../src/cluster/local-cluster.ts';
 
 const { values } = parseArgs({
@@ -74,14 +73,7 @@ const stop = async () => {
   console.log('\nStopping every process…');
   await cluster.stop();
   if (fresh && !values.keep) {
-    const bus = await NatsBus.connect({
-      url: values.nats,
-      stream: String(cluster.env.GODWIT_NATS_STREAM),
-      subjectPrefix: String(cluster.env.GODWIT_NATS_PREFIX),
-      partitions: Number(values.partitions),
-    });
-    await bus.destroy();
-    await bus.close();
+    await cluster.destroyStream();
     await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     console.log(`Dropped database ${database} and its stream (--keep keeps them).`);
   }

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NatsBus } from '../bus/nats-bus.ts';
 
 const godwitBin = fileURLToPath(new URL('../../bin/godwit.mjs', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,11 +66,14 @@ export class GodwitProcess {
     this.child = child;
     this.startedAt = Date.now();
     this.url = '';
+    let printed = '';
     const take = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       this.output = (this.output + text).slice(-200_000);
       for (const line of text.split('\n')) if (line.trim()) this.echo?.(this.name, line);
-      this.url ||= /(http:\/\/[\d.]+:\d+)(\/v1|\/metrics)/.exec(this.output)?.[1] ?? '';
+      // This incarnation's address (a restart gets a new port).
+      if (!this.url) printed += text;
+      this.url ||= /(http:\/\/[\d.]+:\d+)(\/v1|\/metrics)/.exec(printed)?.[1] ?? '';
     };
     child.stdout?.on('data', take);
     child.stderr?.on('data', take);
@@ -161,6 +165,18 @@ export class LocalCluster {
     const made = new GodwitProcess(`${command}-${list.length + 1}`, command, this.env, this.options.echo);
     list.push(made);
     return made;
+  }
+
+  /** Deletes this cluster's stream and claim bucket from the NATS server. */
+  async destroyStream(): Promise<void> {
+    const bus = await NatsBus.connect({
+      url: this.options.natsUrl,
+      stream: String(this.env.GODWIT_NATS_STREAM),
+      subjectPrefix: String(this.env.GODWIT_NATS_PREFIX),
+      partitions: Number(this.env.GODWIT_PARTITIONS),
+    });
+    await bus.destroy();
+    await bus.close();
   }
 
   /** Stops every process gracefully (workers first, so they finish and hand back their partitions). */
