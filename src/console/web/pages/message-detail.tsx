@@ -3,6 +3,12 @@ import { useApi } from '../api/use-api.ts';
 import { Await } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
+/**
+ * Remote content stays blocked in the preview: loading the open pixel would record an open that no
+ * customer made, and links must not leave the console.
+ */
+const NO_REMOTE = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`;
+
 /** One message as it was rendered; email HTML shows in a sandboxed frame (no scripts, no same-origin access). */
 export function MessageDetailView(props: { messageKey: string; onClose(): void }) {
   const { t, dateTime } = useI18n();
@@ -26,7 +32,7 @@ export function MessageDetailView(props: { messageKey: string; onClose(): void }
               </h2>
               <p className="mono small">{message.key}</p>
               {html ? (
-                <iframe title={t('messages.rendered')} sandbox="" srcDoc={html} className="rendered" />
+                <iframe title={t('messages.rendered')} sandbox="" srcDoc={NO_REMOTE + html} className="rendered" />
               ) : text ? (
                 <pre>{text}</pre>
               ) : (
