@@ -7,6 +7,8 @@ import { registerTimerLag, startRoles } from '../cluster/process-roles.ts';
 import { buildOpsApp, registerReadyRoute } from '../cluster/readiness.ts';
 import { ChannelKit } from '../delivery/channels/channel-kit.ts';
 import { createDelivery, type Delivery } from '../delivery/create-delivery.ts';
+import { createInboundEmail } from '../delivery/inbound-email/create-inbound-email.ts';
+import type { InboundEmailServer } from '../delivery/inbound-email/inbound-email-server.ts';
 import { OutboxStatusEvents } from '../delivery/provider-status-events.ts';
 import { createProviders } from '../delivery/providers/create-providers.ts';
 import { TimelineDeliveryEvents } from '../delivery/providers/webhooks/delivery-events.ts';
@@ -54,6 +56,8 @@ export interface Godwit {
   delivery: Delivery;
   /** The suppression list: addresses never sent to again. */
   suppressions: SuppressionService;
+  /** The inbound SMTP listener for replies, bounces and complaints (GODWIT_INBOUND_SMTP_PORT). */
+  inboundEmail?: InboundEmailServer;
   http: FastifyInstance;
   logger: Logger;
   /** Present when NATS is configured: the relay to the bus and the partitioned journey stage. */
@@ -174,6 +178,15 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
   );
   const suppressions = new SuppressionService({ store, clock, defaultCountry: config.GODWIT_DEFAULT_COUNTRY });
   const subscriptionGroups = new SubscriptionGroupService({ store, clock });
+  const inboundEmail = await createInboundEmail({
+    config,
+    store,
+    clock,
+    events: delivery.events,
+    addresses: channels.replyAddresses,
+    onAppended: () => processor.notify(),
+    logger,
+  });
   const http = await buildHttpApp({
     store,
     workspaces,
@@ -224,6 +237,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     renderer,
     delivery,
     suppressions,
+    inboundEmail,
     http,
     logger,
     cluster,
@@ -232,6 +246,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
       startRoles(stages, options.roles ?? parseRoles(config.GODWIT_ROLES));
       if (options.ops) server = buildOpsApp({ registry: metrics.registry, checks: readiness });
       await server.listen({ port: config.PORT, host: config.HOST });
+      if (!options.ops) await inboundEmail?.listen();
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
@@ -240,6 +255,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     },
     async close() {
       await server.close();
+      await inboundEmail?.close();
       await cluster?.stop();
       await processor.stop();
       await runtime.stop();

@@ -14,6 +14,8 @@ export interface DeliveryLinks {
     channel?: string;
     topic: string;
   }): Record<'List-Unsubscribe' | 'List-Unsubscribe-Post', string>;
+  /** Where replies to this message should go (the inbound listener), if anywhere. */
+  replyAddress?(message: { workspaceId: string; idempotencyKey: string }): string | undefined;
 }
 
 export function deliveryHooks(links: DeliveryLinks): Pick<TemplateRendererOptions, 'links' | 'finish'> {
@@ -34,9 +36,12 @@ export function deliveryHooks(links: DeliveryLinks): Pick<TemplateRendererOption
         idempotencyKey: entry.idempotencyKey,
       });
       const transactional = entry.payload.messageClass === 'transactional';
+      // A template's own Reply-To (a support address) wins over the signed reply address.
+      const replyTo = content.replyTo ?? links.replyAddress?.(entry);
       return {
         ...content,
         html,
+        ...(replyTo ? { replyTo } : {}),
         ...(transactional ? {} : { headers: { ...content.headers, ...headersOf(entry, customer) } }),
       };
     },

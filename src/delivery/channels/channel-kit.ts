@@ -8,6 +8,7 @@ import type { WorkspaceService } from '../../workspaces/workspace-service.ts';
 import { loadMasterKey } from '../credentials/master-key.ts';
 import { SecretBox } from '../credentials/secret-box.ts';
 import { WorkspaceSecrets } from '../credentials/workspace-secrets.ts';
+import { ReplyAddresses } from '../inbound-email/reply-address.ts';
 import type { ChannelProvider } from '../provider.ts';
 import { InAppHub } from '../providers/in-app/in-app-hub.ts';
 import { inAppPayload } from '../providers/in-app/in-app-payload.ts';
@@ -24,7 +25,7 @@ import { unsubscribeHeaders } from '../tracking/unsubscribe-links.ts';
 import { registerSecretRoutes } from './secret-routes.ts';
 
 export interface ChannelKitOptions {
-  config: Pick<Config, 'GODWIT_DATA_DIR' | 'GODWIT_MASTER_KEY' | 'GODWIT_PUBLIC_URL'>;
+  config: Pick<Config, 'GODWIT_DATA_DIR' | 'GODWIT_MASTER_KEY' | 'GODWIT_PUBLIC_URL' | 'GODWIT_INBOUND_DOMAIN'>;
   store: Store;
   customers: CustomerService;
   workspaces: WorkspaceService;
@@ -49,6 +50,8 @@ export class ChannelKit {
   /** Open in-app streams; the in-app provider stores and pushes through it. */
   readonly inAppHub: InAppHub;
   readonly inAppProvider: ChannelProvider;
+  /** Signed reply addresses, when GODWIT_INBOUND_DOMAIN is set. */
+  readonly replyAddresses?: ReplyAddresses;
   private listeningUrl = 'http://localhost:8080';
 
   constructor(private readonly options: ChannelKitOptions) {
@@ -59,6 +62,8 @@ export class ChannelKit {
     const now = () => options.clock.now();
     this.secrets = new WorkspaceSecrets(options.store.channels, new SecretBox(masterKey), now);
     this.signer = new LinkSigner(masterKey);
+    const inboundDomain = options.config.GODWIT_INBOUND_DOMAIN;
+    if (inboundDomain) this.replyAddresses = new ReplyAddresses(masterKey, inboundDomain);
     this.feedback = new DeliveryFeedback({
       store: options.store,
       events: options.deliveryEvents,
@@ -101,6 +106,11 @@ export class ChannelKit {
   /** The template renderer's hook: signed click links and an open pixel in a rendered email. */
   trackEmail(html: string, message: TrackedMessage): string {
     return addEmailTracking(html, { message, signer: this.signer, baseUrl: this.baseUrl });
+  }
+
+  /** The template renderer's hook: `reply+<token>@<inbound domain>`, or undefined without an inbound domain. */
+  replyAddress(message: { workspaceId: string; idempotencyKey: string }): string | undefined {
+    return this.replyAddresses?.addressFor(message);
   }
 
   /** RFC 8058 List-Unsubscribe headers for EmailContent.headers. */

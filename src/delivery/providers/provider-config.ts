@@ -52,6 +52,14 @@ export const providerConfigShape = {
     .string()
     .regex(/^https?:\/\//, 'must be an http(s) URL')
     .default('https://graph.facebook.com/v21.0'),
+  /** Email gets `Reply-To: reply+<token>@<this domain>`; its MX must lead to the inbound listener. */
+  GODWIT_INBOUND_DOMAIN: z
+    .string()
+    .regex(/^(localhost|([a-z0-9-]+\.)+[a-z]{2,})$/i, 'must be a domain name such as reply.acme.example')
+    .transform((domain) => domain.toLowerCase())
+    .optional(),
+  /** The inbound SMTP listener for replies, bounce reports and complaints; off unless set (0: any free port). */
+  GODWIT_INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65_535, 'must be a port number').optional(),
 };
 
 type ProviderConfig = {
@@ -60,6 +68,7 @@ type ProviderConfig = {
 
 const groups: readonly { readonly on: keyof ProviderConfig; readonly needs: readonly (keyof ProviderConfig)[] }[] = [
   { on: 'GODWIT_SMTP_URL', needs: ['GODWIT_SMTP_FROM'] },
+  { on: 'GODWIT_INBOUND_SMTP_PORT', needs: ['GODWIT_INBOUND_DOMAIN'] },
   { on: 'GODWIT_TWILIO_ACCOUNT_SID', needs: ['GODWIT_TWILIO_AUTH_TOKEN', 'GODWIT_TWILIO_FROM'] },
   {
     on: 'GODWIT_WHATSAPP_TOKEN',

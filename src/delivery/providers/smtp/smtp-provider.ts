@@ -73,9 +73,20 @@ export class SmtpProvider implements ChannelProvider {
  * recognisable downstream (receivers and mailbox providers thread or drop duplicates by it).
  */
 export function messageIdFor(message: Pick<OutboundMessage, 'workspaceId' | 'idempotencyKey'>, from: string): string {
-  const hash = createHash('sha256').update(`${message.workspaceId}\u0000${message.idempotencyKey}`).digest('hex');
-  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'godwit.invalid';
-  return `<${hash.slice(0, 32)}@${domain}>`;
+  return `<${messageHash(message)}@${domainOf(from) ?? 'godwit.invalid'}>`;
+}
+
+/** `Acme <hi@acme.example>` → `acme.example`. */
+export function domainOf(from: string): string | undefined {
+  return /@([^>\s]+)>?\s*$/.exec(from)?.[1]?.toLowerCase();
+}
+
+/** 32 hex digits naming one message: the Message-ID's local part, and what a reply address carries. */
+export function messageHash(message: Pick<OutboundMessage, 'workspaceId' | 'idempotencyKey'>): string {
+  return createHash('sha256')
+    .update(`${message.workspaceId}\u0000${message.idempotencyKey}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** List-Unsubscribe-Post means nothing without List-Unsubscribe (RFC 8058 §3.1), so it is dropped alone. */

@@ -1,4 +1,4 @@
-import { normalisePhone } from '../../../profiles/identifiers.ts';
+import { normaliseEmail, normalisePhone } from '../../../profiles/identifiers.ts';
 import { messageIdentityOf } from '../../../profiles/message-identity.ts';
 import type { NewEvent, Store } from '../../../storage/store.ts';
 import { trackEvent } from './delivery-events.ts';
@@ -6,8 +6,12 @@ import { trackEvent } from './delivery-events.ts';
 export interface InboundMessage {
   readonly workspaceId: string;
   readonly provider: string;
-  /** `SMS Received`, `WhatsApp Received`. */
+  /** `SMS Received`, `WhatsApp Received`, `Email Received`. */
   readonly eventName: string;
+  /** What `from` is (default phone). */
+  readonly fromKind?: 'phone' | 'email';
+  /** The customer, when the message itself says (a reply to a signed reply address); else found by `from`. */
+  readonly customerId?: string;
   readonly from: string;
   readonly to: string;
   readonly text: string;
@@ -17,26 +21,30 @@ export interface InboundMessage {
 }
 
 /**
- * Files an inbound message on the timeline of the customer whose phone sent it. A sender Godwit does
- * not know, or one known only by phone, is filed under the anonymousId `phone:<E.164>` with an
- * identify that carries the phone, so the profile processor links it to (or creates) that customer.
+ * Files an inbound message on the timeline of the customer whose phone or email sent it (or whom it
+ * names). A sender Godwit does not know, or one known only by phone or email, is filed under the
+ * anonymousId `phone:<E.164>` / `email:<address>` with an identify that carries it, so the profile
+ * processor links it to (or creates) that customer.
  */
 export class InboundMessages {
   constructor(private readonly options: { store: Store; defaultCountry?: string; onAppended?: () => void }) {}
 
   /** The customer the phone belongs to now, if any (later messages of a new sender find the new profile). */
-  async receive(message: InboundMessage): Promise<{ customerId?: string; phone?: string }> {
+  async receive(message: InboundMessage): Promise<{ customerId?: string }> {
     const { store } = this.options;
-    const phone = normalisePhone(message.from, this.options.defaultCountry);
-    const owner = phone
-      ? (await store.findIdentities(message.workspaceId, [phone])).find((i) => i.kind === 'phone')
-      : undefined;
-    const identities = owner ? await store.identitiesOf(message.workspaceId, owner.customerId) : [];
+    const kind = message.fromKind ?? 'phone';
+    const from =
+      kind === 'email' ? normaliseEmail(message.from) : normalisePhone(message.from, this.options.defaultCountry);
+    const ownerId =
+      message.customerId ??
+      (from ? (await store.findIdentities(message.workspaceId, [from])).find((i) => i.kind === kind) : undefined)
+        ?.customerId;
+    const identities = ownerId ? await store.identitiesOf(message.workspaceId, ownerId) : [];
     const known = messageIdentityOf(identities);
-    const identity = known ?? { userId: null, anonymousId: `phone:${phone ?? message.from}` };
+    const identity = known ?? { userId: null, anonymousId: `${kind}:${from ?? message.from}` };
     const events: NewEvent[] = [];
     const base = `${message.provider}:${message.providerMessageId}`;
-    if (!known && phone) {
+    if (!known && from) {
       events.push(
         trackEvent({
           workspaceId: message.workspaceId,
@@ -45,7 +53,7 @@ export class InboundMessages {
           identity,
           properties: {},
           at: message.at,
-          traits: { phone },
+          traits: { [kind]: from },
         }),
       );
     }
@@ -58,7 +66,7 @@ export class InboundMessages {
         properties: {
           provider: message.provider,
           provider_message_id: message.providerMessageId,
-          from: phone ?? message.from,
+          from: from ?? message.from,
           to: message.to,
           text: message.text,
           ...message.properties,
@@ -68,6 +76,6 @@ export class InboundMessages {
     );
     await store.appendEvents(events);
     this.options.onAppended?.();
-    return { customerId: owner?.customerId, phone };
+    return { customerId: ownerId };
   }
 }
