@@ -125,6 +125,21 @@ describe('web console in Chromium', () => {
       return messages.some((m) => m.status === 'delivered');
     });
     await godwit.settle();
+    const segment = {
+      id: 'buyers',
+      name: 'Buyers',
+      rule: { event: 'Order Completed', within: '30d', op: 'gte', value: 1 },
+    };
+    const created = await fetch(`${godwit.url}/v1/segments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${godwit.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(segment),
+    });
+    assert.equal(created.status, 201);
+    await eventually('Ada to be in the Buyers segment', async () => {
+      const { segments } = await adminGet<{ segments: { id: string }[] }>(godwit, '/v1/customers/ada/segments');
+      return segments.some((s) => s.id === 'buyers');
+    });
 
     await page.getByRole('link', { name: 'Customers' }).click();
     await heading('Customers');
@@ -135,6 +150,7 @@ describe('web console in Chromium', () => {
     const path = page.getByRole('list', { name: 'Path' });
     await path.getByText('welcome').waitFor();
     await page.getByRole('link', { name: 'onboarding-first-90-days' }).waitFor();
+    await page.locator('.chips li', { hasText: 'Buyers' }).waitFor();
     // The message shows on the one timeline: as a message entry, or as the delivery's track event.
     const timeline = page.getByRole('region', { name: 'Timeline' });
     await timeline.locator('li[data-type="message"], li:has-text("Message")').first().waitFor();

@@ -64,6 +64,17 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       assert.equal(new Set(ids).size, 3);
       assert.equal((await callApi(t, 'GET', '/v1/segments/vip/members?limit=0')).status, 400);
 
+      const ofCustomer = await callApi(t, 'GET', '/v1/customers/v1/segments');
+      assert.deepEqual(
+        ofCustomer.body.segments.map((s: { id: string; name: string; since: string }) => [
+          s.id,
+          s.name,
+          typeof s.since,
+        ]),
+        [['vip', 'VIP', 'string']],
+      );
+      assert.equal((await callApi(t, 'GET', '/v1/customers/nobody/segments')).status, 404);
+
       const renamed = await callApi(t, 'PUT', '/v1/segments/vip', {
         name: 'Very important',
         rule: { trait: 'plan', op: 'eq', value: 'vip' },

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { CustomerService } from '../profiles/customer-service.ts';
 import { formatDefinitionIssues } from '../shared/definition-parsing.ts';
 import { invalidInput } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
@@ -20,7 +21,7 @@ type WithId = { Params: { id: string } };
 
 export function registerSegmentRoutes(
   app: FastifyInstance,
-  deps: { segments: SegmentService; workspaces: WorkspaceService },
+  deps: { segments: SegmentService; workspaces: WorkspaceService; customers: CustomerService },
 ): void {
   const workspaceOf = (request: FastifyRequest) => workspaceOfSecret(deps.workspaces, request);
   const { segments } = deps;
@@ -56,6 +57,13 @@ export function registerSegmentRoutes(
       members: members.map((m) => ({ customerId: m.customerId, since: new Date(m.since).toISOString() })),
       next,
     };
+  });
+
+  app.get<WithId>('/v1/customers/:id/segments', async (request) => {
+    const workspaceId = await workspaceOf(request);
+    const customerId = await deps.customers.resolveId(workspaceId, request.params.id);
+    const memberships = await segments.segmentsOf(workspaceId, customerId);
+    return { customerId, segments: memberships.map((m) => ({ ...m, since: new Date(m.since).toISOString() })) };
   });
 
   app.delete<WithId>('/v1/segments/:id', async (request) => {

@@ -54,6 +54,14 @@ export class SegmentService {
     return this.options.segments.listMembers({ workspaceId, segmentId: id, ...page });
   }
 
+  /** The segments a customer is in, with each segment's name and since when. */
+  async segmentsOf(workspaceId: string, customerId: string): Promise<{ id: string; name: string; since: number }[]> {
+    const memberships = await this.options.segments.membershipsOf(workspaceId, [customerId]);
+    if (memberships.length === 0) return [];
+    const names = new Map((await this.options.segments.listSegments(workspaceId)).map((s) => [s.id, s.name]));
+    return memberships.map((m) => ({ id: m.segmentId, name: names.get(m.segmentId) ?? m.segmentId, since: m.since }));
+  }
+
   /** Removes the segment with its memberships and timers; journeys triggered by it simply never start again. */
   async delete(workspaceId: string, id: string): Promise<void> {
     if (!(await this.options.segments.deleteSegment(workspaceId, id))) throw notFound(`no segment with id ${id}`);

@@ -14,10 +14,11 @@ const FIRST_PAGE = 100;
 const PAGE = 500;
 
 export default function CustomerPage({ id }: { id: string }) {
-  const { t } = useI18n();
+  const { t, dateTime } = useI18n();
   const path = `/v1/customers/${encodeURIComponent(id)}`;
   const loaded = useApi<CustomerView>(`${path}?limit=${FIRST_PAGE}`);
   const runs = useApi<{ runs: Run[] }>(`${path}/journeys`);
+  const segments = useApi<{ segments: { id: string; name: string; since: string }[] }>(`${path}/segments`);
   return (
     <Await loaded={loaded}>
       {(view) => (
@@ -57,6 +58,22 @@ export default function CustomerPage({ id }: { id: string }) {
             <section aria-labelledby="consent">
               <h2 id="consent">{t('customer.consent')}</h2>
               <ConsentTable customerPath={path} consent={view.profile.consent} onChanged={loaded.reload} />
+              <h2>{t('customer.segments')}</h2>
+              <Await loaded={segments}>
+                {({ segments }) =>
+                  segments.length === 0 ? (
+                    <p className="muted">{t('customer.noSegments')}</p>
+                  ) : (
+                    <ul className="chips">
+                      {segments.map((s) => (
+                        <li key={s.id} title={t('customer.memberSince', { since: dateTime(Date.parse(s.since)) })}>
+                          {s.name}
+                        </li>
+                      ))}
+                    </ul>
+                  )
+                }
+              </Await>
               <h2>{t('customer.journeys')}</h2>
               <Await loaded={runs}>{({ runs }) => <CustomerJourneys runs={runs} />}</Await>
             </section>
