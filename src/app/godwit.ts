@@ -170,6 +170,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     providers: [...configured.providers, ...channels.providers],
     onTimeline: () => processor.notify(),
     writeSaturation: () => ingestion.writeSaturation,
+    metrics: metrics.registry,
     logger,
   });
   const statusEvents = new OutboxStatusEvents(

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Clock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import type { Store } from '../storage/store.ts';
 import { providerLimits } from './delivery-config.ts';
 import { DeliveryEvents } from './delivery-events.ts';
+import { deliveryMetrics } from './delivery-metrics.ts';
 import { DeliveryWorker } from './delivery-worker.ts';
 import type { MessageRenderer } from './message-renderer.ts';
 import { MessageService } from './message-service.ts';
@@ -37,6 +39,8 @@ export function createDelivery(options: {
   /** Timeline events were appended (the profile processor's notify). */
   onTimeline: () => void;
   writeSaturation?: () => number;
+  /** The app's Prometheus registry: delivery adds its metrics to it. */
+  metrics?: Registry;
   logger?: Logger;
 }): Delivery {
   const { config, store, clock } = options;
@@ -59,6 +63,7 @@ export function createDelivery(options: {
     renderer: options.renderer,
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.GODWIT_DELIVERY_MAX_ATTEMPTS },
     writeSaturation: options.writeSaturation,
+    observer: options.metrics && deliveryMetrics({ registry: options.metrics, store, providers: registry, clock }),
     logger: options.logger,
   });
   const messages = new MessageService({ store, clock, onRetry: () => worker.notify() });

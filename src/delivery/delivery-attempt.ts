@@ -11,6 +11,8 @@ export interface AttemptDeps {
   renderer: MessageRenderer;
   sendTimeoutMs: number;
   maxRateWaitMs: number;
+  /** Told how long each provider send took and how it ended (metrics). */
+  observe?: (provider: string, seconds: number, result: 'sent' | 'transient' | 'permanent') => void;
 }
 
 /**
@@ -42,12 +44,16 @@ export async function attemptDelivery(
       messageClass: (message.payload.messageClass as OutboundMessage['messageClass']) ?? 'transactional',
       content: rendered.content,
     };
+    const started = performance.now();
+    const took = () => (performance.now() - started) / 1000;
     try {
       const receipt = await withTimeout(provider.send(outbound), deps.sendTimeoutMs);
       route.breaker.success();
+      deps.observe?.(provider.name, took(), 'sent');
       return { type: 'sent', provider: provider.name, receipt, content: rendered.content };
     } catch (error) {
       const failure = asDeliveryError(error);
+      deps.observe?.(provider.name, took(), failure.kind);
       // A permanent refusal is an answer: the provider is up.
       if (failure.kind === 'transient') route.breaker.failure(deps.clock.now());
       else route.breaker.success();

@@ -6,6 +6,7 @@ import type { ClaimedMessage, DeliveryOutcome } from '../storage/delivery-store.
 import type { IdentityRecord, Store } from '../storage/store.ts';
 import { type AttemptResult, outcomeOf } from './attempt-outcome.ts';
 import { type AttemptDeps, attemptDelivery } from './delivery-attempt.ts';
+import type { DeliveryObserver } from './delivery-metrics.ts';
 import type { MessageRenderer, RenderCustomer } from './message-renderer.ts';
 import type { ProviderRegistry } from './provider-registry.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
@@ -34,6 +35,8 @@ export interface DeliveryWorkerOptions {
   idleMs?: number;
   minShare?: number;
   writeSaturation?: () => number;
+  /** Told of every send and outcome (Prometheus metrics). */
+  observer?: DeliveryObserver;
   logger?: Logger;
 }
 
@@ -66,6 +69,7 @@ export class DeliveryWorker {
       renderer: options.renderer,
       sendTimeoutMs: options.sendTimeoutMs ?? 30_000,
       maxRateWaitMs: options.maxRateWaitMs ?? 1_000,
+      observe: options.observer?.attempt,
     };
     this.loop = new BackgroundLoop({
       name: 'delivery worker',
@@ -120,6 +124,7 @@ export class DeliveryWorker {
     );
     const outcomes = claimed.map((message, i) => this.outcome(message, results[i] as AttemptResult));
     await store.delivery.recordOutcomes(outcomes);
+    this.options.observer?.outcomes(claimed, outcomes);
     for (const outcome of outcomes) count(counts, outcome);
     return counts;
   }

@@ -68,6 +68,11 @@ export class ProviderRegistry {
     return channel === null ? undefined : this.routes.get(channel as DeliveryChannel);
   }
 
+  /** Each provider's route once, for metrics. */
+  all(): ProviderRoute[] {
+    return [...new Set(this.routes.values())];
+  }
+
   /** Channel → provider name, for logs and the API. */
   describe(): Record<string, string> {
     return Object.fromEntries([...this.routes].map(([channel, route]) => [channel, route.provider.name]));

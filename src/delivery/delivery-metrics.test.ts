@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
+import { goLive } from '../journeys/runtime/test-runtime.ts';
+import { startTestSmtpServer } from './providers/testing/test-smtp-server.ts';
+
+/** /metrics of a running Godwit while its worker sends through a real SMTP server that refuses some recipients. */
+describe('delivery metrics', () => {
+  let t: TestGodwit;
+  let smtp: Awaited<ReturnType<typeof startTestSmtpServer>>;
+  const scrape = async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    return (name: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      return line === undefined ? 0 : Number(line.slice(name.length + 1));
+    };
+  };
+
+  before(async () => {
+    smtp = await startTestSmtpServer();
+    t = await startTestGodwit({
+      deliver: true,
+      config: { GODWIT_SMTP_URL: smtp.url, GODWIT_SMTP_FROM: 'hello@acme.test', GODWIT_DELIVERY_MAX_ATTEMPTS: 2 },
+    });
+    await goLive(t, {
+      id: 'hello',
+      trigger: { event: 'Signed Up' },
+      start: 'mail',
+      nodes: {
+        mail: { type: 'send', template: 'cart_reminder', channel: 'email', next: 'done' },
+        done: { type: 'exit' },
+      },
+    });
+  });
+  after(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it('a send, a hard bounce and a retried-then-dead message move their counters', async () => {
+    const sent = 'godwit_delivery_messages_total{channel="email",provider="smtp",status="sent"}';
+    const bounced = 'godwit_delivery_messages_total{channel="email",provider="smtp",status="bounced"}';
+    const dead = 'godwit_delivery_messages_total{channel="email",provider="smtp",status="dead"}';
+    const deadLetters = 'godwit_delivery_dead_letters_total{provider="smtp",status="dead"}';
+    const retries = 'godwit_delivery_retries_total{provider="smtp"}';
+    const before = await scrape();
+    assert.deepEqual([before(sent), before(bounced), before(dead), before(retries)], [0, 0, 0, 0]);
+    assert.equal(before('godwit_delivery_circuit_state{provider="smtp"}'), 0);
+
+    const batch = ['ada', 'nobody', 'busy'].flatMap((name) => [
+      { type: 'identify', userId: name, traits: { email: `${name}@example.com` } },
+      { type: 'track', userId: name, event: 'Signed Up' },
+    ]);
+    const response = await fetch(`${t.url}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${t.writeKey}:`)}` },
+      body: JSON.stringify({ batch }),
+    });
+    assert.equal(response.status, 200);
+    let now = before;
+    for (let i = 0; i < 400; i++) {
+      now = await scrape();
+      if (now(sent) + now(bounced) + now(dead) >= 3) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.deepEqual([now(sent), now(bounced), now(dead)], [1, 1, 1]);
+    assert.equal(now(retries), 1, 'busy@ was retried once (451), then ran out of its 2 attempts');
+    assert.equal(now(deadLetters), 1);
+    assert.equal(now('godwit_delivery_attempt_duration_seconds_count{provider="smtp",result="sent"}'), 1);
+    assert.equal(now('godwit_delivery_attempt_duration_seconds_count{provider="smtp",result="permanent"}'), 1);
+    assert.equal(now('godwit_delivery_attempt_duration_seconds_count{provider="smtp",result="transient"}'), 2);
+    assert.equal(now('godwit_delivery_outbox_messages{status="sent"}'), 1);
+    assert.equal(now('godwit_delivery_outbox_messages{status="pending"}'), 0);
+  });
+});
