@@ -12,6 +12,7 @@ import {
 } from './journey-apply-commands.ts';
 import { journeyOptions, journeyUsage, simulateJourney, validateJourneyFile } from './journey-commands.ts';
 import { listMessages, messageOptions, messageUsage, retryMessage, showMessage } from './message-commands.ts';
+import { applyPolicy, policyUsage, showPolicy } from './policy-commands.ts';
 import { api, processOptions, processUsage, worker } from './process-commands.ts';
 import {
   addSuppression,
@@ -42,6 +43,7 @@ ${journeyUsage}
 ${journeyApplyUsage}
 ${messageUsage}
 ${suppressionUsage}
+${policyUsage}
 ${templateUsage}
 
 Options: --workspace <id> (default: the first workspace), --by user_id|anonymous_id|email|phone|id
@@ -98,6 +100,8 @@ async function main(argv: string[]): Promise<void> {
     return sub === 'add' ? addSuppression(channel, address, values) : removeSuppression(channel, address, values);
   }
   if (command === 'suppressions' && !sub) return listSuppressions(values);
+  if (command === 'policy' && sub === 'show') return showPolicy(values);
+  if (command === 'policy' && sub === 'apply') return applyPolicy(need(arg, 'the policy file'), values);
   throw new GodwitError('invalid_input', `unknown command: ${positionals.join(' ')}\n\n${usage}`);
 }
 

@@ -19,6 +19,7 @@ export function whyIneligible(status: ChannelStatus): string[] {
   if (!status.reachable) why.push('no address');
   if (status.suppressed) why.push('address suppressed');
   if (!status.providerHealthy) why.push('provider unhealthy');
+  if (status.blocked) why.push(status.blocked);
   return why;
 }
 
@@ -87,5 +88,10 @@ export function rankChannels(options: RankOptions): ChannelScore[] {
       score: sample - options.costWeight * cost,
     };
   });
-  return scores.sort((a, b) => Number(b.preferred) - Number(a.preferred) || b.score - a.score);
+  // Nothing known yet about any of them, here or in the population: keep the given order (the
+  // conventional one), so a new workspace sends as it would without decisioning until data comes in.
+  const cold = options.channels.every(
+    (c) => !options.population.channels[c] && !(options.engagement.channels[c]?.sends ?? 0),
+  );
+  return scores.sort((a, b) => Number(b.preferred) - Number(a.preferred) || (cold ? 0 : b.score - a.score));
 }

@@ -12,6 +12,7 @@ const base = {
   sends: [] as KnownSend[],
   windowMs: 60 * MIN,
   loser: { marketing: 'drop' as const },
+  held: ['service', 'marketing'] as KnownSend['messageClass'][],
 };
 const scheduled = (id: string, minutes: number, messageClass: KnownSend['messageClass']): KnownSend => ({
   id,
@@ -76,4 +77,20 @@ test('between equals the earlier one wins; outside the window nothing happens', 
     sends: [scheduled('otp', -60, 'transactional')],
   });
   assert.deepEqual(apart, { dropped: false, at: now, preempts: [], reasons: [] });
+});
+
+test('a class the policy does not hold (transactional by default) goes even next to an equal one', () => {
+  const codes = resolveCollisions({
+    ...base,
+    messageClass: 'transactional',
+    sends: [scheduled('otp', -1, 'transactional')],
+  });
+  assert.ok(!codes.dropped && codes.at === now);
+  const held = resolveCollisions({
+    ...base,
+    held: ['transactional'],
+    messageClass: 'transactional',
+    sends: [scheduled('otp', -1, 'transactional')],
+  });
+  assert.ok(!held.dropped && held.at === now + 59 * MIN);
 });

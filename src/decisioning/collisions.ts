@@ -21,6 +21,8 @@ export interface CollisionCheck {
   readonly sends: readonly KnownSend[];
   readonly windowMs: number;
   readonly loser: Partial<Readonly<Record<MessageClass, 'delay' | 'drop'>>>;
+  /** The classes a collision may hold (policy `collisions.classes`); others only win. */
+  readonly held: readonly MessageClass[];
 }
 
 export type CollisionResult =
@@ -36,7 +38,8 @@ export function resolveCollisions(check: CollisionCheck): CollisionResult {
   const reasons: Reason[] = [];
   let at = check.at;
   const others = check.sends.filter((s) => s.id !== check.requestId).sort((a, b) => a.at - b.at);
-  for (let round = 0; round <= others.length; round += 1) {
+  const rounds = check.held.includes(check.messageClass) ? others.length : -1;
+  for (let round = 0; round <= rounds; round += 1) {
     const winner = others.find(
       (o) => Math.abs(o.at - at) < check.windowMs && !outranks(check.messageClass, o.messageClass),
     );

@@ -159,6 +159,7 @@ function plan(options: DecideOptions, channel: Channel): Planned {
       sends: context.sends,
       windowMs,
       loser: policy.collisions.loser,
+      held: policy.collisions.classes,
     });
     // Held and dropped each round; "wins" only as of the final time.
     reasons.push(...collision.reasons.filter((r) => r.code !== 'collision' || r.action !== 'wins'));

@@ -30,6 +30,8 @@ export interface ChannelStatus {
   readonly suppressed?: boolean;
   /** The provider's circuit is closed. */
   readonly providerHealthy: boolean;
+  /** Any other reason the channel cannot be used, in words (a topic's consent, from the channel choice). */
+  readonly blocked?: string;
 }
 
 /** Per-slot counts, index = hour of week in the customer's zone (0 = Sunday 00:00). */

@@ -90,6 +90,8 @@ export const policySchema = z.strictObject({
       window: durationSchema.default('1h'),
       /** What happens to the lower class: held until the window after the winner, or dropped. */
       loser: z.partialRecord(prioritySchema, z.enum(['delay', 'drop'])).default({ marketing: 'drop' }),
+      /** The classes a collision holds back; by default a transactional message (a code, a receipt) never waits. */
+      classes: classesSchema.default(['service', 'marketing']),
     })
     .prefault({}),
   /** Take the next eligible channel when the best one is held by quiet hours or a cap. */

@@ -32,6 +32,8 @@ export interface SendMessageCommand {
   readonly priority: 'transactional' | 'service' | 'marketing';
   /** The subscription group (consent topic) the message belongs to. */
   readonly topic?: string;
+  /** Send at the customer's best hour within this many ms (decisioning), not at once. */
+  readonly bestTimeWithinMs?: number;
   /** Template variables from the node, plus the events a template may quote. */
   readonly data: Properties;
   readonly trigger: TriggerSnapshot;

@@ -1,5 +1,5 @@
 import { assertNever } from './assert-never.ts';
-import { addDuration, parseDuration } from './duration.ts';
+import { addDuration, approximateMs, parseDuration } from './duration.ts';
 import { WEEKDAYS } from './field-schema.ts';
 import { matchesFilters } from './filters.ts';
 import type { JourneyNode, NodeOfType } from './journey-schema.ts';
@@ -105,6 +105,7 @@ function send(draft: RunDraft, node: NodeOfType<'send'>, at: NodeVisit): void {
     channel: node.channel,
     priority: node.priority ?? draft.definition.category,
     ...(node.topic ? { topic: node.topic } : {}),
+    ...(node.bestTime ? { bestTimeWithinMs: approximateMs(parseDuration(node.bestTime.within)) } : {}),
     data: node.data,
     trigger: draft.base.trigger,
     event: draft.lastEvent,

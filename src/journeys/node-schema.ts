@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { topicSchema } from '../delivery/subscriptions/topic.ts';
+import { approximateMs, parseDuration } from './duration.ts';
 import {
   durationSchema,
   eventMatcherShape,
@@ -84,6 +85,14 @@ const randomSplitNode = z
 
 export const CHANNELS = ['email', 'sms', 'whatsapp', 'push', 'in_app', 'voice', 'best'] as const;
 
+const bestTimeWindowSchema = durationSchema.refine(
+  (text) => {
+    const ms = approximateMs(parseDuration(text));
+    return ms >= 3_600_000 && ms <= 7 * 86_400_000;
+  },
+  { error: 'must be between 1h and 7d' },
+);
+
 const sendNode = z.strictObject({
   ...base,
   type: z.literal('send'),
@@ -94,6 +103,8 @@ const sendNode = z.strictObject({
   /** The subscription group it belongs to: a marketing send needs the customer's yes to this topic. */
   topic: topicSchema.optional(),
   data: propertiesSchema.default({}),
+  /** Send at the customer's best hour within this window from now (decisioning), not at once. */
+  bestTime: z.strictObject({ within: bestTimeWindowSchema }).optional(),
   next: nodeRefSchema,
 });
 

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerConsoleRoutes } from '../console/console-routes.ts';
 import { registerOverviewRoutes } from '../console/overview-routes.ts';
+import { registerPolicyRoutes } from '../decisioning/runtime/policy-routes.ts';
 import type { ChannelKit } from '../delivery/channels/channel-kit.ts';
 import { registerMessageRoutes } from '../delivery/message-routes.ts';
 import type { MessageService } from '../delivery/message-service.ts';
@@ -81,6 +82,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerJourneyManagementRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerSegmentRoutes(app, deps);
+  registerPolicyRoutes(app, deps);
   if (deps.templates) registerTemplateRoutes(app, { ...deps, templates: deps.templates });
   if (deps.messages) registerMessageRoutes(app, { ...deps, messages: deps.messages });
   if (deps.suppressions) registerSuppressionRoutes(app, { ...deps, suppressions: deps.suppressions });

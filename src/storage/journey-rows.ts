@@ -170,6 +170,8 @@ export function outboxToRow(entry: OutboxRecord): Insertable<Database['outbox']>
     payload: JSON.stringify(entry.payload),
     created_at: entry.createdAt,
     updated_at: entry.updatedAt,
+    message_class: entry.messageClass ?? null,
+    next_attempt_at: entry.nextAttemptAt ?? 0,
   };
 }
 
@@ -187,5 +189,7 @@ export function outboxFromRow(row: Row<'outbox'>): OutboxRecord {
     payload: JSON.parse(row.payload),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    messageClass: row.message_class,
+    nextAttemptAt: Number(row.next_attempt_at),
   };
 }

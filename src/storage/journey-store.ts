@@ -1,5 +1,6 @@
 import type { JourneyDefinition } from '../journeys/journey-schema.ts';
 import type { RunState } from '../journeys/run-state.ts';
+import type { EngagementIncrement } from './decision-store.ts';
 import type { NewEvent } from './store.ts';
 
 /** The part of the storage port that journeys use: definitions, runs, timers, counts and the outbox. */
@@ -115,6 +116,10 @@ export interface OutboxRecord {
   payload: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
+  /** A message's class (caps count by it). */
+  messageClass?: string | null;
+  /** A `scheduled` message's planned time (the decision engine delayed it). */
+  nextAttemptAt?: number;
 }
 
 export interface NodeCount {
@@ -140,6 +145,10 @@ export interface JourneyChange {
   events: NewEvent[];
   /** Added to the stored counts. */
   counts: NodeCount[];
+  /** `scheduled` entries decided again when their timer fired: replaced only while still `scheduled`. */
+  outboxUpdates?: OutboxRecord[];
+  /** Sends decided, added to the engagement counters (per customer, channel and hour of week). */
+  engagement?: EngagementIncrement[];
   /** Applied in order after the runs; a later update of the same pair wins. */
   triggerTimers?: TriggerTimerUpdate[];
   /** Journeys no longer live: every trigger timer of theirs goes. */

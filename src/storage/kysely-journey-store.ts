@@ -30,6 +30,7 @@ import type {
   TriggerTimerRecord,
   ZoneQuery,
 } from './journey-store.ts';
+import { addEngagement } from './kysely-decision-store.ts';
 import {
   customersInZones,
   customerZones,
@@ -261,6 +262,23 @@ export class KyselyJourneyStore implements JourneyStore {
           .onConflict((oc) => oc.columns(['workspace_id', 'idempotency_key']).doNothing())
           .execute();
       }
+      for (const entry of change.outboxUpdates ?? []) {
+        const row = outboxToRow(entry);
+        await trx
+          .updateTable('outbox')
+          .set({
+            channel: row.channel,
+            status: row.status,
+            payload: row.payload,
+            updated_at: row.updated_at,
+            next_attempt_at: row.next_attempt_at,
+          })
+          .where('workspace_id', '=', entry.workspaceId)
+          .where('idempotency_key', '=', entry.idempotencyKey)
+          .where('status', '=', 'scheduled')
+          .execute();
+      }
+      if (change.engagement?.length) await addEngagement(trx, change.engagement);
       for (const part of chunk(settled.counts, 300)) await addCounts(trx, part);
       await writeTriggerTimers(trx, settled);
       if (change.cursor) await advanceCursor(trx, change.cursor);

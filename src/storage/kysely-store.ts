@@ -3,10 +3,12 @@ import type { AccountStore } from './account-store.ts';
 import type { ChannelStore } from './channel-store.ts';
 import { chunk } from './chunk.ts';
 import { CUSTOMER_OWNED_TABLES } from './customer-owned-tables.ts';
+import type { DecisionStore } from './decision-store.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JourneyStore } from './journey-store.ts';
 import { KyselyAccountStore, userFromRow } from './kysely-account-store.ts';
 import { KyselyChannelStore } from './kysely-channel-store.ts';
+import { KyselyDecisionStore } from './kysely-decision-store.ts';
 import { KyselyDeliveryStore, type KyselyDeliveryStoreOptions } from './kysely-delivery-store.ts';
 import { KyselyJourneyStore, type KyselyJourneyStoreOptions } from './kysely-journey-store.ts';
 import { KyselyOverviewStore } from './kysely-overview-store.ts';
@@ -61,6 +63,7 @@ export abstract class KyselyStore implements Store {
   readonly accounts: AccountStore;
   readonly overview: OverviewStore;
   readonly suppressions: SuppressionStore;
+  readonly decisions: DecisionStore;
   readonly subscriptionGroups: SubscriptionGroupStore;
 
   constructor(
@@ -76,6 +79,7 @@ export abstract class KyselyStore implements Store {
     this.accounts = new KyselyAccountStore(db);
     this.overview = new KyselyOverviewStore(db);
     this.suppressions = new KyselySuppressionStore(db);
+    this.decisions = new KyselyDecisionStore(db);
     this.subscriptionGroups = new KyselySubscriptionGroupStore(db);
   }
 

@@ -1,11 +1,12 @@
 import type { Generated } from 'kysely';
 import type { ChannelTables } from './channel-rows.ts';
+import type { DecisionTables } from './decision-rows.ts';
 import type { DeliveryTables } from './delivery-rows.ts';
 import type { SegmentTables } from './segment-rows.ts';
 import type { SuppressionTables } from './suppression-rows.ts';
 
 /** Table shapes shared by every adapter. Times are epoch milliseconds; JSON is stored as text. */
-export interface Database extends ChannelTables, SegmentTables, DeliveryTables, SuppressionTables {
+export interface Database extends ChannelTables, SegmentTables, DeliveryTables, SuppressionTables, DecisionTables {
   workspaces: { id: string; name: string; created_at: number };
   api_keys: {
     id: string;
@@ -147,5 +148,7 @@ export interface Database extends ChannelTables, SegmentTables, DeliveryTables, 
     last_error: string | null;
     sent_at: number | null;
     content: string | null;
+    /** The message's class (migration 011): frequency caps count by it. Null for webhooks and older rows. */
+    message_class: string | null;
   };
 }

@@ -115,6 +115,7 @@ export interface CustomerExport {
 
 import type { AccountStore } from './account-store.ts';
 import type { ChannelStore } from './channel-store.ts';
+import type { DecisionStore } from './decision-store.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JourneyStore, OutboxRecord, RunRecord } from './journey-store.ts';
 import type { OverviewStore } from './overview-store.ts';
@@ -141,6 +142,7 @@ export interface Store {
   readonly overview: OverviewStore;
   /** Addresses never to send to again (hard bounces, complaints). */
   readonly suppressions: SuppressionStore;
+  readonly decisions: DecisionStore;
   /** Named consent topics a workspace offers (newsletter, product updates). */
   readonly subscriptionGroups: SubscriptionGroupStore;
   /** How many event appends may run at once (1 where the database has a single writer). */

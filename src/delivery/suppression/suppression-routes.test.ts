@@ -64,6 +64,8 @@ describe('suppressions API', () => {
   it('a journey send passes over a suppressed address and records why', async () => {
     await goLive(t, {
       id: 'welcome',
+      // Transactional: the default policy's SMS quiet hours (21:00–08:00) would reroute a marketing send at night.
+      category: 'transactional',
       trigger: { event: 'Signed Up' },
       start: 'hello',
       nodes: {

@@ -56,6 +56,7 @@ export async function runEventStage(context: EventStageContext, events: readonly
       }
     }
   }
+  await batch.decideMessages(store);
   await resetDateTimers(context, events, batch);
   return batch;
 }

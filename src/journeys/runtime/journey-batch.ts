@@ -1,18 +1,20 @@
-import { chooseChannel, type MessageClass } from '../../delivery/channel-choice.ts';
 import { messageIdentityOf } from '../../profiles/message-identity.ts';
+import type { EngagementIncrement } from '../../storage/decision-store.ts';
 import type {
   JourneyChange,
   NodeCount,
+  OutboxRecord,
   PathEntry,
   RunRecord,
   TriggerTimerUpdate,
 } from '../../storage/journey-store.ts';
-import type { IdentityRecord, NewEvent, ProfileRecord } from '../../storage/store.ts';
+import type { IdentityRecord, NewEvent, ProfileRecord, Store } from '../../storage/store.ts';
 import type { SuppressionRecord } from '../../storage/suppression-store.ts';
 import { assertNever } from '../assert-never.ts';
 import type { JourneyCommand, RecordCommand, SendMessageCommand, UpdateTraitsCommand } from '../journey-commands.ts';
 import type { StepResult } from '../journey-step.ts';
 import type { RunState } from '../run-state.ts';
+import { decideMessages, type PendingMessage, pendingFromScheduled, pendingMessageOf } from './message-sends.ts';
 
 /** What the batch knows about a customer when it turns commands into rows. */
 export interface CustomerContext {
@@ -34,6 +36,10 @@ export class JourneyBatch {
   private readonly addTimers = new Map<string, JourneyChange['addTimers'][number]>();
   private readonly deleteTimers = new Set<string>();
   private readonly outbox: JourneyChange['outbox'] = [];
+  private readonly outboxUpdates: OutboxRecord[] = [];
+  private readonly engagement: EngagementIncrement[] = [];
+  /** Messages the steps asked for, decided together by `decideMessages`. */
+  private readonly messages: PendingMessage[] = [];
   private readonly events: NewEvent[] = [];
   private readonly counts = new Map<string, NodeCount>();
   private readonly triggerTimers: TriggerTimerUpdate[] = [];
@@ -94,11 +100,14 @@ export class JourneyBatch {
    * batch's work), so created_at shows when a message really reached the outbox.
    */
   change(cursor?: JourneyChange['cursor'], at = this.now): JourneyChange {
+    if (this.messages.length > 0) throw new Error('JourneyBatch.change before decideMessages: messages would be lost');
     return {
       runs: [...this.runs.values()],
       addTimers: [...this.addTimers.values()],
       deleteTimers: [...this.deleteTimers],
       outbox: this.outbox.map((entry) => ({ ...entry, createdAt: at, updatedAt: at })),
+      outboxUpdates: this.outboxUpdates.map((entry) => ({ ...entry, updatedAt: at })),
+      engagement: this.engagement,
       events: this.events,
       counts: [...this.counts.values()],
       triggerTimers: this.triggerTimers,
@@ -156,43 +165,26 @@ export class JourneyBatch {
   }
 
   private queueMessage(workspaceId: string, command: SendMessageCommand, customer: CustomerContext): void {
-    const { run } = command;
-    const messageClass: MessageClass = command.priority;
-    const choice = customer.profile
-      ? chooseChannel({
-          requested: command.channel,
-          messageClass,
-          topic: command.topic,
-          profile: customer.profile,
-          identities: customer.identities,
-          suppressions: customer.suppressions,
-        })
-      : ({ ok: false, reason: 'the customer no longer exists' } as const);
-    this.outbox.push({
-      workspaceId,
-      idempotencyKey: command.idempotencyKey,
-      customerId: run.customerId,
-      runId: run.runId,
-      journeyId: run.journeyId,
-      nodeId: run.nodeId,
-      kind: 'message',
-      channel: choice.ok ? choice.channel : null,
-      status: choice.ok ? 'pending' : 'suppressed',
-      payload: {
-        template: command.template,
-        requestedChannel: command.channel,
-        messageClass,
-        ...(command.topic ? { topic: command.topic } : {}),
-        address: choice.ok ? choice.address : null,
-        decision: choice.reason,
-        data: command.data,
-        trigger: command.trigger,
-        event: command.event,
-        journeyVersion: run.version,
-      },
-      createdAt: this.now,
-      updatedAt: this.now,
-    });
+    this.messages.push(pendingMessageOf({ workspaceId, command, customer, now: this.now }));
+  }
+
+  /** A `scheduled` message whose decision timer fired: decided again with the batch's other sends. */
+  redecide(entry: OutboxRecord, customer: CustomerContext): void {
+    this.messages.push(pendingFromScheduled(entry, customer));
+  }
+
+  /**
+   * Decides the batch's messages (one load per kind for all of them) and turns them into outbox
+   * entries, decision timers and engagement counts. Call once, after the steps, before `change`.
+   */
+  async decideMessages(store: Store): Promise<void> {
+    if (this.messages.length === 0) return;
+    const decided = await decideMessages(store, this.messages, this.now);
+    this.messages.length = 0;
+    this.outbox.push(...decided.outbox);
+    this.outboxUpdates.push(...decided.outboxUpdates);
+    this.engagement.push(...decided.engagement);
+    for (const timer of decided.timers) this.addTimers.set(timer.timerId, timer);
   }
 
   /**

@@ -102,6 +102,7 @@ export class JourneyRuntime extends LeasedStage {
       const snapshot = { event: null, properties: request.properties, timestamp: now };
       const decision = stepper.start(customer, live.definition, snapshot, () => newId(now));
       if (!decision.enter) return { entered: false, reason: decision.reason };
+      await batch.decideMessages(store);
       await this.commit(batch.change());
       return { entered: true, runId: decision.runId as string };
     });

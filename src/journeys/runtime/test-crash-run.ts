@@ -23,6 +23,8 @@ export function crashJourney(wait: string): Record<string, unknown> {
     id: CRASH_JOURNEY_ID,
     name: 'Crash drill welcome',
     status: 'live',
+    // Three sends seconds apart: transactional, so the default policy's marketing caps do not hold them back.
+    category: 'transactional',
     trigger: { event: 'Signed Up' },
     entry: { policy: 'once' },
     start: 'send_1',

@@ -49,6 +49,7 @@ export async function runTriggerStage(
       else await backfillWalk({ ...context, batch, record }, timer);
     }
   }
+  await batch.decideMessages(context.store);
   return batch;
 }
 

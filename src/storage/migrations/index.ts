@@ -8,6 +8,7 @@ import * as templates from './006-templates.ts';
 import * as channels from './008-channels.ts';
 import * as consoleSessions from './009-console-sessions.ts';
 import * as suppressions from './010-suppressions.ts';
+import * as decisioning from './011-decisioning.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -28,6 +29,7 @@ export const migrations: Record<string, VersionedMigration> = {
   '008-channels': channels,
   '009-console-sessions': consoleSessions,
   '010-suppressions': suppressions,
+  '011-decisioning': decisioning,
 };
 
 class ListedMigrations implements MigrationProvider {

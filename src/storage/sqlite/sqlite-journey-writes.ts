@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { settleJourneyChange } from '../journey-change.ts';
 import { outboxToRow, runToRow, timerToRow, triggerTimerToRow } from '../journey-rows.ts';
 import type { JourneyChange } from '../journey-store.ts';
+import { sumIncrements } from '../kysely-decision-store.ts';
 import { LeaseLostError } from '../lease-lost-error.ts';
 import { SqliteEventInserter } from './sqlite-event-inserter.ts';
 
@@ -16,6 +17,8 @@ export class SqliteJourneyWrites {
   private readonly deleteTimer: BetterSqlite3.Statement;
   private readonly insertTimer: BetterSqlite3.Statement;
   private readonly insertOutbox: BetterSqlite3.Statement;
+  private readonly redecided: BetterSqlite3.Statement;
+  private readonly addEngagement: BetterSqlite3.Statement;
   private readonly addCount: BetterSqlite3.Statement;
   private readonly events: SqliteEventInserter;
   private readonly advanceCursor: BetterSqlite3.Statement;
@@ -37,9 +40,19 @@ export class SqliteJourneyWrites {
        values (@id, @workspace_id, @run_id, @customer_id, @due_at) on conflict (id) do nothing`,
     );
     this.insertOutbox = raw.prepare(
-      `insert into outbox (workspace_id, idempotency_key, customer_id, run_id, journey_id, node_id, kind, channel, status, payload, created_at, updated_at)
-       values (@workspace_id, @idempotency_key, @customer_id, @run_id, @journey_id, @node_id, @kind, @channel, @status, @payload, @created_at, @updated_at)
+      `insert into outbox (workspace_id, idempotency_key, customer_id, run_id, journey_id, node_id, kind, channel, status, payload, created_at, updated_at, message_class, next_attempt_at)
+       values (@workspace_id, @idempotency_key, @customer_id, @run_id, @journey_id, @node_id, @kind, @channel, @status, @payload, @created_at, @updated_at, @message_class, @next_attempt_at)
        on conflict (workspace_id, idempotency_key) do nothing`,
+    );
+    this.redecided = raw.prepare(
+      `update outbox set channel = @channel, status = @status, payload = @payload, updated_at = @updated_at, next_attempt_at = @next_attempt_at
+       where workspace_id = @workspace_id and idempotency_key = @idempotency_key and status = 'scheduled'`,
+    );
+    this.addEngagement = raw.prepare(
+      `insert into engagement_counts (workspace_id, customer_id, channel, hour_of_week, sends, responses)
+       values (@workspaceId, @customerId, @channel, @hourOfWeek, @sends, @responses)
+       on conflict (workspace_id, customer_id, channel, hour_of_week)
+       do update set sends = sends + excluded.sends, responses = responses + excluded.responses`,
     );
     this.addCount = raw.prepare(
       `insert into journey_node_counts (workspace_id, journey_id, version, node_id, kind, branch, count)
@@ -66,6 +79,8 @@ export class SqliteJourneyWrites {
     for (const id of settled.deleteTimers) this.deleteTimer.run(id);
     for (const timer of settled.addTimers) this.insertTimer.run(timerToRow(timer));
     for (const entry of change.outbox) this.insertOutbox.run(outboxToRow(entry));
+    for (const entry of change.outboxUpdates ?? []) this.redecided.run(outboxToRow(entry));
+    for (const increment of sumIncrements(change.engagement ?? [])) this.addEngagement.run(increment);
     for (const c of settled.counts) {
       this.addCount.run(c.workspaceId, c.journeyId, c.version, c.nodeId, c.kind, c.branch, c.count);
     }

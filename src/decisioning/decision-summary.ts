@@ -1,0 +1,47 @@
+import type { Decision, Reason } from './decision-types.ts';
+
+/**
+ * A decision in one line of words, for the outbox entry's `decision` and the timeline; the reasons
+ * with their numbers stay next to it for anyone who wants the detail.
+ */
+export function describeDecision(decision: Decision, timeZone: string): string {
+  const why = decision.reasons.map((r) => describeReason(r, timeZone)).filter((t) => t !== '');
+  const because = why.length > 0 ? `: ${why.join('; ')}` : '';
+  if (decision.outcome === 'suppress') return `suppressed${because}`;
+  const on = `on ${decision.channel}`;
+  if (decision.outcome === 'send') return `send now ${on}${because}`;
+  return `delayed to ${new Date(decision.at).toISOString()} ${on}${because}`;
+}
+
+function describeReason(reason: Reason, timeZone: string): string {
+  switch (reason.code) {
+    case 'holdout':
+      return `in the holdout group (bucket ${reason.bucket} < ${reason.percent}%)`;
+    case 'suppression_rule':
+      return `rule ${reason.rule} (${reason.matched.join(', ')})`;
+    case 'channel_ineligible':
+      return `${reason.channel}: ${reason.why.join(', ')}`;
+    case 'no_channel':
+      return 'no channel can reach the customer';
+    case 'fixed_channel':
+      return `fixed channel ${reason.channel}`;
+    case 'channel_scores': {
+      const top = reason.scores[0];
+      return top ? `best channel ${reason.chosen} (posterior mean ${top.posteriorMean.toFixed(3)})` : '';
+    }
+    case 'best_time':
+      return `best hour ${new Date(reason.chosen.at).toISOString()} (rate ${reason.chosen.rate.toFixed(3)})`;
+    case 'quiet_hours':
+      return `quiet hours ${reason.from}–${reason.to} for ${reason.channel} in ${reason.timeZone || timeZone}`;
+    case 'quiet_hours_allowed':
+      return `allowed through quiet hours ${reason.from}–${reason.to}`;
+    case 'frequency_cap':
+      return `cap ${reason.max} per ${reason.per} on ${reason.channel} (${reason.count} already)`;
+    case 'collision':
+      return reason.action === 'wins' ? '' : `collides with ${reason.with} (${reason.withClass}): ${reason.action}`;
+    case 'rerouted':
+      return `rerouted from ${reason.from} to ${reason.to} (${reason.why})`;
+    case 'past_deadline':
+      return `would go after its deadline ${new Date(reason.notAfter).toISOString()}`;
+  }
+}

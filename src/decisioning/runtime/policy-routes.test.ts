@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
+
+/** The policy API: the default until one is applied, replace whole, 400 naming the path. */
+describe('policy API', () => {
+  let t: TestGodwit;
+  const call = async (init: RequestInit = {}, contentType = 'application/json') => {
+    const response = await fetch(`${t.url}/v1/policy`, {
+      ...init,
+      headers: { authorization: `Bearer ${t.secretKey}`, ...(init.body ? { 'content-type': contentType } : {}) },
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
+
+  before(async () => {
+    t = await startTestGodwit();
+  });
+  after(() => t.close());
+
+  it('returns the default, then the applied policy (JSON or YAML)', async () => {
+    const first = await call();
+    assert.equal(first.status, 200);
+    assert.equal(first.body.default, true);
+    assert.deepEqual(
+      first.body.policy.caps.map((c: { per: string }) => c.per),
+      ['day', 'week'],
+    );
+    const put = await call({
+      method: 'PUT',
+      body: JSON.stringify({
+        quietHours: [{ channels: ['sms'], from: '22:00', to: '07:00' }],
+        holdout: { percent: 5 },
+      }),
+    });
+    assert.equal(put.status, 200);
+    assert.equal(put.body.default, false);
+    assert.equal(put.body.policy.quietHours[0].allow[0], 'transactional', 'defaults filled in');
+    assert.equal((await call()).body.policy.holdout.percent, 5);
+    const yaml = 'caps:\n  - classes: [marketing]\n    per: week\n    max: 2\n';
+    const fromYaml = await call({ method: 'PUT', body: yaml }, 'text/yaml');
+    assert.equal(fromYaml.status, 200);
+    assert.deepEqual((await call()).body.policy.caps, [{ classes: ['marketing'], per: 'week', max: 2 }]);
+  });
+
+  it('refuses an invalid policy with 400 naming the path, and a missing key with 401', async () => {
+    const bad = await call({
+      method: 'PUT',
+      body: JSON.stringify({ quietHours: [{ channels: ['sms'], from: '25:00', to: '07:00' }] }),
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'invalid_input');
+    assert.match(bad.body.error.message, /quietHours\.0\.from|quietHours\[0\]\.from/);
+    const unknown = await call({ method: 'PUT', body: JSON.stringify({ quiet: [] }) });
+    assert.equal(unknown.status, 400);
+    assert.equal((await fetch(`${t.url}/v1/policy`)).status, 401);
+  });
+});

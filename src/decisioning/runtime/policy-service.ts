@@ -1,0 +1,40 @@
+import type { Clock } from '../../shared/clock.ts';
+import { invalidInput } from '../../shared/errors.ts';
+import type { Store } from '../../storage/store.ts';
+import { DEFAULT_POLICY, type Policy, type PolicyParseResult, parsePolicy, parsePolicyText } from '../policy-schema.ts';
+import { sendDecisionsFor } from './send-decisions.ts';
+
+/** A workspace's communication policy: read it (the default until one is applied), replace it whole. */
+
+export interface PolicyView {
+  readonly policy: Policy;
+  /** True while the workspace has not applied a policy of its own. */
+  readonly default: boolean;
+  readonly updatedAt: string | null;
+}
+
+export class PolicyService {
+  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+
+  async get(workspaceId: string): Promise<PolicyView> {
+    const stored = await this.deps.store.decisions.getPolicy(workspaceId);
+    const parsed = stored ? parsePolicy(stored.policy) : undefined;
+    if (!stored || !parsed?.ok) return { policy: DEFAULT_POLICY, default: true, updatedAt: null };
+    return { policy: parsed.policy, default: false, updatedAt: new Date(stored.updatedAt).toISOString() };
+  }
+
+  /** Validates and stores `input` (an object, or JSON/YAML text); this process decides with it at once. */
+  async put(workspaceId: string, input: unknown): Promise<PolicyView> {
+    const parsed: PolicyParseResult = typeof input === 'string' ? parsePolicyText(input) : parsePolicy(input);
+    if (!parsed.ok) {
+      const first = parsed.issues[0];
+      throw invalidInput(`invalid policy: ${first ? `${first.path}: ${first.message}` : 'unknown problem'}`, {
+        issues: parsed.issues,
+      });
+    }
+    const updatedAt = this.deps.clock.now();
+    await this.deps.store.decisions.putPolicy({ workspaceId, policy: parsed.policy, updatedAt });
+    sendDecisionsFor(this.deps.store).policies.invalidate(workspaceId);
+    return { policy: parsed.policy, default: false, updatedAt: new Date(updatedAt).toISOString() };
+  }
+}
