@@ -1,23 +1,19 @@
-/** The shapes of the API answers the console reads (the server's routes are the source of truth). */
+/**
+ * The shapes of the API answers the console reads. Where the server has the type, it is imported from
+ * there (type-only, so nothing of the server reaches the bundle): one source for API and console.
+ */
+import type { MessageSummary } from '../../../delivery/message-service.ts';
+import type { JourneyDetail, JourneySummary } from '../../../journeys/journey-service.ts';
+import type { JourneyStats } from '../../../journeys/runtime/journey-stats.ts';
+import type { DeliveryEventRecord } from '../../../storage/delivery-store.ts';
+import type { PathEntry, RunSummary } from '../../../storage/journey-store.ts';
+import type { ProfileRecord } from '../../../storage/store.ts';
+import type { ConsoleUser } from '../../../workspaces/session-service.ts';
 
-export interface ConsoleUser {
-  id: string;
-  workspaceId: string;
-  email: string;
-  role: string;
-  locale: string | null;
-  createdAt: number;
-}
-
-export interface Profile {
-  id: string;
-  traits: Record<string, unknown>;
-  consent: Record<string, Record<string, { status: 'granted' | 'denied'; at: number; source: string }>>;
-  timezone: string | null;
-  locale: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { ConsoleUser, JourneyDetail, JourneyStats, JourneySummary };
+export type Profile = ProfileRecord;
+export type PathStep = PathEntry;
+export type Message = MessageSummary;
 
 /** A timeline entry: a Segment message with its `seq`, or another kind (message, decision …) with a `type`. */
 export interface TimelineEntry {
@@ -34,73 +30,11 @@ export interface CustomerView {
   timeline: { events: TimelineEntry[]; next: string | null };
 }
 
-/** One step of a run's path: a node entered or left, with the branch taken and why. */
-export interface PathStep {
-  at: number;
-  nodeId: string | null;
-  kind: string;
-  branch?: string;
-  reason?: string;
-}
-
-export interface Run {
-  runId: string;
-  journeyId: string;
-  version: number;
-  status: string;
-  outcome: string | null;
-  nodeId: string | null;
-  startedAt: number;
-  updatedAt: number;
-  path: PathStep[];
-}
-
-export interface JourneySummary {
-  id: string;
-  name: string;
-  status: string;
-  latestVersion: number;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface JourneyStats {
-  runs: { started: number; waiting: number; completed: number; converted: number; exited: number; errored: number };
-  nodes: Record<
-    string,
-    {
-      entered: number;
-      waiting: number;
-      completed: number;
-      errored: number;
-      converted: number;
-      exited: number;
-      branches: Record<string, { taken: number; converted: number }>;
-    }
-  >;
-}
-
-/** A message as the messages API lists it (times as ISO text). */
-export interface Message {
-  key: string;
-  status: string;
-  channel: string | null;
-  kind: string;
-  customerId: string;
-  journeyId: string | null;
-  nodeId: string | null;
-  template: string | null;
-  address: string | null;
-  attempts: number;
-  provider: string | null;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-  nextAttemptAt: string | null;
-}
+/** GET /v1/customers/:id/journeys: each run with its path. */
+export type Run = RunSummary & { path: PathStep[] };
 
 export interface MessageDetail extends Message {
   content: Record<string, unknown> | null;
   payload: unknown;
-  events: { id: string; kind: string; at: number; detail: Record<string, unknown> }[];
+  events: DeliveryEventRecord[];
 }

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { JourneyDefinition } from '../../../journeys/journey-schema.ts';
 import { api } from '../api/client.ts';
-import type { JourneyStats } from '../api/types.ts';
+import type { JourneyDetail, JourneyStats } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await, Loading } from '../components/states.tsx';
 import { Tabs } from '../components/tabs.tsx';
@@ -18,15 +18,6 @@ void graph.preload();
 const JourneyGraphView = graph.Component;
 const JourneyEditor = lazy(() => import('./journey-editor.tsx'));
 const JourneySource = lazy(() => import('./journey-source.tsx'));
-
-interface JourneyDetail {
-  id: string;
-  name: string;
-  status: string;
-  latestVersion: number;
-  definition: JourneyDefinition;
-  versions: { version: number; createdAt: number }[];
-}
 
 /** Counts refresh while the page is open, so the graph shows runs moving. */
 const LIVE_REFRESH_MS = 5000;

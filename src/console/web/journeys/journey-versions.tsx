@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
-export function JourneyVersions(props: { path: string; versions: { version: number; createdAt: number }[] }) {
+export function JourneyVersions(props: { path: string; versions: readonly { version: number; createdAt: number }[] }) {
   const { t, dateTime } = useI18n();
   const [shown, setShown] = useState<{ version: number; text: string }>();
   const show = async (version: number) => {

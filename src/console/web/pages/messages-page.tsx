@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { MESSAGE_STATUSES } from '../../../storage/delivery-store.ts';
+import { CHANNELS } from '../api/channels.ts';
 import { api, query } from '../api/client.ts';
 import type { Message } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
@@ -8,8 +9,6 @@ import { Tabs } from '../components/tabs.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { navigate, useLocation } from '../router.tsx';
 import { MessageDetailView } from './message-detail.tsx';
-
-const CHANNELS = ['email', 'sms', 'voice', 'whatsapp', 'push', 'in_app', 'webhook'];
 
 export default function MessagesPage() {
   const { t } = useI18n();

@@ -1,11 +1,10 @@
 import { type FormEvent, useState } from 'react';
+import { CHANNELS } from '../api/channels.ts';
 import { api } from '../api/client.ts';
 import type { ConsoleUser } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-
-const CHANNELS = ['email', 'sms', 'voice', 'whatsapp', 'push', 'in_app', 'webhook'] as const;
 
 export default function SettingsPage() {
   const { t } = useI18n();
