@@ -1,5 +1,4 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import type { JourneyDefinition } from '../../../journeys/journey-schema.ts';
 import { api } from '../api/client.ts';
 import type { JourneyDetail, JourneyStats } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
