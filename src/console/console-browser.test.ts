@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../app/test-browser.ts';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
+import { callApi, sendBatch } from '../journeys/test-journey-api.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
 
 /**
@@ -23,23 +24,6 @@ nodes:
   welcome: { type: wait, duration: soon, next: done }
   done: { type: exit }
 `;
-
-async function track(godwit: TestGodwit, body: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${godwit.url}/v1/${body.event ? 'track' : 'identify'}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Basic ${Buffer.from(`${godwit.writeKey}:`).toString('base64')}`,
-    },
-    body: JSON.stringify(body),
-  });
-  assert.equal(response.status, 200, await response.text());
-}
-
-async function adminGet<T>(godwit: TestGodwit, path: string): Promise<T> {
-  const response = await fetch(`${godwit.url}${path}`, { headers: { authorization: `Bearer ${godwit.secretKey}` } });
-  return (await response.json()) as T;
-}
 
 /** Polls until `check` holds, failing with `what` after 20 s. */
 async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
@@ -99,9 +83,10 @@ describe('web console in Chromium', () => {
 
   it('installs the onboarding journey from the catalog and puts it live', async () => {
     // What a shop already sends: a customer and an earlier order.
-    await track(godwit, { userId: 'ada', traits: { email: CUSTOMER, name: 'Ada Lovelace', orders_count: 1 } });
-    await track(godwit, { userId: 'ada', event: 'Order Completed', properties: { first_order: false, total: 5 } });
-    await godwit.settle();
+    await sendBatch(godwit, [
+      { type: 'identify', userId: 'ada', traits: { email: CUSTOMER, name: 'Ada Lovelace', orders_count: 1 } },
+      { type: 'track', userId: 'ada', event: 'Order Completed', properties: { first_order: false, total: 5 } },
+    ]);
 
     await page.getByRole('link', { name: 'Journeys' }).click();
     await heading('Journeys');
@@ -119,9 +104,15 @@ describe('web console in Chromium', () => {
   });
 
   it('finds the customer after an event through the ingestion API, with the journey path and the message', async () => {
-    await track(godwit, { userId: 'ada', event: 'Order Completed', properties: { first_order: true, total: 42 } });
+    const order = {
+      type: 'track',
+      userId: 'ada',
+      event: 'Order Completed',
+      properties: { first_order: true, total: 42 },
+    };
+    await sendBatch(godwit, [order]);
     await eventually('the welcome email to be delivered', async () => {
-      const { messages } = await adminGet<{ messages: { status: string }[] }>(godwit, '/v1/messages');
+      const { messages } = (await callApi(godwit, 'GET', '/v1/messages')).body as { messages: { status: string }[] };
       return messages.some((m) => m.status === 'delivered');
     });
     await godwit.settle();
@@ -137,7 +128,9 @@ describe('web console in Chromium', () => {
     });
     assert.equal(created.status, 201);
     await eventually('Ada to be in the Buyers segment', async () => {
-      const { segments } = await adminGet<{ segments: { id: string }[] }>(godwit, '/v1/customers/ada/segments');
+      const { segments } = (await callApi(godwit, 'GET', '/v1/customers/ada/segments')).body as {
+        segments: { id: string }[];
+      };
       return segments.some((s) => s.id === 'buyers');
     });
 
@@ -200,10 +193,10 @@ describe('web console in Chromium', () => {
       .waitFor();
     await shot('messages');
     // Looking at a message in the console is not an open: its tracking pixel stays blocked.
-    const [message] = (await adminGet<{ messages: { key: string }[] }>(godwit, '/v1/messages')).messages;
-    const detail = await adminGet<{ message: { events: { kind: string }[] } }>(godwit, `/v1/messages/${message?.key}`);
+    const [message] = (await callApi(godwit, 'GET', '/v1/messages')).body.messages;
+    const detail = (await callApi(godwit, 'GET', `/v1/messages/${message.key}`)).body;
     assert.deepEqual(
-      detail.message.events.map((e) => e.kind),
+      detail.message.events.map((e: { kind: string }) => e.kind),
       ['delivered'],
     );
 
