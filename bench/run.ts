@@ -34,6 +34,11 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'web console in Chromium: first-load JS gzipped, TTI of a 10,000-event timeline and a 30-node journey',
     load: () => import('./console.ts'),
   },
+  cluster: {
+    description:
+      'scale-out: events/s and sends/s with 1, 2, 3 workers vs one process, p99 event → outbox; --drill: failure drill',
+    load: () => import('./cluster.ts'),
+  },
   'journeys-crash': {
     description: 'SIGKILL at random points while customers go through a 5-node journey; counts lost and duplicate work',
     load: () => import('./journeys-crash.ts'),

@@ -46,6 +46,8 @@ export interface DrillOptions {
 export interface DrillReport {
   counts: CrashCounts;
   deadLetters: number;
+  /** Outbox entries in any status but delivered (the dev sink delivers every one it is given). */
+  undelivered: number;
   kills: number;
   natsRestarts: number;
   postgresRestarts: number;
@@ -94,9 +96,16 @@ export async function runClusterDrill(o: DrillOptions): Promise<DrillReport> {
     await cluster.stop();
     const counts = await countDrill(db, { ...load.result(), customers: o.customers, partitions });
     const deadLetters = await countDeadLetters(cluster, natsUrl, partitions);
-    const problems = [...problemsOf(counts, settled), ...(deadLetters > 0 ? [`${deadLetters} dead letters`] : [])];
+    const undelivered = Number(
+      (await db.query(`select count(*) as n from outbox where status <> 'delivered'`)).rows[0]?.n ?? 0,
+    );
+    const problems = [
+      ...problemsOf(counts, settled),
+      ...(deadLetters > 0 ? [`${deadLetters} dead letters`] : []),
+      ...(undelivered > 0 ? [`${undelivered} outbox entries not delivered`] : []),
+    ];
     const logs = [...cluster.apis, ...cluster.workers].map((p) => `--- ${p.name}\n${p.logs().slice(-3000)}`).join('\n');
-    return { counts, deadLetters, ...report, settled, wallMs, problems, logs };
+    return { counts, deadLetters, undelivered, ...report, settled, wallMs, problems, logs };
   } finally {
     await cluster.stop();
     await cluster.destroyStream().catch(() => {});
@@ -105,13 +114,31 @@ export async function runClusterDrill(o: DrillOptions): Promise<DrillReport> {
   }
 }
 
-async function installJourney(cluster: LocalCluster, wait: string): Promise<void> {
-  const response = await fetch(`${cluster.apis[0]?.url}/v1/journeys`, {
+/** Creates a definition through the admin API (`/v1/journeys`, `/v1/templates`), expecting 201. */
+export async function createThrough(
+  server: { url: string; secretKey: string },
+  path: string,
+  definition: Record<string, unknown>,
+): Promise<void> {
+  const response = await fetch(`${server.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.secretKey}` },
-    body: JSON.stringify(crashJourney(wait)),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.secretKey}` },
+    body: JSON.stringify(definition),
   });
-  if (response.status !== 201) throw new Error(`POST /v1/journeys: ${response.status} ${await response.text()}`);
+  if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+}
+
+/** A plain email template, so the dev sink really renders and "sends" each message. */
+export const emailTemplate = (id: string) => ({
+  id,
+  name: id,
+  channels: { email: { subject: `${id} for {{ customer.traits.email }}`, html: `<p>${id}</p>` } },
+});
+
+async function installJourney(cluster: LocalCluster, wait: string): Promise<void> {
+  const server = { url: cluster.apis[0]?.url ?? '', secretKey: cluster.secretKey };
+  for (const n of [1, 2, 3]) await createThrough(server, '/v1/templates', emailTemplate(`welcome-${n}`));
+  await createThrough(server, '/v1/journeys', crashJourney(wait));
 }
 
 interface Load {

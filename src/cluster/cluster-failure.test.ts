@@ -29,5 +29,6 @@ describe('scale-out failure drill', () => {
     assert.equal(c.duplicateSends, 0);
     assert.equal(c.acknowledgedEventsLost, 0);
     assert.equal(report.deadLetters, 0);
+    assert.equal(report.undelivered, 0);
   });
 });
