@@ -67,12 +67,12 @@ export class KyselyChannelStore implements ChannelStore {
       const rows = await this.db
         .selectFrom('in_app_messages')
         .selectAll()
-        .where('customer_id', 'in', part)
+        .where('customer_id', 'in', part) // workspace filtered below: storage README, "Customer-keyed reads"
         .where('delivered_at', 'is', null)
-        .where('workspace_id', '=', workspaceId)
         .orderBy('created_at')
         .execute();
       for (const row of rows) {
+        if (row.workspace_id !== workspaceId) continue;
         out.push({
           workspaceId: row.workspace_id,
           id: row.id,

@@ -49,6 +49,7 @@ export class KyselyDecisionStore implements DecisionStore {
       const rows = await this.db
         .selectFrom('outbox')
         .select([
+          'workspace_id',
           'customer_id',
           'idempotency_key',
           'channel',
@@ -58,15 +59,17 @@ export class KyselyDecisionStore implements DecisionStore {
           'sent_at',
           'next_attempt_at',
         ])
+        // Workspace filtered below (storage README, "Customer-keyed reads"): with it here, 220 ms a chunk at 200k messages.
         .where('customer_id', 'in', part)
         .where('created_at', '>=', since)
-        .where('workspace_id', '=', workspaceId)
         .where('kind', '=', 'message')
         .where('status', 'not in', NOT_SENT)
         .execute();
       for (const row of rows) {
-        if (row.channel === null) continue;
-        const at = row.status === 'scheduled' ? row.next_attempt_at : (row.sent_at ?? row.created_at);
+        if (row.channel === null || row.workspace_id !== workspaceId) continue;
+        // Sent: when it went; else when it is due (a decided send's planned time), or when queued (older rows).
+        const due = Number(row.next_attempt_at) > 0 ? row.next_attempt_at : row.created_at;
+        const at = row.status === 'scheduled' ? row.next_attempt_at : (row.sent_at ?? due);
         out.push({
           customerId: row.customer_id,
           idempotencyKey: row.idempotency_key,
@@ -107,14 +110,14 @@ export class KyselyDecisionStore implements DecisionStore {
     for (const part of chunk([...query.customerIds], 500)) {
       const rows = await this.db
         .selectFrom('events')
-        .select(['customer_id', 'event', 'timestamp', 'payload'])
-        .where('customer_id', 'in', part)
+        .select(['workspace_id', 'customer_id', 'event', 'timestamp', 'payload'])
+        .where('customer_id', 'in', part) // workspace filtered below: storage README, "Customer-keyed reads"
         .where('timestamp', '>=', query.since)
-        .where('workspace_id', '=', query.workspaceId)
         .where('event', 'in', [...query.names])
         .orderBy('timestamp')
         .execute();
       for (const r of rows) {
+        if (r.workspace_id !== query.workspaceId) continue;
         const payload = JSON.parse(r.payload) as { properties?: Record<string, unknown> };
         out.push({
           customerId: r.customer_id as string,

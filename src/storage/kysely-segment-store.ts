@@ -139,11 +139,12 @@ export class KyselySegmentStore implements SegmentStore {
       const rows = await this.db
         .selectFrom('segment_memberships')
         .selectAll()
-        .where('customer_id', 'in', part)
-        .where('workspace_id', '=', workspaceId)
+        .where('customer_id', 'in', part) // workspace filtered below: storage README, "Customer-keyed reads"
         .execute();
       out.push(
-        ...rows.map((r) => ({
+        ...rows
+          .filter((r) => r.workspace_id === workspaceId)
+          .map((r) => ({
           workspaceId: r.workspace_id,
           segmentId: r.segment_id,
           customerId: r.customer_id,
@@ -179,17 +180,18 @@ export class KyselySegmentStore implements SegmentStore {
   }): Promise<CustomerEvent[]> {
     if (query.names.length === 0) return [];
     const out: CustomerEvent[] = [];
-    // customer_id leads the events_timeline index (customer_id, timestamp, seq): each customer is a range scan.
+    // customer_id leads the events_timeline index (customer_id, timestamp, seq): each customer is a
+    // range scan. The workspace is filtered below: storage README, "Customer-keyed reads".
     for (const part of chunk([...new Set(query.customerIds)], 200)) {
       const rows = await this.db
         .selectFrom('events')
-        .select(['customer_id', 'event', 'timestamp', 'payload'])
+        .select(['workspace_id', 'customer_id', 'event', 'timestamp', 'payload'])
         .where('customer_id', 'in', part)
         .where('timestamp', '>', query.since)
         .where('event', 'in', [...query.names])
-        .where('workspace_id', '=', query.workspaceId)
         .execute();
       for (const row of rows) {
+        if (row.workspace_id !== query.workspaceId) continue;
         const payload = parseJsonObject(row.payload);
         out.push({
           customerId: row.customer_id as string,
