@@ -65,168 +65,192 @@ describe('web console in Chromium', () => {
   });
 
   const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+  /** A failing step leaves a screenshot of where it stopped (`failed-<name>.png`). */
+  const withFailureShot = (name: string, body: () => Promise<void>) => async () => {
+    try {
+      await body();
+    } catch (error) {
+      await shot(`failed-${name}`).catch(() => {});
+      throw error;
+    }
+  };
   const heading = (text: string | RegExp) => page.getByRole('heading', { level: 1, name: text }).waitFor();
 
-  it('refuses a wrong password, then signs in with the first admin', async () => {
-    await page.goto(godwit.url);
-    await page.getByLabel('Email').fill(godwit.adminEmail);
-    await page.getByLabel('Password').fill('not the password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').getByText('Wrong email or password.').waitFor();
-    await shot('sign-in');
-    await page.getByLabel('Password').fill(godwit.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await heading('Overview');
-    await page.getByText('No events yet').waitFor();
-    await shot('overview-empty');
-  });
+  it(
+    'refuses a wrong password, then signs in with the first admin',
+    withFailureShot('sign-in', async () => {
+      await page.goto(godwit.url);
+      await page.getByLabel('Email').fill(godwit.adminEmail);
+      await page.getByLabel('Password').fill('not the password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').getByText('Wrong email or password.').waitFor();
+      await shot('sign-in');
+      await page.getByLabel('Password').fill(godwit.adminPassword);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await heading('Overview');
+      await page.getByText('No events yet').waitFor();
+      await shot('overview-empty');
+    }),
+  );
 
-  it('installs the onboarding journey from the catalog and puts it live', async () => {
-    // What a shop already sends: a customer and an earlier order.
-    await sendBatch(godwit, [
-      { type: 'identify', userId: 'ada', traits: { email: CUSTOMER, name: 'Ada Lovelace', orders_count: 1 } },
-      { type: 'track', userId: 'ada', event: 'Order Completed', properties: { first_order: false, total: 5 } },
-    ]);
+  it(
+    'installs the onboarding journey from the catalog and puts it live',
+    withFailureShot('install', async () => {
+      // What a shop already sends: a customer and an earlier order.
+      await sendBatch(godwit, [
+        { type: 'identify', userId: 'ada', traits: { email: CUSTOMER, name: 'Ada Lovelace', orders_count: 1 } },
+        { type: 'track', userId: 'ada', event: 'Order Completed', properties: { first_order: false, total: 5 } },
+      ]);
 
-    await page.getByRole('link', { name: 'Journeys' }).click();
-    await heading('Journeys');
-    const card = page.locator('.card', { has: page.getByRole('heading', { name: /Onboarding/ }) });
-    await card.getByRole('button', { name: 'Install and go live' }).click();
-    // Events it needs that Godwit has not seen keep it a draft, and the card says which.
-    await card.getByText('Installed (Draft).').waitFor();
-    await card.getByText(/Not seen yet: .*Product Used/).waitFor();
-    await shot('journeys');
-    await card.getByRole('link', { name: 'Open' }).click();
-    await heading('Onboarding, first 90 days');
-    await page.getByRole('button', { name: 'Go live' }).click();
-    await page.getByRole('button', { name: 'Pause' }).waitFor();
-    assert.equal((await page.locator('.badge.live').textContent())?.trim(), 'Live');
-  });
+      await page.getByRole('link', { name: 'Journeys' }).click();
+      await heading('Journeys');
+      const card = page.locator('.card', { has: page.getByRole('heading', { name: /Onboarding/ }) });
+      await card.getByRole('button', { name: 'Install and go live' }).click();
+      // Events it needs that Godwit has not seen keep it a draft, and the card says which.
+      await card.getByText('Installed (Draft).').waitFor();
+      await card.getByText(/Not seen yet: .*Product Used/).waitFor();
+      await shot('journeys');
+      await card.getByRole('link', { name: 'Open' }).click();
+      await heading('Onboarding, first 90 days');
+      await page.getByRole('button', { name: 'Go live' }).click();
+      await page.getByRole('button', { name: 'Pause' }).waitFor();
+      assert.equal((await page.locator('.badge.live').textContent())?.trim(), 'Live');
+    }),
+  );
 
-  it('finds the customer after an event through the ingestion API, with the journey path and the message', async () => {
-    const order = {
-      type: 'track',
-      userId: 'ada',
-      event: 'Order Completed',
-      properties: { first_order: true, total: 42 },
-    };
-    await sendBatch(godwit, [order]);
-    await eventually('the welcome email to be delivered', async () => {
-      const { messages } = (await callApi(godwit, 'GET', '/v1/messages')).body as { messages: { status: string }[] };
-      return messages.some((m) => m.status === 'delivered');
-    });
-    await godwit.settle();
-    const segment = {
-      id: 'buyers',
-      name: 'Buyers',
-      rule: { event: 'Order Completed', within: '30d', op: 'gte', value: 1 },
-    };
-    const created = await fetch(`${godwit.url}/v1/segments`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${godwit.secretKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(segment),
-    });
-    assert.equal(created.status, 201);
-    await eventually('Ada to be in the Buyers segment', async () => {
-      const { segments } = (await callApi(godwit, 'GET', '/v1/customers/ada/segments')).body as {
-        segments: { id: string }[];
+  it(
+    'finds the customer after an event through the ingestion API, with the journey path and the message',
+    withFailureShot('customer', async () => {
+      const order = {
+        type: 'track',
+        userId: 'ada',
+        event: 'Order Completed',
+        properties: { first_order: true, total: 42 },
       };
-      return segments.some((s) => s.id === 'buyers');
-    });
+      await sendBatch(godwit, [order]);
+      await eventually('the welcome email to be delivered', async () => {
+        const { messages } = (await callApi(godwit, 'GET', '/v1/messages')).body as { messages: { status: string }[] };
+        return messages.some((m) => m.status === 'delivered');
+      });
+      await godwit.settle();
+      const segment = {
+        id: 'buyers',
+        name: 'Buyers',
+        rule: { event: 'Order Completed', within: '30d', op: 'gte', value: 1 },
+      };
+      const created = await fetch(`${godwit.url}/v1/segments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${godwit.secretKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(segment),
+      });
+      assert.equal(created.status, 201);
+      await eventually('Ada to be in the Buyers segment', async () => {
+        const { segments } = (await callApi(godwit, 'GET', '/v1/customers/ada/segments')).body as {
+          segments: { id: string }[];
+        };
+        return segments.some((s) => s.id === 'buyers');
+      });
 
-    await page.getByRole('link', { name: 'Customers' }).click();
-    await heading('Customers');
-    await page.getByLabel('Search customers').fill(CUSTOMER);
-    await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('link', { name: 'Ada Lovelace' }).click();
-    await heading('Ada Lovelace');
-    const path = page.getByRole('list', { name: 'Path' });
-    await path.getByText('welcome').waitFor();
-    await page.getByRole('link', { name: 'onboarding-first-90-days' }).waitFor();
-    await page.locator('.chips li', { hasText: 'Buyers' }).waitFor();
-    // The message shows on the one timeline: as a message entry, or as the delivery's track event.
-    const timeline = page.getByRole('region', { name: 'Timeline' });
-    await timeline.locator('li[data-type="message"], li:has-text("Message")').first().waitFor();
-    await timeline.getByText('Order Completed').first().waitFor();
-    await shot('customer');
-  });
+      await page.getByRole('link', { name: 'Customers' }).click();
+      await heading('Customers');
+      await page.getByLabel('Search customers').fill(CUSTOMER);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: 'Ada Lovelace' }).click();
+      await heading('Ada Lovelace');
+      const path = page.getByRole('list', { name: 'Path' });
+      await path.getByText('welcome').waitFor();
+      await page.getByRole('link', { name: 'onboarding-first-90-days' }).waitFor();
+      await page.locator('.chips li', { hasText: 'Buyers' }).waitFor();
+      // The message shows on the one timeline: as a message entry, or as the delivery's track event.
+      const timeline = page.getByRole('region', { name: 'Timeline' });
+      await timeline.locator('li[data-type="message"], li:has-text("Message")').first().waitFor();
+      await timeline.getByText('Order Completed').first().waitFor();
+      await shot('customer');
+    }),
+  );
 
-  it('shows the journey graph with live counts and the message with its rendering', async () => {
-    await page.getByRole('link', { name: 'onboarding-first-90-days' }).click();
-    await heading('Onboarding, first 90 days');
-    await page.getByRole('tab', { name: 'Graph' }).waitFor();
-    await page
-      .locator('[data-node="welcome"]')
-      .getByText(/1 entered/)
-      .waitFor();
-    await page.locator('[data-node="__trigger__"]').getByText('1 started').waitFor();
-    await shot('journey');
+  it(
+    'shows the journey graph with live counts and the message with its rendering',
+    withFailureShot('journey', async () => {
+      await page.getByRole('link', { name: 'onboarding-first-90-days' }).click();
+      await heading('Onboarding, first 90 days');
+      await page.getByRole('tab', { name: 'Graph' }).waitFor();
+      await page
+        .locator('[data-node="welcome"]')
+        .getByText(/1 entered/)
+        .waitFor();
+      await page.locator('[data-node="__trigger__"]').getByText('1 started').waitFor();
+      await shot('journey');
 
-    // The editor shows the server's validation issue at the field it names, without saving anything.
-    await page.getByRole('tab', { name: 'Definition' }).click();
-    await page.getByText('No problems found.').waitFor();
-    await page.locator('.cm-content').click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.insertText(BROKEN_JOURNEY);
-    const issue = page.locator('.issues li', { hasText: 'nodes.welcome.duration' });
-    await issue.getByText('Line 6:').waitFor();
-    await page.locator('.cm-lintRange-error').first().waitFor();
-    await shot('journey-editor');
+      // The editor shows the server's validation issue at the field it names, without saving anything.
+      await page.getByRole('tab', { name: 'Definition' }).click();
+      await page.getByText('No problems found.').waitFor();
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(BROKEN_JOURNEY);
+      const issue = page.locator('.issues li', { hasText: 'nodes.welcome.duration' });
+      await issue.getByText('Line 6:').waitFor();
+      await page.locator('.cm-lintRange-error').first().waitFor();
+      await shot('journey-editor');
 
-    // The simulator runs the journey for Ada on a virtual clock and the graph highlights the path.
-    await page.getByRole('tab', { name: 'Simulate' }).click();
-    await page.getByLabel('Customer (id, email, phone)').fill(CUSTOMER);
-    await page.getByRole('button', { name: 'Run simulation' }).click();
-    await page.getByText(/^Status: /).waitFor();
-    assert.ok((await page.locator('.path-steps li').count()) > 1);
-    await page.getByRole('tab', { name: 'Graph' }).click();
-    await page.locator('.flow-node.on-path [data-node="welcome"]').waitFor();
+      // The simulator runs the journey for Ada on a virtual clock and the graph highlights the path.
+      await page.getByRole('tab', { name: 'Simulate' }).click();
+      await page.getByLabel('Customer (id, email, phone)').fill(CUSTOMER);
+      await page.getByRole('button', { name: 'Run simulation' }).click();
+      await page.getByText(/^Status: /).waitFor();
+      assert.ok((await page.locator('.path-steps li').count()) > 1);
+      await page.getByRole('tab', { name: 'Graph' }).click();
+      await page.locator('.flow-node.on-path [data-node="welcome"]').waitFor();
 
-    await page.getByRole('link', { name: 'Messages' }).click();
-    await heading('Messages');
-    const row = page.getByRole('row', { name: /onboarding_welcome/ });
-    await row.getByText('delivered').waitFor();
-    await row.getByRole('button', { name: 'View' }).click();
-    await page
-      .frameLocator('iframe[title="Rendered message"]')
-      .getByText(/Welcome/)
-      .waitFor();
-    await shot('messages');
-    // Looking at a message in the console is not an open: its tracking pixel stays blocked.
-    const [message] = (await callApi(godwit, 'GET', '/v1/messages')).body.messages;
-    const detail = (await callApi(godwit, 'GET', `/v1/messages/${message.key}`)).body;
-    assert.deepEqual(
-      detail.message.events.map((e: { kind: string }) => e.kind),
-      ['delivered'],
-    );
+      await page.getByRole('link', { name: 'Messages' }).click();
+      await heading('Messages');
+      const row = page.getByRole('row', { name: /onboarding_welcome/ });
+      await row.getByText('delivered').waitFor();
+      await row.getByRole('button', { name: 'View' }).click();
+      await page
+        .frameLocator('iframe[title="Rendered message"]')
+        .getByText(/Welcome/)
+        .waitFor();
+      await shot('messages');
+      // Looking at a message in the console is not an open: its tracking pixel stays blocked.
+      const [message] = (await callApi(godwit, 'GET', '/v1/messages')).body.messages;
+      const detail = (await callApi(godwit, 'GET', `/v1/messages/${message.key}`)).body;
+      assert.deepEqual(
+        detail.message.events.map((e: { kind: string }) => e.kind),
+        ['delivered'],
+      );
 
-    await page.getByRole('link', { name: 'Settings' }).click();
-    await heading('Settings');
-    await page.getByRole('cell', { name: godwit.adminEmail }).waitFor();
-    await shot('settings');
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await heading('Settings');
+      await page.getByRole('cell', { name: godwit.adminEmail }).waitFor();
+      await shot('settings');
 
-    await page.goto(`${godwit.url}/`);
-    await heading('Overview');
-    await page.getByText('Events and active customers per day (last 14 days)').waitFor();
-    await shot('overview');
-  });
+      await page.goto(`${godwit.url}/`);
+      await heading('Overview');
+      await page.getByText('Events and active customers per day (last 14 days)').waitFor();
+      await shot('overview');
+    }),
+  );
 
-  it('switches the same customer page to Simplified Chinese and remembers it', async () => {
-    await page.getByRole('link', { name: 'Customers' }).click();
-    await page.getByLabel('Search customers').fill(CUSTOMER);
-    await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('link', { name: 'Ada Lovelace' }).click();
-    await heading('Ada Lovelace');
-    await page.getByLabel('Language').selectOption('zh-CN');
-    await page.getByRole('link', { name: '客户' }).waitFor();
-    await page.getByRole('heading', { name: '时间线' }).waitFor();
-    await page.getByRole('heading', { name: '同意与偏好' }).waitFor();
-    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
-    assert.equal(await page.getByRole('link', { name: 'Customers' }).count(), 0, 'no English navigation left');
-    await shot('customer-zh');
+  it(
+    'switches the same customer page to Simplified Chinese and remembers it',
+    withFailureShot('chinese', async () => {
+      await page.getByRole('link', { name: 'Customers' }).click();
+      await page.getByLabel('Search customers').fill(CUSTOMER);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: 'Ada Lovelace' }).click();
+      await heading('Ada Lovelace');
+      await page.getByLabel('Language').selectOption('zh-CN');
+      await page.getByRole('link', { name: '客户' }).waitFor();
+      await page.getByRole('heading', { name: '时间线' }).waitFor();
+      await page.getByRole('heading', { name: '同意与偏好' }).waitFor();
+      assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+      assert.equal(await page.getByRole('link', { name: 'Customers' }).count(), 0, 'no English navigation left');
+      await shot('customer-zh');
 
-    await page.reload();
-    await page.getByRole('heading', { name: '时间线' }).waitFor();
-    assert.deepEqual(problems, []);
-  });
+      await page.reload();
+      await page.getByRole('heading', { name: '时间线' }).waitFor();
+      assert.deepEqual(problems, []);
+    }),
+  );
 });

@@ -55,6 +55,11 @@ for (const adapter of adapters) {
       assert.equal(await store.accounts.findSession('t1', 5_000), undefined, 'expired');
       await store.accounts.deleteSession('t1');
       assert.equal(await store.accounts.findSession('t1', 1_000), undefined, 'signed out');
+
+      await store.accounts.createSession({ ...session, tokenHash: 't2', expiresAt: 6_000 });
+      await store.accounts.createSession({ ...session, tokenHash: 't3', expiresAt: 9_000 });
+      assert.equal(await store.accounts.deleteExpiredSessions(6_000), 1);
+      assert.equal((await store.accounts.findSession('t3', 6_000))?.tokenHash, 't3');
     });
   });
 }

@@ -21,4 +21,6 @@ export interface AccountStore {
   /** The session if it exists and has not expired at `now`. */
   findSession(tokenHash: string, now: number): Promise<SessionRecord | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Removes sessions that expired before `now`; returns how many. */
+  deleteExpiredSessions(now: number): Promise<number>;
 }

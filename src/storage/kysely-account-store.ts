@@ -82,4 +82,9 @@ export class KyselyAccountStore implements AccountStore {
   async deleteSession(tokenHash: string): Promise<void> {
     await this.db.deleteFrom('console_sessions').where('token_hash', '=', tokenHash).execute();
   }
+
+  async deleteExpiredSessions(now: number): Promise<number> {
+    const result = await this.db.deleteFrom('console_sessions').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

@@ -24,5 +24,22 @@ export function consoleUserOf(
   return workspaces.sessions.authenticate(token ?? '', {
     method: request.method,
     csrf: typeof csrf === 'string' ? csrf : undefined,
+    crossOrigin: isCrossOrigin(request),
   });
+}
+
+/**
+ * Cookies are shared by every port of a host, so the CSRF cookie alone does not prove the page is ours:
+ * browsers name the page's origin (`Origin`, `Sec-Fetch-Site`), and it must be this server's.
+ */
+function isCrossOrigin(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+  const origin = request.headers.origin;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== request.headers.host;
+  } catch {
+    return true;
+  }
 }

@@ -90,6 +90,21 @@ describe('console sessions', () => {
     });
     assert.equal(right.status, 201);
     assert.match(right.body.key, /^gw_write_/);
+    const sameOrigin = { cookie, 'x-csrf-token': csrf, origin: godwit.url, 'sec-fetch-site': 'same-origin' };
+    assert.equal((await call('POST', '/v1/keys', { body: { type: 'write' }, headers: sameOrigin })).status, 201);
+    // A page on another port of this host can read the CSRF cookie (cookies ignore ports), so origin counts too.
+    const elsewhereOrigins: Record<string, string>[] = [
+      { origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' },
+      { origin: 'http://evil.example' },
+    ];
+    for (const elsewhere of elsewhereOrigins) {
+      const forged = await call('POST', '/v1/keys', {
+        body: { type: 'write' },
+        headers: { cookie, 'x-csrf-token': csrf, ...elsewhere },
+      });
+      assert.equal(forged.status, 403);
+      assert.match(forged.body.error.message, /own origin/);
+    }
   });
 
   it('remembers the language per admin and accepts only the console languages', async () => {

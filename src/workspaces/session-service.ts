@@ -57,6 +57,8 @@ export class SessionService {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     const now = this.clock.now();
+    // Sign-ins are rare, so they are when expired sessions are cleared away.
+    await this.store.accounts.deleteExpiredSessions(now);
     await this.store.accounts.createSession({
       tokenHash: hashKey(token),
       csrfHash: hashKey(csrf),
@@ -68,15 +70,25 @@ export class SessionService {
     return { token, csrf, maxAgeSeconds: SESSION_MS / 1000, user: consoleUser(match) };
   }
 
-  /** The session's user, or a 401; a state-changing `method` also needs the matching CSRF token, else a 403. */
-  async authenticate(token: string, request: { method: string; csrf: string | undefined }): Promise<ConsoleUser> {
+  /**
+   * The session's user, or a 401. A state-changing `method` also needs the matching CSRF token and must
+   * come from the console's own origin (another site, or another port of this host, gets a 403).
+   */
+  async authenticate(
+    token: string,
+    request: { method: string; csrf: string | undefined; crossOrigin: boolean },
+  ): Promise<ConsoleUser> {
     const session = await this.store.accounts.findSession(hashKey(token), this.clock.now());
     if (!session) throw new GodwitError('unauthorized', 'the session has expired or was signed out: sign in again');
-    if (!SAFE_METHODS.has(request.method) && (!request.csrf || hashKey(request.csrf) !== session.csrfHash)) {
-      throw new GodwitError(
-        'forbidden',
-        'missing or wrong CSRF token: send the godwit_csrf cookie value as X-CSRF-Token',
-      );
+    if (!SAFE_METHODS.has(request.method)) {
+      if (request.crossOrigin)
+        throw new GodwitError('forbidden', 'a console session is accepted only from its own origin');
+      if (!request.csrf || hashKey(request.csrf) !== session.csrfHash) {
+        throw new GodwitError(
+          'forbidden',
+          'missing or wrong CSRF token: send the godwit_csrf cookie value as X-CSRF-Token',
+        );
+      }
     }
     const user = await this.store.accounts.getUser(session.userId);
     if (!user) throw new GodwitError('unauthorized', 'the account of this session no longer exists');
