@@ -6,6 +6,7 @@ import pg from 'pg';
 import { emailTemplate, runClusterDrill } from '../src/cluster/cluster-drill.ts';
 import { LocalCluster } from '../src/cluster/local-cluster.ts';
 import { createTestPostgresDatabase } from '../src/storage/test-databases.ts';
+import { SEND_JOURNEY } from './journeys.ts';
 import { postBatches } from './lib/http-load.ts';
 import {
   createDefinition,
@@ -18,35 +19,27 @@ import {
 import { fmtInt, fmtRate, fmtRatio, fmtSec, intFlag, log, printTable, type Row } from './lib/report.ts';
 import { type ServerProcess, sleep, startServer } from './lib/server-process.ts';
 
-/** Every order starts a run whose first node sends: event in → journey → outbox → delivered (dev sink). */
-const SEND_JOURNEY = {
-  id: 'bench_cluster',
-  name: 'Bench: send on every order',
-  trigger: { event: 'Order Completed' },
-  entry: { policy: 'every_time', allowConcurrent: true },
-  start: 'hello',
-  nodes: {
-    hello: { type: 'send', template: 'thanks', channel: 'email', next: 'done' },
-    done: { type: 'exit' },
-  },
-};
-
 /** A target of the load: where to post, and how to read back the latencies when the run is done. */
 interface Target {
   server: Pick<ServerProcess, 'url' | 'writeKey' | 'secretKey'>;
-  /** Rows of (outbox created_at − the order's received_at) in ms, read from the store. */
-  latencies(): Promise<number[]>;
+  /** (outbox created_at − the order's received_at) in ms of the orders whose messageId starts with `tag`. */
+  latencies(tag: string): Promise<number[]>;
 }
 
 interface Measured {
   name: string;
   eventsPerSecond: number;
   sendsPerSecond: number;
+  /** p99 event → outbox while saturated (queueing included), and at the paced rate. */
   p99Ms: number;
+  pacedP99Ms: number;
 }
 
-const LATENCY_SQL = `select o.created_at - e.received_at as ms from outbox o
-  join events e on e.customer_id = o.customer_id and e.event = 'Order Completed'`;
+/** The paced phase: customers per second offered, and how many. */
+const PACED = { customersPerSecond: 200, customers: 2_000 };
+
+const latencySql = (tag: string) => `select o.created_at - e.received_at as ms from outbox o
+  join events e on e.customer_id = o.customer_id and e.event = 'Order Completed' and e.message_id like '${tag}-%'`;
 
 /** `count` customers, each an identify with an email and one order, 100 customers per request. */
 function orderBodies(count: number, tag: string): Buffer[] {
@@ -65,7 +58,10 @@ function orderBodies(count: number, tag: string): Buffer[] {
   return bodies;
 }
 
-/** Posts `events` customers as fast as the API acknowledges; times their orders into the outbox and out of it. */
+/**
+ * Posts `events` customers as fast as the API acknowledges and times their orders into the outbox
+ * and out of it; then offers PACED.customers at PACED.customersPerSecond for the latency when not saturated.
+ */
 async function measure(name: string, target: Target, events: number): Promise<Measured> {
   const { server } = target;
   const sent = async () => {
@@ -78,26 +74,37 @@ async function measure(name: string, target: Target, events: number): Promise<Me
     if (other.some(([, n]) => n > 0)) throw new Error(`messages not delivered: ${JSON.stringify(statuses)}`);
     return delivered;
   };
+  const tag = name.replace(/\W/g, '');
   const started = Date.now();
   const load = postBatches({
     url: server.url,
     writeKey: server.writeKey,
-    bodies: orderBodies(events, name.replace(/\W/g, '')),
+    bodies: orderBodies(events, tag),
     connections: 8,
   });
   const entered = waitUntil(() => enteredCount(server as ServerProcess, SEND_JOURNEY.id, 'hello'), events);
   const delivered = waitUntil(sent, events);
   await load;
   const [inOutbox, out] = await Promise.all([entered, delivered]);
+  const total = events + PACED.customers;
+  await postBatches({
+    url: server.url,
+    writeKey: server.writeKey,
+    bodies: orderBodies(PACED.customers, `${tag}paced`),
+    connections: 4,
+    rate: { eventsPerSecond: 2 * PACED.customersPerSecond, eventsPerBody: 200 },
+  });
+  await waitUntil(() => enteredCount(server as ServerProcess, SEND_JOURNEY.id, 'hello'), total);
   // Two events per customer: the identify and the order.
   const result = {
     name,
     eventsPerSecond: (2 * events * 1000) / (inOutbox - started),
     sendsPerSecond: (events * 1000) / (out - started),
-    p99Ms: percentile(await target.latencies(), 0.99),
+    p99Ms: percentile(await target.latencies(tag), 0.99),
+    pacedP99Ms: percentile(await target.latencies(`${tag}paced`), 0.99),
   };
   log(
-    `${name}: ${fmtRate(result.eventsPerSecond)} into the outbox, ${fmtRate(result.sendsPerSecond)} sent, p99 ${fmtInt(result.p99Ms)} ms`,
+    `${name}: ${fmtRate(result.eventsPerSecond)} into the outbox, ${fmtRate(result.sendsPerSecond)} sent, p99 ${fmtInt(result.p99Ms)} ms saturated, ${fmtInt(result.pacedP99Ms)} ms at ${PACED.customersPerSecond * 2} events/s`,
   );
   return result;
 }
@@ -108,11 +115,11 @@ async function embedded(events: number, databaseUrl?: string): Promise<Measured>
   try {
     await createDefinition(server as ServerProcess, '/v1/templates', emailTemplate('thanks'));
     await installJourney(server, SEND_JOURNEY);
-    const latencies = async () => {
-      if (databaseUrl) return pgLatencies(databaseUrl);
+    const latencies = async (tag: string) => {
+      if (databaseUrl) return pgLatencies(databaseUrl, tag);
       const probe = new DatabaseProbe(dataDir);
       try {
-        return probe.all<{ ms: number }>(LATENCY_SQL).map((r) => Number(r.ms));
+        return probe.all<{ ms: number }>(latencySql(tag)).map((r) => Number(r.ms));
       } finally {
         probe.close();
       }
@@ -128,11 +135,11 @@ async function embedded(events: number, databaseUrl?: string): Promise<Measured>
   }
 }
 
-async function pgLatencies(url: string): Promise<number[]> {
+async function pgLatencies(url: string, tag: string): Promise<number[]> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
-    return (await db.query(LATENCY_SQL)).rows.map((r) => Number(r.ms));
+    return (await db.query(latencySql(tag))).rows.map((r) => Number(r.ms));
   } finally {
     await db.end();
   }
@@ -150,7 +157,7 @@ async function cluster(events: number, workers: number, natsUrl: string): Promis
       await sleep(6_000); // workers reload live journeys every 5 s
       return await measure(
         `cluster, 1 API + ${workers} worker${workers > 1 ? 's' : ''}`,
-        { server, latencies: () => pgLatencies(database.url) },
+        { server, latencies: (tag) => pgLatencies(database.url, tag) },
         events,
       );
     } finally {
@@ -227,7 +234,7 @@ export async function run(argv: string[]): Promise<void> {
   const rows: Row[] = results.map((r) => ({
     what: r.name,
     value: `${fmtRate(r.eventsPerSecond)} events`,
-    detail: `${fmtRate(r.sendsPerSecond)} sends, p99 event → outbox ${fmtInt(r.p99Ms)} ms`,
+    detail: `${fmtRate(r.sendsPerSecond)} sends; p99 event → outbox ${fmtInt(r.p99Ms)} ms saturated, ${fmtInt(r.pacedP99Ms)} ms at ${fmtInt(2 * PACED.customersPerSecond)} events/s`,
   }));
   const oneWorker = results[2];
   if (oneWorker) {

@@ -46,7 +46,7 @@ const SEGMENT_JOURNEY = {
 };
 
 /** Every event starts a run whose first node sends: event in → decision → message in the outbox. */
-const SEND_JOURNEY = {
+export const SEND_JOURNEY = {
   id: 'bench_send',
   name: 'Bench: send on every order',
   trigger: { event: 'Order Completed' },

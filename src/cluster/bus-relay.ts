@@ -1,22 +1,15 @@
-import type { Logger } from 'pino';
 import type { Bus, BusMessage } from '../bus/bus.ts';
 import { JourneyBatch } from '../journeys/runtime/journey-batch.ts';
-import { PROFILE_CURSOR } from '../profiles/profile-processor.ts';
-import { BackgroundLoop } from '../shared/background-loop.ts';
-import type { Clock } from '../shared/clock.ts';
+import { LeasedStage, type StageOptions } from '../shared/leased-stage.ts';
 import type { Store, StoredEvent } from '../storage/store.ts';
 
 /** How far the relay has published the event log to the bus. */
 export const RELAY_CURSOR = 'bus-relay';
 
-export interface BusRelayOptions {
+export interface BusRelayOptions extends StageOptions {
   store: Store;
   bus: Bus;
-  clock: Clock;
-  owner: string;
-  logger?: Logger;
   batchSize?: number;
-  leaseMs?: number;
 }
 
 /** The partition key of an event: its customer, known once the profile processor has resolved it. */
@@ -31,31 +24,9 @@ export const busKeyOf = (event: StoredEvent): string | null => event.customerId;
  * crash is dropped by the bus's dedupe (`Nats-Msg-Id` = workspace:messageId) and, past its
  * window, by the consumers' per-partition position.
  */
-export class BusRelay {
-  private readonly loop: BackgroundLoop;
-  private position = 0;
-
+export class BusRelay extends LeasedStage {
   constructor(private readonly options: BusRelayOptions) {
-    this.loop = new BackgroundLoop({
-      name: 'bus relay',
-      work: () => this.slice(),
-      idleMs: 100,
-      minShare: 0.2,
-      logger: options.logger,
-    });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  notify(): void {
-    this.loop.notify();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
-    await this.options.store.releaseCursor(RELAY_CURSOR, this.options.owner);
+    super('bus relay', { idleMs: 100, minShare: 0.2, ...options }, [RELAY_CURSOR]);
   }
 
   /** Publishes every resolved event not yet published; for tests. */
@@ -63,18 +34,13 @@ export class BusRelay {
     return this.loop.drain(() => this.slice());
   }
 
-  /** The last log position published, as this process last saw it. */
-  get published(): number {
-    return this.position;
-  }
-
-  private async slice(): Promise<number> {
+  protected async slice(): Promise<number> {
     const { store, clock, owner, bus } = this.options;
     const leaseMs = this.options.leaseMs ?? 5_000;
     const position = await store.acquireCursor({ name: RELAY_CURSOR, owner, now: clock.now(), leaseMs });
     if (position === undefined) return 0;
-    this.position = position;
-    const profiled = await store.readCursor(PROFILE_CURSOR);
+    this.processedSeq = position;
+    const profiled = await this.options.profiledUpTo();
     if (profiled <= position) return 0;
     const events = (await store.readEventsAfter(position, this.options.batchSize ?? 2_000)).filter(
       (e) => e.seq <= profiled,
@@ -91,7 +57,7 @@ export class BusRelay {
     // The journey store's change, empty but for the cursor: one fenced cursor move in a transaction.
     const cursor = { name: RELAY_CURSOR, position: last.seq, owner };
     await store.journeys.applyJourneyChange(new JourneyBatch(clock.now()).change(cursor));
-    this.position = last.seq;
+    this.processedSeq = last.seq;
     return events.length;
   }
 }

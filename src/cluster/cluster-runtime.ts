@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { NatsBus } from '../bus/nats-bus.ts';
 import type { JourneyDefinitions } from '../journeys/runtime/journey-definitions.ts';
+import { PROFILE_CURSOR } from '../profiles/profile-processor.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import type { JourneyChange } from '../storage/journey-store.ts';
@@ -49,7 +50,14 @@ export class ClusterRuntime {
       if (!bus) return;
       const { store, clock, logger, owner, config } = this.options;
       if (wanted.includes('profiles')) {
-        this.relay = new BusRelay({ store, bus, clock, owner, logger });
+        this.relay = new BusRelay({
+          store,
+          bus,
+          clock,
+          owner,
+          logger,
+          profiledUpTo: () => store.readCursor(PROFILE_CURSOR),
+        });
         this.relay.start();
       }
       if (wanted.includes('journeys')) {

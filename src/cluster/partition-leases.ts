@@ -13,6 +13,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class PartitionLeases {
   private readonly turns = new Map<number, Promise<unknown>>();
   private readonly held = new Set<number>();
+  /** Position and renewal time per held partition: within a third of the lease no query is needed. */
+  private readonly known = new Map<number, { position: number; renewedAt: number }>();
 
   constructor(
     private readonly options: { store: Store; group: string; owner: string; leaseMs: number; now: () => number },
@@ -49,9 +51,31 @@ export class PartitionLeases {
   /** Takes or renews the lease once; undefined while another worker holds it. */
   async tryAcquire(partition: number): Promise<number | undefined> {
     const { store, owner, leaseMs, now } = this.options;
-    const position = await store.acquireCursor({ name: this.cursorName(partition), owner, now: now(), leaseMs });
-    if (position !== undefined) this.held.add(partition);
+    const at = now();
+    const cached = this.known.get(partition);
+    if (cached && at - cached.renewedAt < leaseMs / 3) return cached.position;
+    const position = await store.acquireCursor({ name: this.cursorName(partition), owner, now: at, leaseMs });
+    if (position === undefined) {
+      this.known.delete(partition);
+      return undefined;
+    }
+    this.held.add(partition);
+    this.known.set(partition, { position, renewedAt: at });
     return position;
+  }
+
+  /**
+   * The partition's cursor moved to `position` in a commit of ours. Commits are fenced on the lease
+   * (LeaseLostError if another owns it), so the cached position can only be ours.
+   */
+  advanced(partition: number, position: number): void {
+    const cached = this.known.get(partition);
+    if (cached) cached.position = position;
+  }
+
+  /** After a failed write: ask the store again next time. */
+  forget(partition: number): void {
+    this.known.delete(partition);
   }
 
   /** Gives back every lease this worker took, so the next owners start at once. */
@@ -59,6 +83,7 @@ export class PartitionLeases {
     for (const partition of this.held)
       await this.options.store.releaseCursor(this.cursorName(partition), this.options.owner);
     this.held.clear();
+    this.known.clear();
   }
 }
 

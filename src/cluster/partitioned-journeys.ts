@@ -149,7 +149,8 @@ export class PartitionedJourneys {
     await definitions.refresh(now);
     const batch = await runEventStage({ store, definitions, now, newRunId: () => newId(now) }, fresh);
     const cursor = { name: this.leases.cursorName(partition), position: last.seq, owner };
-    await this.commit(batch.change(cursor, clock.now()));
+    await this.commit(partition, batch.change(cursor, clock.now()));
+    this.leases.advanced(partition, last.seq);
     this.options.onHandled?.({ events: fresh.length, dead: 0, timers: 0 });
   }
 
@@ -159,11 +160,17 @@ export class PartitionedJourneys {
     if (position === undefined) throw new Error('partition lost');
     if (event.seq <= position) return;
     const cursor = { name: this.leases.cursorName(partition), position: event.seq, owner: this.options.owner };
-    await this.options.store.journeys.applyJourneyChange(new JourneyBatch(this.options.clock.now()).change(cursor));
+    await this.commit(partition, new JourneyBatch(this.options.clock.now()).change(cursor));
+    this.leases.advanced(partition, event.seq);
   }
 
-  private async commit(change: JourneyChange): Promise<void> {
-    await this.options.store.journeys.applyJourneyChange(change);
+  private async commit(partition: number, change: JourneyChange): Promise<void> {
+    try {
+      await this.options.store.journeys.applyJourneyChange(change);
+    } catch (error) {
+      this.leases.forget(partition);
+      throw error;
+    }
     if (change.outbox.length > 0) this.options.onCommitted?.(change);
   }
 
@@ -187,7 +194,7 @@ export class PartitionedJourneys {
         await definitions.refresh(now);
         const batch = await runTimerStage({ store, definitions, now }, timers);
         const cursor = { name: this.leases.cursorName(partition), position, owner };
-        await this.commit(batch.change(cursor, clock.now()));
+        await this.commit(partition, batch.change(cursor, clock.now()));
         return timers.length;
       });
     }
