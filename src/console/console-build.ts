@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CONSOLE_SOURCE = join(ROOT, 'src', 'console', 'web');
 export const CONSOLE_DIST = join(ROOT, 'dist', 'console');
+/** Written by the build: every repository file in the bundle, including the server modules the console imports. */
+const BUNDLED_SOURCES = join(ROOT, 'dist', 'console-sources.json');
 
 function newestChange(path: string): number {
   const info = statSync(path);
@@ -14,15 +16,26 @@ function newestChange(path: string): number {
   return Math.max(info.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
 }
 
-/** True when there is no build, or a source file changed after it. */
+const changedAt = (path: string) => {
+  try {
+    return newestChange(path);
+  } catch {
+    return Number.POSITIVE_INFINITY; // gone: build again
+  }
+};
+
+/** True when there is no build, or a file that went into it (or the console folder, or the lock file) changed since. */
 export function consoleBuildIsStale(): boolean {
   let built: number;
+  let sources: string[];
   try {
     built = statSync(join(CONSOLE_DIST, 'index.html')).mtimeMs;
+    sources = JSON.parse(readFileSync(BUNDLED_SOURCES, 'utf8'));
   } catch {
     return true;
   }
-  return newestChange(CONSOLE_SOURCE) > built;
+  const inputs = [CONSOLE_SOURCE, join(ROOT, 'package-lock.json'), ...sources.map((file) => join(ROOT, file))];
+  return inputs.some((path) => changedAt(path) > built);
 }
 
 /** Builds the console with Vite when it is missing or stale (or always with `force`); throws when the build fails. */
