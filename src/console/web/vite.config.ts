@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
@@ -17,6 +17,7 @@ function recordSources(): Plugin {
         .map((id) => id.split('?')[0] ?? id)
         .filter((id) => id.startsWith(repoRoot) && !id.includes('/node_modules/'))
         .map((id) => relative(repoRoot, id));
+      mkdirSync(new URL('../../../dist/', import.meta.url), { recursive: true });
       writeFileSync(new URL('../../../dist/console-sources.json', import.meta.url), JSON.stringify(files.sort()));
     },
   };
