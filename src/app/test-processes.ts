@@ -54,12 +54,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Starts `godwit start` in a child process and waits until it answers GET /healthz. */
 export async function startServerProcess(
   store: StoreEnv,
-  options: { timeoutMs?: number; port?: number } = {},
+  options: { timeoutMs?: number; port?: number; env?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
   // By default PORT=0: the OS picks a free port and the banner prints it, so no two tests race for one.
   const child = spawn(process.execPath, [godwitBin, 'start'], {
     cwd: repoRoot,
-    env: childEnv(store, { PORT: String(options.port ?? 0) }),
+    env: childEnv(store, { ...options.env, PORT: String(options.port ?? 0) }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -32,7 +32,7 @@ export type AttemptResult =
   /** Not tried: the provider's circuit is open or its rate limit is used up. Attempts stay as they were. */
   | { readonly type: 'deferred'; readonly at: number }
   /** In flight when a worker stopped, with a provider that cannot dedupe: never sent again by itself. */
-  | { readonly type: 'possibly_sent'; readonly provider: string }
+  | { readonly type: 'possibly_sent'; readonly provider: string; readonly reason?: string }
   /** Not tried: its address went on the suppression list after it was queued. */
   | { readonly type: 'suppressed'; readonly entry: SuppressionRecord };
 
@@ -67,7 +67,9 @@ export function outcomeOf(message: ClaimedMessage, result: AttemptResult, contex
         status: 'possibly_sent',
         attempts: message.attempts,
         provider: result.provider,
-        detail: { reason: 'a worker stopped while sending and the provider cannot dedupe; not sent again' },
+        detail: {
+          reason: result.reason ?? 'a worker stopped while sending and the provider cannot dedupe; not sent again',
+        },
       });
     case 'sent':
       return {

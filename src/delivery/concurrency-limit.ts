@@ -3,7 +3,7 @@ export class ConcurrencyLimit {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(readonly limit: number) {}
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     // A finishing call hands its slot straight to the next in line, so no newcomer slips in between.

@@ -29,7 +29,10 @@ export interface Delivery {
  * with its renderer, the messages service and the delivery-event recorder.
  */
 export function createDelivery(options: {
-  config: Pick<Config, 'GODWIT_CHANNEL_PROVIDERS' | 'GODWIT_PROVIDER_LIMITS' | 'GODWIT_DELIVERY_MAX_ATTEMPTS'>;
+  config: Pick<
+    Config,
+    'GODWIT_CHANNEL_PROVIDERS' | 'GODWIT_PROVIDER_LIMITS' | 'GODWIT_DELIVERY_MAX_ATTEMPTS' | 'GODWIT_DELIVERY_LEASE_MS'
+  >;
   store: Store;
   clock: Clock;
   owner: string;
@@ -62,6 +65,8 @@ export function createDelivery(options: {
     providers: registry,
     renderer: options.renderer,
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.GODWIT_DELIVERY_MAX_ATTEMPTS },
+    leaseMs: config.GODWIT_DELIVERY_LEASE_MS,
+    sendTimeoutMs: Math.min(30_000, config.GODWIT_DELIVERY_LEASE_MS / 4),
     writeSaturation: options.writeSaturation,
     observer: options.metrics && deliveryMetrics({ registry: options.metrics, store, providers: registry, clock }),
     logger: options.logger,

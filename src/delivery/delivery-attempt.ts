@@ -54,6 +54,12 @@ export async function attemptDelivery(
     } catch (error) {
       const failure = asDeliveryError(error);
       deps.observe?.(provider.name, took(), failure.kind);
+      // Sending again could deliver it twice: like a send cut off by a crash, it waits for a person.
+      if (failure.options.maybeSent && !provider.idempotent) {
+        route.breaker.failure(deps.clock.now());
+        const reason = `${failure.message}; it may have been sent and the provider cannot dedupe: not sent again`;
+        return { type: 'possibly_sent', provider: provider.name, reason };
+      }
       // A permanent refusal is an answer: the provider is up.
       if (failure.kind === 'transient') route.breaker.failure(deps.clock.now());
       else route.breaker.success();
@@ -115,7 +121,10 @@ function asDeliveryError(error: unknown): DeliveryError {
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeliveryError('transient', `no answer within ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new DeliveryError('transient', `no answer within ${ms} ms`, { code: 'timeout', maybeSent: true })),
+      ms,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

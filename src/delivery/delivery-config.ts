@@ -20,6 +20,11 @@ export const deliveryConfigShape = {
     .optional(),
   /** Attempts before a message that keeps failing becomes a dead letter. */
   GODWIT_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'must be at least 1').max(100).default(10),
+  /**
+   * How long a worker's claim on a message lasts (ms): how soon a message in flight when its worker died
+   * is picked up again. Sends time out at a quarter of it (at most 30 s), so a live claim never expires.
+   */
+  GODWIT_DELIVERY_LEASE_MS: z.coerce.number().int().min(2_000, 'must be at least 2000').max(3_600_000).default(120_000),
 };
 
 /** `smtp=20/50,twilio=10` → { smtp: { concurrency: 20, ratePerSecond: 50 }, twilio: { concurrency: 10 } }. */

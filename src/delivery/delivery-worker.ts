@@ -5,6 +5,7 @@ import { newId } from '../shared/ids.ts';
 import type { ClaimedMessage, DeliveryOutcome } from '../storage/delivery-store.ts';
 import type { IdentityRecord, Store } from '../storage/store.ts';
 import { type AttemptResult, outcomeOf } from './attempt-outcome.ts';
+import { beyondCapacity } from './claim-capacity.ts';
 import { type AttemptDeps, attemptDelivery } from './delivery-attempt.ts';
 import type { DeliveryObserver } from './delivery-metrics.ts';
 import type { MessageRenderer, RenderCustomer } from './message-renderer.ts';
@@ -104,12 +105,16 @@ export class DeliveryWorker {
 
   private async slice(): Promise<SliceCounts> {
     const { store, clock, owner } = this.options;
-    const claimed = await store.delivery.claimDue({
+    const taken = await store.delivery.claimDue({
       owner,
       now: clock.now(),
       leaseMs: this.leaseMs,
       limit: this.batchSize,
     });
+    const giveBack = beyondCapacity(taken, this.options.providers);
+    if (giveBack.length > 0) await store.delivery.releaseClaims({ owner, now: clock.now(), messages: giveBack });
+    const back = new Set(giveBack);
+    const claimed = back.size > 0 ? taken.filter((m) => !back.has(m)) : taken;
     const counts: SliceCounts = { claimed: claimed.length, sent: 0, retried: 0, deferred: 0, failed: 0 };
     if (claimed.length === 0) return counts;
     const [customers, listed] = await Promise.all([loadCustomers(store, claimed), listedAddresses(store, claimed)]);

@@ -96,7 +96,12 @@ export class DeliveryError extends Error {
   constructor(
     readonly kind: 'transient' | 'permanent',
     message: string,
-    readonly options: { readonly code?: string; readonly retryAfterMs?: number } = {},
+    readonly options: {
+      readonly code?: string;
+      readonly retryAfterMs?: number;
+      /** No answer, but the request may have reached the provider (a timeout, a connection lost mid-send). */
+      readonly maybeSent?: boolean;
+    } = {},
   ) {
     super(message);
     this.name = 'DeliveryError';

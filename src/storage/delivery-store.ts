@@ -124,6 +124,15 @@ export interface DeliveryStore {
    * workers never claim the same message (PostgreSQL: FOR UPDATE SKIP LOCKED).
    */
   claimDue(options: { owner: string; now: number; leaseMs: number; limit: number }): Promise<ClaimedMessage[]>;
+  /**
+   * Gives back claims this owner will not start now: pending again, due at `now`, attempts untouched.
+   * A claim left to expire would look like a send cut off mid-way.
+   */
+  releaseClaims(options: {
+    owner: string;
+    now: number;
+    messages: readonly { workspaceId: string; idempotencyKey: string }[];
+  }): Promise<void>;
   /** Writes outcomes and their delivery events in one transaction; returns how many still held their claim. */
   recordOutcomes(outcomes: readonly DeliveryOutcome[]): Promise<number>;
   /** Appends delivery events and status changes in one transaction. */

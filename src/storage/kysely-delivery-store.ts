@@ -117,6 +117,24 @@ export class KyselyDeliveryStore implements DeliveryStore {
     });
   }
 
+  async releaseClaims(options: Parameters<DeliveryStore['releaseClaims']>[0]): Promise<void> {
+    const byWorkspace = keysByWorkspace(
+      options.messages.map((m) => ({ workspace_id: m.workspaceId, idempotency_key: m.idempotencyKey })),
+    );
+    for (const [workspaceId, keys] of byWorkspace) {
+      for (const part of chunk(keys, 500)) {
+        await this.db
+          .updateTable('outbox')
+          .set({ status: 'pending', claimed_by: null, claimed_until: null, next_attempt_at: options.now })
+          .where('workspace_id', '=', workspaceId)
+          .where('idempotency_key', 'in', part)
+          .where('status', '=', 'sending')
+          .where('claimed_by', '=', options.owner)
+          .execute();
+      }
+    }
+  }
+
   async recordDeliveryEvents(change: DeliveryEventChange): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const { workspaceId, idempotencyKey, status, at } of change.statuses) {

@@ -32,6 +32,7 @@ export function createProviders(config: Config): ConfiguredProviders {
         from: config.GODWIT_TWILIO_FROM,
         baseUrl: config.GODWIT_TWILIO_BASE_URL,
         publicUrl: config.GODWIT_PUBLIC_URL,
+        idempotent: config.GODWIT_TWILIO_IDEMPOTENT === 'true',
       }),
     );
   }

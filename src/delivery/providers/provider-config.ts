@@ -41,6 +41,8 @@ export const providerConfigShape = {
     .string()
     .regex(/^https?:\/\//, 'must be an http(s) URL')
     .default('https://api.twilio.com'),
+  /** `true` when the Twilio-compatible API dedupes sends by I-Twilio-Idempotency-Token (off: unsure sends are possibly sent). */
+  GODWIT_TWILIO_IDEMPOTENT: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   GODWIT_WHATSAPP_TOKEN: z.string().min(1).optional(),
   GODWIT_WHATSAPP_PHONE_NUMBER_ID: z
     .string()

@@ -7,14 +7,17 @@ import { DeliveryError } from '../../provider.ts';
  * must not dead-letter every queued email. No reply at all (refused, reset, timeout) is transient.
  */
 export function smtpDeliveryError(error: unknown): DeliveryError {
-  const failure = error as { code?: string; responseCode?: number; message?: string };
+  const failure = error as { code?: string; responseCode?: number; message?: string; command?: string };
   const message = `smtp: ${failure.message ?? String(error)}`;
   const responseCode = failure.responseCode;
   if (failure.code === 'EAUTH') return new DeliveryError('transient', message, { code: 'smtp_auth' });
   if (responseCode === undefined) {
     const permanent = failure.code === 'EENVELOPE' || failure.code === 'EMESSAGE';
+    // The connection broke or went quiet once the message was on its way: the server may have taken it.
+    const maybeSent = (failure.code === 'ETIMEDOUT' || failure.code === 'ESOCKET') && failure.command !== 'CONN';
     return new DeliveryError(permanent ? 'permanent' : 'transient', message, {
       code: failure.code ?? 'smtp_connection',
+      ...(maybeSent ? { maybeSent } : {}),
     });
   }
   const permanent = responseCode >= 500 && responseCode !== 503;

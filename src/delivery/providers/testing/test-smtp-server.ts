@@ -6,7 +6,12 @@ import { SMTPServer } from 'smtp-server';
  * A real SMTP server for tests: it answers RCPT the way mail servers do (`nobody@…` is 550 5.1.1
  * user unknown, `blocked@…` 550 5.7.1 policy, `busy@…` 451) and parses every message it accepts.
  */
-export async function startTestSmtpServer(options: { onMessage?: (mail: ParsedMail) => void } = {}) {
+export async function startTestSmtpServer(
+  options: {
+    onMessage?: (mail: ParsedMail) => void /** Before the 250 to DATA: a window to crash in. */;
+    delayMs?: () => number;
+  } = {},
+) {
   const received: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -24,10 +29,12 @@ export async function startTestSmtpServer(options: { onMessage?: (mail: ParsedMa
       simpleParser(stream).then((mail) => {
         received.push(mail);
         options.onMessage?.(mail);
-        callback();
+        setTimeout(() => callback(), options.delayMs?.() ?? 0);
       }, callback);
     },
   });
+  // A client that dies mid-session (the crash drill SIGKILLs it) resets its connection: expected here.
+  server.on('error', () => {});
   const port = await new Promise<number>((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port)),
   );

@@ -12,16 +12,23 @@ export interface TwilioProviderOptions {
   /** Godwit's public URL; without it Twilio sends no status callbacks. */
   readonly publicUrl?: string;
   readonly timeoutMs?: number;
+  /**
+   * The API dedupes requests by their `I-Twilio-Idempotency-Token` (GODWIT_TWILIO_IDEMPOTENT): then a
+   * send cut off by a crash is simply sent again under the same token, instead of being possibly sent.
+   */
+  readonly idempotent?: boolean;
 }
 
 /** SMS and voice notifications through Twilio's REST API (Messages.json, Calls.json with TwiML). */
 export class TwilioProvider implements ChannelProvider {
   readonly name = 'twilio';
   readonly channels: readonly DeliveryChannel[] = ['sms', 'voice'];
-  // Twilio has no idempotency keys: a request whose answer was lost may have sent the message.
-  readonly idempotent = false;
+  // Unless the API is known to dedupe by the token, a request whose answer was lost may have sent the message.
+  readonly idempotent: boolean;
 
-  constructor(private readonly options: TwilioProviderOptions) {}
+  constructor(private readonly options: TwilioProviderOptions) {
+    this.idempotent = options.idempotent ?? false;
+  }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
     const { content } = message;
@@ -31,7 +38,7 @@ export class TwilioProvider implements ChannelProvider {
       form.set(this.options.from.startsWith('MG') ? 'MessagingServiceSid' : 'From', this.options.from);
       form.set('Body', content.text);
       if (callback) form.set('StatusCallback', callback);
-      return this.post('Messages.json', form);
+      return this.post('Messages.json', form, message.idempotencyKey);
     }
     if (content.channel === 'voice') {
       form.set('From', this.options.from);
@@ -40,7 +47,7 @@ export class TwilioProvider implements ChannelProvider {
         form.set('StatusCallback', callback);
         for (const event of ['initiated', 'answered', 'completed']) form.append('StatusCallbackEvent', event);
       }
-      return this.post('Calls.json', form);
+      return this.post('Calls.json', form, message.idempotencyKey);
     }
     throw new DeliveryError('permanent', `twilio sends sms and voice, not ${content.channel}`, {
       code: 'wrong_channel',
@@ -58,7 +65,8 @@ export class TwilioProvider implements ChannelProvider {
     return `${this.options.publicUrl}/v1/webhooks/twilio/status?${query}`;
   }
 
-  private async post(resource: string, form: URLSearchParams): Promise<SendReceipt> {
+  /** Every request carries the outbox key as its idempotency token, the same on every attempt. */
+  private async post(resource: string, form: URLSearchParams, idempotencyKey: string): Promise<SendReceipt> {
     const { accountSid, authToken, baseUrl } = this.options;
     const url = `${baseUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${accountSid}/${resource}`;
     let response: Response;
@@ -69,12 +77,19 @@ export class TwilioProvider implements ChannelProvider {
           authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
+          'i-twilio-idempotency-token': idempotencyKey,
         },
         body: form,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
     } catch (error) {
-      throw new DeliveryError('transient', `twilio: ${(error as Error).message}`, { code: 'twilio_network' });
+      // Refused or unresolved: nothing was sent. Anything later (a timeout, a reset) may have sent it.
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      const maybeSent = cause !== 'ECONNREFUSED' && cause !== 'ENOTFOUND';
+      throw new DeliveryError('transient', `twilio: ${(error as Error).message}`, {
+        code: 'twilio_network',
+        maybeSent,
+      });
     }
     const body = await response.json().catch(() => undefined);
     if (!response.ok)
