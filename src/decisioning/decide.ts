@@ -34,7 +34,12 @@ interface Planned {
   readonly dropped: boolean;
 }
 
-export function decide(options: DecideOptions): Decision {
+export function decide(input: DecideOptions): Decision {
+  // A scheduled send decided again is among the customer's known sends: it neither caps nor collides with itself.
+  const options = {
+    ...input,
+    context: { ...input.context, sends: input.context.sends.filter((s) => s.id !== input.request.id) },
+  };
   const { request, context, policy, now } = options;
   const suppress = (reasons: readonly Reason[]): Decision => ({ outcome: 'suppress', requestId: request.id, reasons });
   const holdout = holdoutReason(policy, context.customerId, request.messageClass);

@@ -94,6 +94,12 @@ export const policySchema = z.strictObject({
       classes: classesSchema.default(['service', 'marketing']),
     })
     .prefault({}),
+  /**
+   * How long a message of a class may be held (quiet hours, caps, collisions) counted from when it
+   * was queued; held longer, it is dropped as stale (`past_deadline`). Bounds the queue when a
+   * journey asks for more marketing than the caps let through.
+   */
+  maxDelay: z.partialRecord(prioritySchema, durationSchema).default({ marketing: '3d', service: '2d' }),
   /** Take the next eligible channel when the best one is held by quiet hours or a cap. */
   reroute: z.boolean().default(true),
   suppression: z.array(suppressionSchema).default([]),

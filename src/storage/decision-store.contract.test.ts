@@ -68,6 +68,8 @@ for (const adapter of adapters) {
             message('dropped', { status: 'suppressed', channel: null }),
             message('blocked', { status: 'suppressed' }),
             message('old', { createdAt: now - 30 * 24 * HOUR }),
+            // Queued long ago, delayed, and sent an hour ago when decided again.
+            message('delayed', { createdAt: now - 10 * 24 * HOUR, nextAttemptAt: now - HOUR }),
             message('other', { customerId: 'c2', channel: 'sms' }),
             message('hook', { kind: 'webhook', channel: 'webhook' }),
           ],
@@ -75,7 +77,8 @@ for (const adapter of adapters) {
       );
       const sends = await store.decisions.recentSends('w1', ['c1'], now - 7 * 24 * HOUR);
       const byKey = Object.fromEntries(sends.map((s) => [s.idempotencyKey, s]));
-      assert.deepEqual(Object.keys(byKey).sort(), ['later', 'queued']);
+      assert.deepEqual(Object.keys(byKey).sort(), ['delayed', 'later', 'queued']);
+      assert.equal(byKey.delayed?.at, now - HOUR);
       assert.deepEqual(byKey.later, {
         customerId: 'c1',
         idempotencyKey: 'later',

@@ -1,4 +1,5 @@
 import { CHANNELS, type Channel, chooseChannel, type MessageClass } from '../../delivery/channel-choice.ts';
+import { approximateMs, parseDuration } from '../../journeys/duration.ts';
 import { seededRandom, seedOf } from '../../journeys/seeded-random.ts';
 import { groupBy } from '../../shared/group-by.ts';
 import type { IdentityRecord, ProfileRecord, Store } from '../../storage/store.ts';
@@ -7,6 +8,7 @@ import { hourOfWeek } from '../best-time.ts';
 import { decide } from '../decide.ts';
 import { describeDecision } from '../decision-summary.ts';
 import type { ChannelStatus, Decision, DecisionContext, KnownSend } from '../decision-types.ts';
+import type { Policy } from '../policy-schema.ts';
 import { type BatchDecisionInputs, loadDecisionInputs } from './decision-inputs.ts';
 import { PolicyCache } from './policy-cache.ts';
 import { PopulationCache } from './population-cache.ts';
@@ -26,6 +28,14 @@ export interface SendRequest {
   readonly messageClass: MessageClass;
   readonly topic?: string;
   readonly bestTimeWithinMs?: number;
+  /**
+   * A delayed message decided again when its timer fired. It goes before sends planned after it
+   * (they decide again at their own time), so only sends made by now count against it: a timer
+   * that fires a little late does not push it behind the next one and on past its deadline.
+   */
+  readonly redecided?: boolean;
+  /** When the message was first queued: `maxDelay` counts from here, across decisions. */
+  readonly queuedAt: number;
   readonly profile: ProfileRecord;
   readonly identities: readonly IdentityRecord[];
   readonly suppressions?: readonly SuppressionRecord[];
@@ -82,15 +92,11 @@ export class SendDecisions {
   }
 }
 
-function decideOne(
-  request: SendRequest,
-  inputs: BatchDecisionInputs,
-  policy: Parameters<typeof decide>[0]['policy'],
-  now: number,
-): SendOutcome {
+function decideOne(request: SendRequest, inputs: BatchDecisionInputs, policy: Policy, now: number): SendOutcome {
   const statuses = channelStatuses(request);
   const timeZone = request.profile.timezone ?? 'UTC';
-  const sends = inputs.sends.get(request.customerId) ?? [];
+  const known = inputs.sends.get(request.customerId) ?? [];
+  const sends = request.redecided ? known.filter((s) => s.at <= now) : known;
   const preferred = request.profile.traits.preferred_channel;
   const context: DecisionContext = {
     customerId: request.customerId,
@@ -113,6 +119,7 @@ function decideOne(
         request.bestTimeWithinMs === undefined
           ? { type: 'now' }
           : { type: 'best_time', windowMs: request.bestTimeWithinMs },
+      notAfter: deadlineOf(policy, request),
     },
     context,
     policy,
@@ -121,13 +128,13 @@ function decideOne(
   });
   const going = decision.outcome !== 'suppress' ? decision : undefined;
   if (going) {
-    const known: KnownSend = {
+    const planned: KnownSend = {
       id: request.idempotencyKey,
       channel: going.channel,
       messageClass: request.messageClass,
       at: going.at,
     };
-    inputs.sends.set(request.customerId, [...sends, known]);
+    inputs.sends.set(request.customerId, [...known, planned]);
   }
   return {
     request,
@@ -144,6 +151,11 @@ function decideOne(
       reasons: decision.reasons,
     },
   };
+}
+
+function deadlineOf(policy: Policy, request: SendRequest): number | undefined {
+  const maxDelay = policy.maxDelay[request.messageClass];
+  return maxDelay === undefined ? undefined : request.queuedAt + approximateMs(parseDuration(maxDelay));
 }
 
 /**

@@ -64,7 +64,8 @@ export function pendingMessageOf(options: {
 
 /** A `scheduled` entry whose decision timer fired: decided again, at once (its best slot was chosen already). */
 export function pendingFromScheduled(entry: OutboxRecord, customer: CustomerContext): PendingMessage {
-  return { entry, request: requestOf(entry, customer, undefined), redecided: true };
+  const request = requestOf(entry, customer, undefined);
+  return { entry, request: request && { ...request, redecided: true }, redecided: true };
 }
 
 function requestOf(
@@ -86,6 +87,7 @@ function requestOf(
     messageClass: (entry.messageClass as MessageClass | null | undefined) ?? payload.messageClass,
     topic: payload.topic,
     bestTimeWithinMs,
+    queuedAt: entry.createdAt,
     profile: customer.profile,
     identities: customer.identities,
     suppressions: customer.suppressions,
@@ -123,7 +125,8 @@ export async function decideMessages(
       ...entry,
       channel: outcome?.record.channel ?? null,
       status,
-      nextAttemptAt: status === 'scheduled' ? (outcome?.record.at ?? now) : 0,
+      // When it goes: delivery takes it from then, and caps and collisions count it there.
+      nextAttemptAt: status === 'suppressed' ? 0 : (outcome?.record.at ?? now),
       payload: {
         ...entry.payload,
         address: outcome?.address ?? null,
