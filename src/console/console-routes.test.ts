@@ -44,6 +44,7 @@ describe('console static files', () => {
   });
 
   it('keeps JSON 404s for API paths, missing assets and paths outside the build', async () => {
+    assert.equal((await app.inject({ url: '/%E0%A4%A' })).statusCode, 400, 'a malformed escape');
     for (const url of ['/v1/unknown', '/assets/missing.js', '/..%2f..%2fetc%2fpasswd']) {
       const reply = await app.inject({ url });
       assert.equal(reply.statusCode, 404, url);

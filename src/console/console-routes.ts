@@ -42,6 +42,7 @@ export function registerConsoleRoutes(app: FastifyInstance, options: { dist?: st
   };
 
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+    // Fastify has already refused a malformed %-escape with a 400.
     const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
     if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) return reply.callNotFound();
     const file = normalize(join(dist, path));

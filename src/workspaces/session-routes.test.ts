@@ -56,6 +56,10 @@ describe('console sessions', () => {
     const workspace = await call('GET', '/v1/workspace', { headers: { cookie } });
     assert.equal(workspace.status, 200);
     assert.equal(workspace.body.id, godwit.workspaceId);
+    const anonymous = await call('GET', '/v1/session');
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.body.error.message, /not signed in/);
+    assert.equal((await call('GET', '/v1/workspace', { headers: { cookie: 'godwit_session=%E0%A4%A' } })).status, 401);
     assert.equal((await call('GET', '/v1/workspace')).status, 401, 'no cookie, no key');
   });
 

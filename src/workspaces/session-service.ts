@@ -78,6 +78,7 @@ export class SessionService {
     token: string,
     request: { method: string; csrf: string | undefined; crossOrigin: boolean },
   ): Promise<ConsoleUser> {
+    if (!token) throw new GodwitError('unauthorized', 'not signed in: POST /v1/session with your email and password');
     const session = await this.store.accounts.findSession(hashKey(token), this.clock.now());
     if (!session) throw new GodwitError('unauthorized', 'the session has expired or was signed out: sign in again');
     if (!SAFE_METHODS.has(request.method)) {
