@@ -11,6 +11,7 @@ import { groupBy } from '../shared/group-by.ts';
 import { newId } from '../shared/ids.ts';
 import type { JourneyChange } from '../storage/journey-store.ts';
 import type { Store, StoredEvent } from '../storage/store.ts';
+import { countTry } from './crash-loop-counter.ts';
 import { PartitionLeases, withRetries } from './partition-leases.ts';
 
 /** The bus group of the journey workers, and the prefix of their partition cursors. */
@@ -53,6 +54,8 @@ export class PartitionedJourneys {
   private subscription: Subscription | undefined;
   private readonly leases: PartitionLeases;
   private readonly timers: BackgroundLoop;
+  /** Per partition, the ownership (epoch) whose first batch has been counted by `countTry`. */
+  private readonly counted = new Map<number, number>();
 
   constructor(private readonly options: PartitionedJourneysOptions) {
     const leaseMs = options.leaseMs ?? 5_000;
@@ -96,9 +99,23 @@ export class PartitionedJourneys {
     return this.subscription?.owned() ?? [];
   }
 
-  private async handle(batch: readonly Delivery[], context: { partition: number; signal: AbortSignal }) {
+  private async handle(batch: readonly Delivery[], context: { partition: number; epoch: number; signal: AbortSignal }) {
     const events = batch.map((d) => JSON.parse(decoder.decode(d.payload)) as StoredEvent);
     const outcomes: Outcome[] = batch.map(() => ack);
+    const poison = await this.crashLooping(context, events);
+    if (poison !== undefined) {
+      const skipped = await this.retrying(
+        context.signal,
+        () => this.skip(context.partition, events[poison] as StoredEvent, context.signal),
+        1e9,
+      );
+      if (!skipped.ok) return batch.map(() => ({ type: 'nak' }) as const);
+      outcomes[poison] = {
+        type: 'term',
+        reason: `its workers stopped ${this.options.maxAttempts} times in a row while handling it`,
+      };
+      this.options.onHandled?.({ events: 0, dead: 1, timers: 0 });
+    }
     const whole = await this.retrying(context.signal, () =>
       this.commitEvents(context.partition, events, context.signal),
     );
@@ -123,6 +140,37 @@ export class PartitionedJourneys {
     }
     this.options.onHandled?.({ events: 0, dead, timers: 0 });
     return outcomes;
+  }
+
+  /**
+   * On the first batch of an ownership: the index of the first uncommitted event if it is the one
+   * the last `maxAttempts` owners started on and never committed (they crashed on it), else undefined.
+   */
+  private async crashLooping(
+    context: { partition: number; epoch: number; signal: AbortSignal },
+    events: readonly StoredEvent[],
+  ): Promise<number | undefined> {
+    const { partition, epoch, signal } = context;
+    if (this.counted.get(partition) === epoch) return undefined;
+    let tries = 0;
+    let index = -1;
+    const counted = await this.retrying(
+      signal,
+      async () => {
+        const position = await this.leases.acquire(partition, signal);
+        if (position === undefined) throw new Error('partition lost');
+        index = events.findIndex((e) => e.seq > position);
+        if (index < 0) return;
+        const { store, owner, clock } = this.options;
+        const name = `${this.leases.cursorName(partition)}:tries`;
+        const seq = (events[index] as StoredEvent).seq;
+        tries = await countTry({ store, name, owner, now: clock.now(), leaseMs: this.options.leaseMs ?? 5_000, seq });
+      },
+      1e9,
+    );
+    if (!counted.ok) return undefined;
+    this.counted.set(partition, epoch);
+    return tries > this.options.maxAttempts ? index : undefined;
   }
 
   private retrying(signal: AbortSignal, attempt: () => Promise<void>, maxAttempts = this.options.maxAttempts) {
