@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { simulatedDecisions } from '../decisioning/runtime/simulated-decisions.ts';
 import type { CustomerService } from '../profiles/customer-service.ts';
 import { invalidInput } from '../shared/errors.ts';
 import type { Store } from '../storage/store.ts';
@@ -62,6 +63,12 @@ export async function simulateForCustomer(options: CustomerSimulation): Promise<
     horizon: params.horizon,
     trigger,
     random: params.seed === undefined ? undefined : seededRandom(params.seed),
+    decide: await simulatedDecisions({
+      store: options.store,
+      workspaceId: options.workspaceId,
+      profile: history.profile,
+      now,
+    }),
   });
   notes.push(...explain({ definition, history, result, now, supplied: trigger !== undefined }));
   return simulationView({ definition, customer: history.profile, result, eventsRead: history.events.length, notes });

@@ -12,9 +12,16 @@ import type {
   TriggerSnapshot,
 } from './run-state.ts';
 import { seededRandom, seedOf } from './seeded-random.ts';
-import { SimulationReport } from './simulation-report.ts';
+import { type SimulatedDecide, SimulationReport } from './simulation-report.ts';
 
-export type { PathStep, SimulatedMessage, SimulatedWait, TimedCommand } from './simulation-report.ts';
+export type {
+  PathStep,
+  SimulatedDecide,
+  SimulatedDecision,
+  SimulatedMessage,
+  SimulatedWait,
+  TimedCommand,
+} from './simulation-report.ts';
 
 /** A customer event, optionally with the traits the customer had right after it. */
 export type SimulatedEvent = EventSnapshot & { readonly traits?: Properties };
@@ -31,6 +38,8 @@ export interface SimulateOptions {
   readonly trigger?: TriggerSnapshot;
   readonly random?: () => number;
   readonly runId?: string;
+  /** The decision engine for each send (the runtime's policy and the customer's data); none: sends are listed undecided. */
+  readonly decide?: SimulatedDecide;
 }
 
 export interface SimulationResult {
@@ -58,7 +67,7 @@ export function simulate(options: SimulateOptions): SimulationResult {
   const { definition, now } = options;
   const horizonAt = now + approximateMs(parseDuration(options.horizon ?? '90d'));
   const start = chooseStart(options);
-  const report = new SimulationReport(definition);
+  const report = new SimulationReport(definition, options.decide);
   if (!start || start.at > horizonAt) return emptyResult(report, horizonAt);
   const runId = options.runId ?? 'simulation';
   const random = options.random ?? seededRandom(seedOf(runId));

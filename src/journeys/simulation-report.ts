@@ -26,7 +26,21 @@ export interface SimulatedMessage {
   readonly channel: SendMessageCommand['channel'];
   readonly priority: SendMessageCommand['priority'];
   readonly idempotencyKey: string;
+  /** What the decision engine would do with it, when the simulation was given a `decide`. */
+  readonly decision?: SimulatedDecision;
 }
+
+/** A decision as the simulator reports it: the outcome, channel and time, in words, with its reasons. */
+export interface SimulatedDecision {
+  readonly outcome: 'send' | 'delay' | 'suppress';
+  readonly channel: string | null;
+  readonly at: number | null;
+  readonly summary: string;
+  readonly reasons: readonly unknown[];
+}
+
+/** Decides a simulated send at virtual time `at` (sends decided before it in the run count). */
+export type SimulatedDecide = (command: SendMessageCommand, at: number) => SimulatedDecision;
 
 export interface TimedCommand {
   readonly at: number;
@@ -41,7 +55,10 @@ export class SimulationReport {
   readonly messages: SimulatedMessage[] = [];
   private readonly open = new Map<string, { nodeId: string; from: number; until: number }>();
 
-  constructor(private readonly definition: JourneyDefinition) {}
+  constructor(
+    private readonly definition: JourneyDefinition,
+    private readonly decide?: SimulatedDecide,
+  ) {}
 
   add(at: number, commands: readonly JourneyCommand[], cause: 'timer' | 'event'): void {
     for (const command of commands) {
@@ -73,7 +90,16 @@ export class SimulationReport {
       this.close(command.timerId, at, cause);
     } else if (command.type === 'send_message') {
       const { template, channel, priority, idempotencyKey } = command;
-      this.messages.push({ at, nodeId: command.run.nodeId, template, channel, priority, idempotencyKey });
+      const decision = this.decide?.(command, at);
+      this.messages.push({
+        at,
+        nodeId: command.run.nodeId,
+        template,
+        channel,
+        priority,
+        idempotencyKey,
+        ...(decision ? { decision } : {}),
+      });
     } else if (command.type === 'record' && command.kind === 'entered' && command.nodeId !== null) {
       const type = this.definition.nodes[command.nodeId]?.type ?? 'exit';
       this.path.push({ nodeId: command.nodeId, type, at });

@@ -92,7 +92,11 @@ export class SendDecisions {
   }
 }
 
-function decideOne(request: SendRequest, inputs: BatchDecisionInputs, policy: Policy, now: number): SendOutcome {
+/**
+ * One decision against inputs loaded for its batch; the decision then counts for the next one.
+ * The simulator uses it too, on one customer's inputs, at virtual times.
+ */
+export function decideOne(request: SendRequest, inputs: BatchDecisionInputs, policy: Policy, now: number): SendOutcome {
   const statuses = channelStatuses(request);
   const timeZone = request.profile.timezone ?? 'UTC';
   const known = inputs.sends.get(request.customerId) ?? [];
