@@ -36,6 +36,9 @@ export class PostgresStore extends KyselyStore {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
     // A broken idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
+    // Nor one checked out between two queries of a transaction (a server restart, a terminated
+    // backend): pg emits the error on the client, and its next query fails instead.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const store = new PostgresStore(pool);
     try {
       await store.migrate();
