@@ -223,6 +223,14 @@ describe('web console in Chromium', () => {
       await page.getByRole('link', { name: 'Settings' }).click();
       await heading('Settings');
       await page.getByRole('cell', { name: godwit.adminEmail }).waitFor();
+      await page.getByText('sms, whatsapp, voice: quiet from 21:00 to 08:00').waitFor();
+      // A policy the server refuses says why, in place.
+      await page.getByLabel('Policy (JSON)').fill('{"caps": [{"classes": ["marketing"], "per": "month", "max": 1}]}');
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await page
+        .getByRole('alert')
+        .getByText(/invalid policy: caps\[0\]\.per|caps\.0\.per/)
+        .waitFor();
       await shot('settings');
 
       await page.goto(`${godwit.url}/`);

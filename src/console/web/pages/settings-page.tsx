@@ -5,6 +5,7 @@ import type { ConsoleUser } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { PolicySettings } from './policy-settings.tsx';
 
 export default function SettingsPage() {
   const { t } = useI18n();
@@ -13,10 +14,7 @@ export default function SettingsPage() {
       <h1 tabIndex={-1}>{t('settings.title')}</h1>
       <Channels />
       <Credentials />
-      <section aria-labelledby="policies">
-        <h2 id="policies">{t('settings.policies')}</h2>
-        <p className="muted">{t('settings.policiesPlaceholder')}</p>
-      </section>
+      <PolicySettings />
       <ApiKeys />
       <Team />
     </>

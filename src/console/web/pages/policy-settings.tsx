@@ -1,0 +1,76 @@
+import { type FormEvent, useId, useState } from 'react';
+import type { Policy } from '../../../decisioning/policy-schema.ts';
+import { api } from '../api/client.ts';
+import { useApi } from '../api/use-api.ts';
+import { Await } from '../components/states.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+
+interface PolicyView {
+  policy: Policy;
+  default: boolean;
+  updatedAt: string | null;
+}
+
+/** The workspace's communication policy: quiet hours and caps in words, and the whole policy to edit as JSON. */
+export function PolicySettings() {
+  const { t, dateTime } = useI18n();
+  const loaded = useApi<PolicyView>('/v1/policy');
+  const fieldId = useId();
+  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const save = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const text = String(new FormData(event.currentTarget).get('policy') ?? '');
+    try {
+      await api('/v1/policy', { method: 'PUT', body: JSON.parse(text) });
+      setStatus({ ok: true, text: t('settings.policySaved') });
+      loaded.reload();
+    } catch (error) {
+      setStatus({ ok: false, text: (error as Error).message });
+    }
+  };
+  return (
+    <section aria-labelledby="policies">
+      <h2 id="policies">{t('settings.policies')}</h2>
+      <Await loaded={loaded}>
+        {(view) => (
+          <>
+            <p className="muted">
+              {view.default || !view.updatedAt
+                ? t('settings.policyDefault')
+                : t('settings.policyUpdated', { at: dateTime(Date.parse(view.updatedAt)) })}
+            </p>
+            <h3>{t('settings.quietHours')}</h3>
+            <ul>
+              {view.policy.quietHours.map((q) => (
+                <li key={`${q.channels.join()}:${q.from}`}>
+                  {t('settings.quietLine', { channels: q.channels.join(', '), from: q.from, to: q.to })}
+                </li>
+              ))}
+            </ul>
+            <h3>{t('settings.caps')}</h3>
+            <ul>
+              {view.policy.caps.map((c) => (
+                <li key={`${c.classes.join()}:${c.per}`}>
+                  {t(c.per === 'week' ? 'settings.capPerWeek' : 'settings.capPerDay', {
+                    classes: c.classes.join(', '),
+                    max: c.max,
+                  })}
+                </li>
+              ))}
+            </ul>
+            <form onSubmit={save} className="policy-form">
+              <label htmlFor={fieldId}>{t('settings.policyJson')}</label>
+              <textarea id={fieldId} name="policy" rows={12} defaultValue={JSON.stringify(view.policy, null, 2)} />
+              <button type="submit">{t('settings.savePolicy')}</button>
+            </form>
+          </>
+        )}
+      </Await>
+      {status && (
+        <p className={status.ok ? 'ok' : 'error'} role={status.ok ? 'status' : 'alert'}>
+          {status.text}
+        </p>
+      )}
+    </section>
+  );
+}
