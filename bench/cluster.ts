@@ -198,6 +198,11 @@ async function drill(customers: number): Promise<void> {
       target: { met: report.undelivered === 0, text: '0' },
     },
     { what: 'workers killed (SIGKILL)', value: fmtInt(report.kills) },
+    {
+      what: 'workers that exited on their own',
+      value: fmtInt(report.crashes),
+      target: { met: report.crashes === 0, text: '0' },
+    },
     { what: 'NATS / PostgreSQL restarts', value: `${report.natsRestarts} / ${report.postgresRestarts}` },
     { what: 'wall time', value: fmtSec(report.wallMs) },
   ];

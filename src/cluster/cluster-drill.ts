@@ -49,6 +49,8 @@ export interface DrillReport {
   /** Outbox entries in any status but delivered (the dev sink delivers every one it is given). */
   undelivered: number;
   kills: number;
+  /** Workers that exited without being killed (then restarted). */
+  crashes: number;
   natsRestarts: number;
   postgresRestarts: number;
   settled: boolean;
@@ -77,7 +79,7 @@ export async function runClusterDrill(o: DrillOptions): Promise<DrillReport> {
     natsUrl,
     partitions,
   });
-  const report = { kills: 0, natsRestarts: 0, postgresRestarts: 0 };
+  const report = { kills: 0, natsRestarts: 0, postgresRestarts: 0, crashes: 0 };
   try {
     await installJourney(cluster, o.wait ?? '3s');
     // Workers learn of a journey made live in another process within 5 s (their cache of live journeys).
@@ -103,6 +105,7 @@ export async function runClusterDrill(o: DrillOptions): Promise<DrillReport> {
       ...problemsOf(counts, settled),
       ...(deadLetters > 0 ? [`${deadLetters} dead letters`] : []),
       ...(undelivered > 0 ? [`${undelivered} outbox entries not delivered`] : []),
+      ...(report.crashes > 0 ? [`${report.crashes} times a worker exited on its own`] : []),
     ];
     const logs = [...cluster.apis, ...cluster.workers].map((p) => `--- ${p.name}\n${p.logs().slice(-3000)}`).join('\n');
     return { counts, deadLetters, undelivered, ...report, settled, wallMs, problems, logs };
@@ -226,7 +229,7 @@ function runChaos(
   cluster: LocalCluster,
   o: DrillOptions,
   load: Load,
-  report: { kills: number; natsRestarts: number; postgresRestarts: number },
+  report: { kills: number; natsRestarts: number; postgresRestarts: number; crashes: number },
   log: (line: string) => void,
 ) {
   const random = seededRandom(o.seed ?? 7);
@@ -236,6 +239,12 @@ function runChaos(
     for (let round = 1; !stopped; round++) {
       await sleep(every * (0.5 + random()));
       if (stopped) break;
+      // A worker that exited on its own is a bug the drill reports; it is started again, as a process manager would.
+      for (const worker of cluster.workers.filter((w) => !w.alive)) {
+        report.crashes += 1;
+        log(`${worker.name} exited on its own:\n${worker.logs().slice(-2000)}`);
+        await worker.start(120_000).catch((error) => log(`restart of ${worker.name} failed: ${error.message}`));
+      }
       const victim = cluster.workers[Math.floor(random() * cluster.workers.length)];
       if (victim?.alive) {
         await victim.stop('SIGKILL');
