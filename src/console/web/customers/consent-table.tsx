@@ -1,5 +1,6 @@
 import { api } from '../api/client.ts';
 import type { Profile } from '../api/types.ts';
+import { TableHead } from '../components/table-head.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 export function ConsentTable(props: { customerPath: string; consent: Profile['consent']; onChanged(): void }) {
@@ -18,17 +19,7 @@ export function ConsentTable(props: { customerPath: string; consent: Profile['co
   };
   return (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">{t('customer.channel')}</th>
-          <th scope="col">{t('customer.topic')}</th>
-          <th scope="col">{t('customer.status')}</th>
-          <th scope="col">{t('customer.since')}</th>
-          <th scope="col">
-            <span className="visually-hidden">{t('common.actions')}</span>
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={['customer.channel', 'customer.topic', 'customer.status', 'customer.since']} actions />
       <tbody>
         {rows.map((row) => (
           <tr key={`${row.channel}:${row.topic}`}>

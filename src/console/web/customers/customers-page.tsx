@@ -3,6 +3,7 @@ import { query } from '../api/client.ts';
 import type { Profile } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await, Empty, FirstEventSnippet } from '../components/states.tsx';
+import { TableHead } from '../components/table-head.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { displayName } from './display-name.ts';
@@ -36,14 +37,7 @@ export default function CustomersPage() {
             </Empty>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('customers.name')}</th>
-                  <th scope="col">{t('customers.email')}</th>
-                  <th scope="col">{t('customers.id')}</th>
-                  <th scope="col">{t('customers.updated')}</th>
-                </tr>
-              </thead>
+              <TableHead columns={['customers.name', 'customers.email', 'customers.id', 'customers.updated']} />
               <tbody>
                 {customers.map((c) => (
                   <tr key={c.id}>

@@ -3,6 +3,7 @@ import { api } from '../api/client.ts';
 import type { JourneyStats, JourneySummary } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await, Empty } from '../components/states.tsx';
+import { TableHead } from '../components/table-head.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Link } from '../router.tsx';
 import { CatalogList } from './catalog-list.tsx';
@@ -35,16 +36,16 @@ export default function JourneysPage() {
             </Empty>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('journeys.name')}</th>
-                  <th scope="col">{t('journeys.status')}</th>
-                  <th scope="col">{t('journeys.version')}</th>
-                  <th scope="col">{t('journeys.started')}</th>
-                  <th scope="col">{t('journeys.conversion')}</th>
-                  <th scope="col">{t('journeys.updated')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  'journeys.name',
+                  'journeys.status',
+                  'journeys.version',
+                  'journeys.started',
+                  'journeys.conversion',
+                  'journeys.updated',
+                ]}
+              />
               <tbody>
                 {journeys.map((j) => {
                   const runs = stats[j.id];

@@ -5,6 +5,7 @@ import { api, query } from '../api/client.ts';
 import type { Message } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await, Empty } from '../components/states.tsx';
+import { TableHead } from '../components/table-head.tsx';
 import { Tabs } from '../components/tabs.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { navigate, useLocation } from '../router.tsx';
@@ -133,20 +134,18 @@ function MessageTable(props: {
   }
   return (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">{t('messages.created')}</th>
-          <th scope="col">{t('messages.channel')}</th>
-          <th scope="col">{t('messages.status')}</th>
-          <th scope="col">{t('messages.template')}</th>
-          <th scope="col">{t('messages.address')}</th>
-          <th scope="col">{t('messages.provider')}</th>
-          <th scope="col">{t('messages.attempts')}</th>
-          <th scope="col">
-            <span className="visually-hidden">{t('common.actions')}</span>
-          </th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          'messages.created',
+          'messages.channel',
+          'messages.status',
+          'messages.template',
+          'messages.address',
+          'messages.provider',
+          'messages.attempts',
+        ]}
+        actions
+      />
       <tbody>
         {props.messages.map((m) => (
           <tr key={m.key}>

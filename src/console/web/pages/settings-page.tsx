@@ -4,6 +4,7 @@ import { api } from '../api/client.ts';
 import type { ConsoleUser } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await } from '../components/states.tsx';
+import { TableHead } from '../components/table-head.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { PolicySettings } from './policy-settings.tsx';
 
@@ -143,13 +144,7 @@ function Team() {
       <Await loaded={loaded}>
         {({ members }) => (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('settings.memberEmail')}</th>
-                <th scope="col">{t('settings.memberRole')}</th>
-                <th scope="col">{t('settings.memberSince')}</th>
-              </tr>
-            </thead>
+            <TableHead columns={['settings.memberEmail', 'settings.memberRole', 'settings.memberSince']} />
             <tbody>
               {members.map((m) => (
                 <tr key={m.id}>
