@@ -81,6 +81,8 @@ function outbox(workspaceId: string, key: string, fields: Partial<OutboxRecord> 
     channel: 'email',
     status: 'pending',
     payload: { template: 'hello', key },
+    messageClass: null,
+    nextAttemptAt: 0,
     createdAt: 1,
     updatedAt: 1,
     ...fields,

@@ -113,7 +113,15 @@ for (const adapter of adapters) {
       await store.insertKey({ ...key, keyHash: `hash-${key.id}` });
       assert.deepEqual(await store.findKeyByHash(`hash-${key.id}`), key);
       assert.equal(await store.findKeyByHash('no-such-hash'), undefined);
-      const user = { id: 'user-1', workspaceId: ws, email: 'a@x.io', passwordHash: 'h', role: 'admin', createdAt: 7 };
+      const user = {
+        id: 'user-1',
+        workspaceId: ws,
+        email: 'a@x.io',
+        passwordHash: 'h',
+        role: 'admin',
+        locale: null,
+        createdAt: 7,
+      };
       await store.insertUser(user);
       assert.deepEqual(await store.findUser(ws, 'a@x.io'), user);
       assert.equal(await store.findUser(ws, 'b@x.io'), undefined);
