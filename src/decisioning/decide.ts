@@ -90,6 +90,18 @@ export function decide(input: DecideOptions): Decision {
   };
 }
 
+const parsedDurations = new Map<string, number>();
+
+/** A policy's duration text in ms, parsed once per process (a policy has a handful). */
+function durationMs(text: string): number {
+  let ms = parsedDurations.get(text);
+  if (ms === undefined) {
+    ms = approximateMs(parseDuration(text));
+    parsedDurations.set(text, ms);
+  }
+  return ms;
+}
+
 function candidateChannels(options: DecideOptions, eligible: readonly Channel[], reasons: Reason[]): Channel[] {
   const { request, context, policy } = options;
   if (request.channel !== 'best') {
@@ -135,7 +147,7 @@ function plan(options: DecideOptions, channel: Channel): Planned {
     reasons.push({ code: 'best_time', chosen: choice.chosen, slots: choice.slots, by: policy.learning.timeChoice });
     at = choice.chosen.at;
   }
-  const windowMs = approximateMs(parseDuration(policy.collisions.window));
+  const windowMs = durationMs(policy.collisions.window);
   let preempts: Planned['preempts'] = [];
   let wins: Reason[] = [];
   for (let round = 0; round < 10; round += 1) {

@@ -71,15 +71,28 @@ function roomAfter(cap: FrequencyCap, at: number, sends: readonly KnownSend[]): 
   return { count, until };
 }
 
-/** Whether adding a send at `at` keeps every window (t − window, t] within `max`. */
+/**
+ * Whether adding a send at `at` keeps every window (t − window, t] within `max`: the windows that
+ * would hold it end at `at` or at a later send less than a window after it. Walks the sorted list
+ * without allocating (this runs for every send the runtime decides).
+ */
 function fits(sorted: readonly number[], at: number, max: number, window: number): boolean {
   if (max === 0) return false;
-  const near = sorted.filter((t) => t > at - window && t < at + window);
-  if (near.length < max) return true;
-  const all = [...near, at].sort((a, b) => a - b);
-  const index = all.indexOf(at);
-  for (let first = Math.max(0, index - max); first <= index && first + max < all.length; first += 1) {
-    if ((all[first + max] as number) - (all[first] as number) < window) return false;
+  if (countIn(sorted, at - window, at) + 1 > max) return false;
+  for (const t of sorted) {
+    if (t <= at) continue;
+    if (t >= at + window) break;
+    if (countIn(sorted, t - window, t) + 1 > max) return false;
   }
   return true;
+}
+
+/** Sends in (from, to]. */
+function countIn(sorted: readonly number[], from: number, to: number): number {
+  let n = 0;
+  for (const t of sorted) {
+    if (t > to) break;
+    if (t > from) n += 1;
+  }
+  return n;
 }
