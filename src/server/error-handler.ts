@@ -5,6 +5,8 @@ import { GodwitError } from '../shared/errors.ts';
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | GodwitError, request, reply) => {
     if (error instanceof GodwitError) {
+      const wait = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (typeof wait === 'number') reply.header('retry-after', String(wait));
       return reply
         .status(error.status)
         .send({ error: { code: error.code, message: error.message, details: error.details } });

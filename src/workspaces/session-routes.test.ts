@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
+import { ManualClock } from '../shared/clock.ts';
 
 /** Console sessions against a real Godwit on a temporary SQLite file, over HTTP as a browser would call it. */
 
@@ -144,5 +145,43 @@ describe('console sessions', () => {
     const after = await call('GET', '/v1/workspace', { headers: { cookie } });
     assert.equal(after.status, 401);
     assert.match(after.body.error.message, /sign in again/);
+  });
+});
+
+describe('console sign-in throttle', () => {
+  let godwit: TestGodwit;
+  const clock = new ManualClock(Date.UTC(2026, 10, 24));
+  before(async () => {
+    godwit = await startTestGodwit({ clock });
+  });
+  after(() => godwit.close());
+
+  const signIn = async (email: string, password: string) => {
+    const response = await fetch(`${godwit.url}/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
+  };
+
+  it('refuses an account for 15 minutes after 5 wrong passwords, even the right one, with Retry-After', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await signIn(godwit.adminEmail, `guess-${i}`)).status, 401);
+    clock.advance(60_000);
+    const blocked = await signIn(godwit.adminEmail, godwit.adminPassword);
+    assert.equal(blocked.status, 429);
+    assert.equal(blocked.body.error.code, 'too_many_requests');
+    assert.match(blocked.body.error.message, /try again in 14 min/);
+    assert.equal(blocked.retryAfter, String(14 * 60));
+    clock.advance(14 * 60_000);
+    assert.equal((await signIn(godwit.adminEmail, godwit.adminPassword)).status, 200);
+  });
+
+  it('refuses a client address after 20 wrong sign-ins across accounts', async () => {
+    clock.advance(60 * 60_000);
+    for (let i = 0; i < 20; i++) assert.equal((await signIn(`nobody-${i}@example.com`, 'x')).status, 401);
+    assert.equal((await signIn('someone-else@example.com', 'x')).status, 429);
+    clock.advance(15 * 60_000);
+    assert.equal((await signIn(godwit.adminEmail, godwit.adminPassword)).status, 200);
   });
 });

@@ -19,7 +19,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { workspaces: 
 
   app.post('/v1/session', async (request, reply) => {
     const body = parseInput(signInBody, request.body ?? {}, 'body');
-    const session = await sessions.signIn(body.email, body.password);
+    const session = await sessions.signIn(body.email, body.password, request.ip);
     return reply.header('set-cookie', sessionCookies(request, session)).send({ user: session.user });
   });
 

@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.ts';
 import { GodwitError } from '../shared/errors.ts';
 import type { Store, UserRecord } from '../storage/store.ts';
 import { hashKey, hashPassword, verifyPassword } from './key-hash.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 
 const SESSION_MS = 7 * 24 * 3600 * 1000;
 /** Methods that change state; they must carry the CSRF token as well as the cookie. */
@@ -42,21 +43,39 @@ export const consoleUser = (user: UserRecord): ConsoleUser => ({
 export class SessionService {
   /** Compared against when the email is unknown, so both failures take the same time. */
   private readonly decoy = hashPassword(randomBytes(16).toString('hex'));
+  /** Wrong passwords per account, and per client address (one address trying many accounts). */
+  private readonly perAccount = new SignInThrottle({ maxFailures: 5, windowMs: 15 * 60_000 });
+  private readonly perClient = new SignInThrottle({ maxFailures: 20, windowMs: 15 * 60_000 });
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
-  async signIn(email: string, password: string): Promise<NewSession> {
-    const users = await this.store.accounts.usersByEmail(email.trim().toLowerCase());
+  async signIn(email: string, password: string, client = ''): Promise<NewSession> {
+    const account = email.trim().toLowerCase();
+    const now = this.clock.now();
+    const wait = Math.max(this.perAccount.waitFor(account, now), this.perClient.waitFor(client, now));
+    if (wait > 0) {
+      const retryAfterSeconds = Math.ceil(wait / 1000);
+      throw new GodwitError(
+        'too_many_requests',
+        `too many wrong sign-ins: try again in ${Math.ceil(retryAfterSeconds / 60)} min`,
+        { retryAfterSeconds },
+      );
+    }
+    const users = await this.store.accounts.usersByEmail(account);
     let match: UserRecord | undefined;
     for (const user of users) if (!match && (await verifyPassword(password, user.passwordHash))) match = user;
     if (users.length === 0) await verifyPassword(password, await this.decoy);
-    if (!match) throw new GodwitError('unauthorized', 'wrong email or password');
+    if (!match) {
+      this.perAccount.fail(account, now);
+      this.perClient.fail(client, now);
+      throw new GodwitError('unauthorized', 'wrong email or password');
+    }
+    this.perAccount.succeed(account);
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
-    const now = this.clock.now();
     // Sign-ins are rare, so they are when expired sessions are cleared away.
     await this.store.accounts.deleteExpiredSessions(now);
     await this.store.accounts.createSession({
