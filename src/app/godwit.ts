@@ -11,7 +11,6 @@ import { createInboundEmail } from '../delivery/inbound-email/create-inbound-ema
 import type { InboundEmailServer } from '../delivery/inbound-email/inbound-email-server.ts';
 import { OutboxStatusEvents } from '../delivery/provider-status-events.ts';
 import { createProviders } from '../delivery/providers/create-providers.ts';
-import { TimelineDeliveryEvents } from '../delivery/providers/webhooks/delivery-events.ts';
 import { SubscriptionGroupService } from '../delivery/subscriptions/subscription-group-service.ts';
 import { SuppressionService } from '../delivery/suppression/suppression-service.ts';
 import { WorkerBatchPreparer } from '../ingestion/batch-preparer.ts';
@@ -156,7 +155,8 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     ingestion,
     clock,
     onAppended: () => processor.notify(),
-    deliveryEvents: { record: async (event) => void (await delivery.events.record(event)) },
+    // The delivery core's recorder (created below, once the renderer exists).
+    deliveryEvents: { record: (input) => delivery.events.record(input) },
   });
   const templates = new TemplateService({ templates: store.templates, clock });
   const renderer = new TemplateRenderer({ templates, ...deliveryHooks(channels) });
@@ -173,10 +173,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     metrics: metrics.registry,
     logger,
   });
-  const statusEvents = new OutboxStatusEvents(
-    delivery.events,
-    new TimelineDeliveryEvents({ store, onAppended: () => processor.notify() }),
-  );
+  const statusEvents = new OutboxStatusEvents(delivery.events);
   const suppressions = new SuppressionService({ store, clock, defaultCountry: config.GODWIT_DEFAULT_COUNTRY });
   const subscriptionGroups = new SubscriptionGroupService({ store, clock });
   const inboundEmail = await createInboundEmail({

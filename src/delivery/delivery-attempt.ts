@@ -1,9 +1,10 @@
 import type { Clock } from '../shared/clock.ts';
-import type { ClaimedMessage } from '../storage/delivery-store.ts';
+import { type ClaimedMessage, SEND_STARTED } from '../storage/delivery-store.ts';
 import type { AttemptResult } from './attempt-outcome.ts';
 import type { MessageRenderer, RenderCustomer } from './message-renderer.ts';
 import { DeliveryError, type MessageContent, type OutboundMessage } from './provider.ts';
 import type { ProviderRegistry, ProviderRoute } from './provider-registry.ts';
+import type { StartMarks } from './start-marks.ts';
 
 export interface AttemptDeps {
   clock: Clock;
@@ -11,6 +12,8 @@ export interface AttemptDeps {
   renderer: MessageRenderer;
   sendTimeoutMs: number;
   maxRateWaitMs: number;
+  /** Where a send to a provider that cannot dedupe is marked as started, before it starts. */
+  started?: StartMarks;
   /** Told how long each provider send took and how it ended (metrics). */
   observe?: (provider: string, seconds: number, result: 'sent' | 'transient' | 'permanent') => void;
 }
@@ -27,9 +30,11 @@ export async function attemptDelivery(
   const route = deps.providers.forChannel(message.channel);
   if (!route) return permanent(null, `no provider is configured for channel ${message.channel ?? '(none)'}`);
   const { provider } = route;
-  // The claim expired while a worker was sending: the message may have gone out. Only a provider
-  // that dedupes by our key may be asked again.
-  if (message.recovered && !provider.idempotent) return { type: 'possibly_sent', provider: provider.name };
+  // The claim expired after its send started: the message may have gone out. Only a provider that
+  // dedupes by our key may be asked again. A claim whose send never started is simply sent.
+  if (message.recovered && !provider.idempotent && message.lastError === SEND_STARTED) {
+    return { type: 'possibly_sent', provider: provider.name };
+  }
   const rendered = await render(deps.renderer, message, customer);
   if ('error' in rendered) return permanent(provider.name, rendered.error);
   // The guards run once a slot is free, so a circuit that opened while this message queued stops it.
@@ -44,6 +49,19 @@ export async function attemptDelivery(
       messageClass: (message.payload.messageClass as OutboundMessage['messageClass']) ?? 'transactional',
       content: rendered.content,
     };
+    if (!provider.idempotent && deps.started) {
+      try {
+        await deps.started.mark(message);
+      } catch (error) {
+        return {
+          type: 'failed',
+          provider: provider.name,
+          kind: 'transient',
+          error: `${error}`,
+          content: rendered.content,
+        };
+      }
+    }
     const started = performance.now();
     const took = () => (performance.now() - started) / 1000;
     try {

@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Store } from '../storage/store.ts';
 import { DeliveryEvents } from './delivery-events.ts';
 import { OutboxStatusEvents } from './provider-status-events.ts';
-import type { DeliveryEvent } from './providers/webhooks/delivery-events.ts';
 import {
   addCustomer,
   addOutbox,
@@ -67,9 +66,8 @@ describe('delivery events after the send', () => {
     assert.equal(timelineNotified, 0);
   });
 
-  it('provider status webhooks settle the outbox row and still reach the next sink', async () => {
-    const forwarded: DeliveryEvent[] = [];
-    const sink = new OutboxStatusEvents(events, { record: async (e) => void forwarded.push(e) });
+  it('provider status webhooks settle the outbox row and reach the timeline once per status', async () => {
+    const sink = new OutboxStatusEvents(events);
     const base = {
       workspaceId: WS,
       provider: 'twilio',
@@ -79,12 +77,14 @@ describe('delivery events after the send', () => {
     };
     await sink.record({ ...base, status: 'queued', providerStatus: 'queued' });
     assert.deepEqual(await kinds(), ['sent']);
-    await sink.record({
+    const failed = {
       ...base,
-      status: 'failed',
+      status: 'failed' as const,
       providerStatus: 'undelivered',
       error: { code: '30003', message: 'Unreachable' },
-    });
+    };
+    await sink.record(failed);
+    await sink.record({ ...failed, at: START + 10 });
     assert.deepEqual(await kinds(), ['sent', 'bounced']);
     assert.equal(await status(), 'bounced');
     const detail = (await store.delivery.deliveryEvents(WS, 'a'))[1]?.detail;
@@ -95,6 +95,7 @@ describe('delivery events after the send', () => {
       error_message: 'Unreachable',
       bounce: 'soft',
     });
-    assert.equal(forwarded.length, 2);
+    const names = (await store.readEventsAfter(0, 10)).map((e) => e.event);
+    assert.deepEqual(names, ['Message Bounced'], 'a retried webhook is on the timeline once');
   });
 });

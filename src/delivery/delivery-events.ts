@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { newId } from '../shared/ids.ts';
 import type { DeliveryEventKind, MessageRecord, MessageStatus } from '../storage/delivery-store.ts';
 import type { Store } from '../storage/store.ts';
@@ -19,11 +20,19 @@ export type DeliveryEventInput = (
   readonly timeline?: boolean;
   /** A hard bounce or a complaint: the message's address goes on the suppression list in the same transaction. */
   readonly suppress?: SuppressionReason;
+  /** Names the timeline event with the message and kind, so a repeat (a second open, a retried webhook) is stored once; default the time. */
+  readonly dedupe?: string;
+  /**
+   * For a message with no outbox row (sent before Godwit kept one, or signed by hand): the customer and
+   * channel, so the timeline still gets the event. Nothing else is written for it.
+   */
+  readonly fallback?: { readonly workspaceId: string; readonly customerId: string; readonly channel: string };
 };
 
 /**
- * Records delivery events for messages already sent, found by our key or by the provider's
- * message id: the event, any status change and the timeline event in one transaction.
+ * The one recorder of delivery events that arrive after the send (status webhooks, opens, clicks,
+ * in-app deliveries, replies, bounce reports), found by our key or by the provider's message id:
+ * the event, any status change, any suppression and the timeline event in one transaction.
  */
 export class DeliveryEvents {
   constructor(private readonly options: { store: Store; onTimeline?: () => void }) {}
@@ -36,7 +45,7 @@ export class DeliveryEvents {
         ? { workspaceId: input.workspaceId, idempotencyKey: input.idempotencyKey }
         : { provider: input.provider, providerMessageId: input.providerMessageId };
     const message = await store.delivery.findMessage(ref);
-    if (!message) return undefined;
+    if (!message) return this.timelineOnly(input);
     const detail = { ...input.detail };
     const timeline = input.timeline
       ? deliveryTimelineEvent({
@@ -45,6 +54,7 @@ export class DeliveryEvents {
           at: input.at,
           identities: await store.identitiesOf(message.workspaceId, message.customerId),
           detail,
+          dedupe: input.dedupe,
         })
       : undefined;
     const { workspaceId, idempotencyKey, customerId } = message;
@@ -53,7 +63,15 @@ export class DeliveryEvents {
       : undefined;
     await store.delivery.recordDeliveryEvents({
       events: [
-        { id: newId(input.at), workspaceId, customerId, idempotencyKey, kind: input.kind, at: input.at, detail },
+        {
+          id: eventIdOf(input, message),
+          workspaceId,
+          customerId,
+          idempotencyKey,
+          kind: input.kind,
+          at: input.at,
+          detail,
+        },
       ],
       statuses: input.status ? [{ workspaceId, idempotencyKey, status: input.status, at: input.at }] : [],
       timeline: timeline ? [timeline] : [],
@@ -62,4 +80,32 @@ export class DeliveryEvents {
     if (timeline) this.options.onTimeline?.();
     return message;
   }
+
+  /** No outbox row: only the timeline event, under the customer the caller names. */
+  private async timelineOnly(input: DeliveryEventInput): Promise<undefined> {
+    const { fallback } = input;
+    if (!input.timeline || !fallback) return undefined;
+    const key = 'idempotencyKey' in input ? input.idempotencyKey : `${input.provider}:${input.providerMessageId}`;
+    const timeline = deliveryTimelineEvent({
+      message: { workspaceId: fallback.workspaceId, idempotencyKey: key, channel: fallback.channel },
+      kind: input.kind,
+      at: input.at,
+      identities: await this.options.store.identitiesOf(fallback.workspaceId, fallback.customerId),
+      detail: { ...input.detail },
+      dedupe: input.dedupe,
+    });
+    if (!timeline) return undefined;
+    await this.options.store.delivery.recordDeliveryEvents({ events: [], statuses: [], timeline: [timeline] });
+    this.options.onTimeline?.();
+    return undefined;
+  }
+}
+
+/** With a dedupe the event's id is derived from it, so a repeat is stored once (as on the timeline). */
+function eventIdOf(input: DeliveryEventInput, message: MessageRecord): string {
+  if (input.dedupe === undefined) return newId(input.at);
+  const hash = createHash('sha256')
+    .update(`${message.workspaceId}\u0000${message.idempotencyKey}\u0000${input.kind}\u0000${input.dedupe}`)
+    .digest('hex');
+  return `de_${hash.slice(0, 32)}`;
 }

@@ -26,24 +26,27 @@ export const TIMELINE_EVENT_NAMES: Record<DeliveryEventKind, string> = {
  * from the message, the kind and the time, so a replayed outcome is stored once.
  */
 export function deliveryTimelineEvent(options: {
-  message: MessageRecord;
+  /** The outbox message, or what is known of one without a row (its fields then stay out of the properties). */
+  message: Pick<MessageRecord, 'workspaceId' | 'idempotencyKey' | 'channel'> & Partial<MessageRecord>;
   kind: DeliveryEventKind;
   at: number;
   identities: readonly IdentityRecord[];
   detail?: Record<string, unknown>;
+  /** Stands for the time in the messageId: one event per message, kind and dedupe. */
+  dedupe?: string;
 }): NewEvent | undefined {
   const { message, kind, at } = options;
   const identity = messageIdentityOf(options.identities);
   if (!identity) return undefined;
   const event = TIMELINE_EVENT_NAMES[kind];
-  const messageId = `delivery:${message.idempotencyKey}:${kind}:${at}`;
+  const messageId = `delivery:${message.idempotencyKey}:${kind}:${options.dedupe ?? at}`;
   const timestamp = new Date(at).toISOString();
   const properties = {
     message_key: message.idempotencyKey,
     kind,
     channel: message.channel,
     provider: message.provider,
-    template: typeof message.payload.template === 'string' ? message.payload.template : null,
+    template: typeof message.payload?.template === 'string' ? message.payload.template : message.payload && null,
     journey_id: message.journeyId,
     node_id: message.nodeId,
     run_id: message.runId,

@@ -192,10 +192,13 @@ describe('delivery worker', () => {
   });
 
   describe('a claim that expired while sending (the worker stopped mid-send)', () => {
-    const crashedClaim = async () => {
+    /** A worker claimed `a` and, unless `started` is false, marked its send as started, then died. */
+    const crashedClaim = async (started = true) => {
       await addOutbox(store, [outboxEntry('a')]);
       const [claimed] = await store.delivery.claimDue({ owner: 'crashed', now: START, leaseMs: 60_000, limit: 10 });
       assert.equal(claimed?.idempotencyKey, 'a');
+      if (started)
+        await store.delivery.markStarted({ owner: 'crashed', messages: [{ workspaceId: WS, idempotencyKey: 'a' }] });
     };
 
     it('is sent again under the same key when the provider dedupes', async () => {
@@ -228,6 +231,16 @@ describe('delivery worker', () => {
       // A person may still decide to send it: retrying a possibly-sent message is allowed.
       const retried = await store.delivery.retryMessage({ workspaceId: WS, idempotencyKey: 'a', now: clock.now() });
       assert.equal(retried.ok, true);
+    });
+
+    it('is simply sent when its send never started (it was only queued behind others)', async () => {
+      await crashedClaim(false);
+      const provider = new ScriptedProvider('plain', [ok()], false);
+      const worker = testWorker(store, clock, [{ provider }]);
+      clock.advance(60_000);
+      await worker.deliverDue();
+      assert.equal((await message('a'))?.status, 'sent');
+      assert.equal(provider.sent.length, 1);
     });
   });
 });

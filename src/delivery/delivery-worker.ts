@@ -5,12 +5,12 @@ import { newId } from '../shared/ids.ts';
 import type { ClaimedMessage, DeliveryOutcome } from '../storage/delivery-store.ts';
 import type { IdentityRecord, Store } from '../storage/store.ts';
 import { type AttemptResult, outcomeOf } from './attempt-outcome.ts';
-import { beyondCapacity } from './claim-capacity.ts';
 import { type AttemptDeps, attemptDelivery } from './delivery-attempt.ts';
 import type { DeliveryObserver } from './delivery-metrics.ts';
 import type { MessageRenderer, RenderCustomer } from './message-renderer.ts';
 import type { ProviderRegistry } from './provider-registry.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+import { StartMarks } from './start-marks.ts';
 import { listedAddresses } from './suppression/listed-addresses.ts';
 
 export interface DeliveryWorkerOptions {
@@ -71,6 +71,7 @@ export class DeliveryWorker {
       sendTimeoutMs: options.sendTimeoutMs ?? 30_000,
       maxRateWaitMs: options.maxRateWaitMs ?? 1_000,
       observe: options.observer?.attempt,
+      started: new StartMarks((messages) => options.store.delivery.markStarted({ owner: options.owner, messages })),
     };
     this.loop = new BackgroundLoop({
       name: 'delivery worker',
@@ -105,19 +106,16 @@ export class DeliveryWorker {
 
   private async slice(): Promise<SliceCounts> {
     const { store, clock, owner } = this.options;
-    const taken = await store.delivery.claimDue({
+    const claimed = await store.delivery.claimDue({
       owner,
       now: clock.now(),
       leaseMs: this.leaseMs,
       limit: this.batchSize,
     });
-    const giveBack = beyondCapacity(taken, this.options.providers);
-    if (giveBack.length > 0) await store.delivery.releaseClaims({ owner, now: clock.now(), messages: giveBack });
-    const back = new Set(giveBack);
-    const claimed = back.size > 0 ? taken.filter((m) => !back.has(m)) : taken;
     const counts: SliceCounts = { claimed: claimed.length, sent: 0, retried: 0, deferred: 0, failed: 0 };
     if (claimed.length === 0) return counts;
     const [customers, listed] = await Promise.all([loadCustomers(store, claimed), listedAddresses(store, claimed)]);
+    this.deps.started?.slice(claimed.filter((m) => !this.options.providers.forChannel(m.channel)?.provider.idempotent));
     // The list is read after the claim, so a bounce recorded while a message waited stops it here.
     const results = await Promise.all(
       claimed.map((message): Promise<AttemptResult> | AttemptResult => {

@@ -23,6 +23,9 @@ export const MESSAGE_STATUSES = [
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
+/** `last_error` of a message whose send started and has no outcome yet (see DeliveryStore.markStarted). */
+export const SEND_STARTED = 'send started; no answer recorded';
+
 /** Messages that stopped without going out and wait for a person: they can be retried. */
 export const DEAD_LETTER_STATUSES: readonly MessageStatus[] = ['dead', 'failed', 'possibly_sent'];
 
@@ -125,12 +128,11 @@ export interface DeliveryStore {
    */
   claimDue(options: { owner: string; now: number; leaseMs: number; limit: number }): Promise<ClaimedMessage[]>;
   /**
-   * Gives back claims this owner will not start now: pending again, due at `now`, attempts untouched.
-   * A claim left to expire would look like a send cut off mid-way.
+   * Records that these claimed messages' sends are starting (`last_error` = SEND_STARTED), while this
+   * owner still holds them: after a crash only these may have gone out.
    */
-  releaseClaims(options: {
+  markStarted(options: {
     owner: string;
-    now: number;
     messages: readonly { workspaceId: string; idempotencyKey: string }[];
   }): Promise<void>;
   /** Writes outcomes and their delivery events in one transaction; returns how many still held their claim. */

@@ -13,6 +13,7 @@ import {
   type MessageRef,
   type MessageStatus,
   type RetryResult,
+  SEND_STARTED,
 } from './delivery-store.ts';
 import { insertSuppressions } from './kysely-suppression-store.ts';
 import type { Database } from './schema.ts';
@@ -117,7 +118,7 @@ export class KyselyDeliveryStore implements DeliveryStore {
     });
   }
 
-  async releaseClaims(options: Parameters<DeliveryStore['releaseClaims']>[0]): Promise<void> {
+  async markStarted(options: Parameters<DeliveryStore['markStarted']>[0]): Promise<void> {
     const byWorkspace = keysByWorkspace(
       options.messages.map((m) => ({ workspace_id: m.workspaceId, idempotency_key: m.idempotencyKey })),
     );
@@ -125,7 +126,7 @@ export class KyselyDeliveryStore implements DeliveryStore {
       for (const part of chunk(keys, 500)) {
         await this.db
           .updateTable('outbox')
-          .set({ status: 'pending', claimed_by: null, claimed_until: null, next_attempt_at: options.now })
+          .set({ last_error: SEND_STARTED })
           .where('workspace_id', '=', workspaceId)
           .where('idempotency_key', 'in', part)
           .where('status', '=', 'sending')

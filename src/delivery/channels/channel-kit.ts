@@ -8,6 +8,7 @@ import type { WorkspaceService } from '../../workspaces/workspace-service.ts';
 import { loadMasterKey } from '../credentials/master-key.ts';
 import { SecretBox } from '../credentials/secret-box.ts';
 import { WorkspaceSecrets } from '../credentials/workspace-secrets.ts';
+import { DeliveryEvents } from '../delivery-events.ts';
 import { ReplyAddresses } from '../inbound-email/reply-address.ts';
 import type { ChannelProvider } from '../provider.ts';
 import { InAppHub } from '../providers/in-app/in-app-hub.ts';
@@ -17,7 +18,7 @@ import { registerInAppRoutes } from '../providers/in-app/in-app-routes.ts';
 import { createWebhookProvider } from '../providers/webhook/webhook-provider.ts';
 import { createWebPushProvider } from '../providers/webpush/webpush-provider.ts';
 import { registerWebPushRoutes, vapidKeysOf } from '../providers/webpush/webpush-routes.ts';
-import { type DeliveryEvents, DeliveryFeedback } from '../tracking/delivery-feedback.ts';
+import { type DeliveryEventRecorder, feedbackEvent } from '../tracking/delivery-feedback.ts';
 import { addEmailTracking, type TrackedMessage } from '../tracking/email-tracking.ts';
 import { LinkSigner } from '../tracking/link-token.ts';
 import { registerTrackingRoutes } from '../tracking/tracking-routes.ts';
@@ -34,7 +35,7 @@ export interface ChannelKitOptions {
   /** Called after a timeline event was appended (the profile processor's notify). */
   onAppended?: () => void;
   /** The delivery core's sink for opens, clicks and in-app deliveries. */
-  deliveryEvents?: DeliveryEvents;
+  deliveryEvents?: DeliveryEventRecorder;
 }
 
 /**
@@ -44,7 +45,8 @@ export interface ChannelKitOptions {
 export class ChannelKit {
   readonly secrets: WorkspaceSecrets;
   readonly signer: LinkSigner;
-  readonly feedback: DeliveryFeedback;
+  /** Where opens, clicks and in-app deliveries are recorded: the delivery core's DeliveryEvents. */
+  readonly events: DeliveryEventRecorder;
   readonly webhookProvider: ChannelProvider;
   readonly webPushProvider: ChannelProvider;
   /** Open in-app streams; the in-app provider stores and pushes through it. */
@@ -64,11 +66,8 @@ export class ChannelKit {
     this.signer = new LinkSigner(masterKey);
     const inboundDomain = options.config.GODWIT_INBOUND_DOMAIN;
     if (inboundDomain) this.replyAddresses = new ReplyAddresses(masterKey, inboundDomain);
-    this.feedback = new DeliveryFeedback({
-      store: options.store,
-      events: options.deliveryEvents,
-      onAppended: options.onAppended,
-    });
+    this.events =
+      options.deliveryEvents ?? new DeliveryEvents({ store: options.store, onTimeline: options.onAppended });
     this.webhookProvider = createWebhookProvider({ secretFor: (id) => this.secrets.webhookSecret(id), now });
     this.webPushProvider = createWebPushProvider({
       vapidFor: (id) => vapidKeysOf(this.secrets, id),
@@ -80,9 +79,8 @@ export class ChannelKit {
       present: (record) => inAppPayload(record, { signer: this.signer, baseUrl: this.baseUrl }),
       onDelivered: async (records) => {
         for (const r of records) {
-          const at = now();
-          const event = { workspaceId: r.workspaceId, customerId: r.customerId, idempotencyKey: r.id, at };
-          await this.feedback.record({ ...event, channel: 'in_app', kind: 'delivered', detail: {} });
+          const event = { workspaceId: r.workspaceId, customerId: r.customerId, idempotencyKey: r.id, at: now() };
+          await this.events.record(feedbackEvent({ ...event, channel: 'in_app', kind: 'delivered' }));
         }
       },
     });
@@ -124,7 +122,7 @@ export class ChannelKit {
       store,
       customers,
       signer: this.signer,
-      feedback: this.feedback,
+      events: this.events,
       now: () => clock.now(),
     });
     registerSecretRoutes(app, { workspaces, secrets: this.secrets });

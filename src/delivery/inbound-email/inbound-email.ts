@@ -44,13 +44,15 @@ export class InboundEmail {
     const quoted = report ? report.messageIds : [mail.inReplyTo ?? '', ...[mail.references ?? []].flat()];
     const message = await this.findMessage(quoted, hashes);
     const at = this.deps.clock.now();
-    if (report) return this.recordReport(report, message, at);
+    // A server that resends the same mail (no 250 seen) records nothing twice.
+    const dedupe = mail.messageId ?? createHash('sha256').update(options.raw).digest('hex').slice(0, 32);
+    if (report) return this.recordReport(report, message, { at, dedupe });
     const workspaceId = message?.workspaceId ?? (await webhookWorkspace(this.deps.store, {}).catch(() => undefined));
     const sender = addressesOf(mail.from)[0];
     if (!workspaceId || !sender) return { kind: 'ignored', reason: 'no message or workspace matches it, or no sender' };
     if (message) {
       const detail = { from: sender, subject: mail.subject ?? '' };
-      await this.deps.events.record({ ...ref(message), kind: 'replied', at, detail, timeline: true });
+      await this.deps.events.record({ ...ref(message), kind: 'replied', at, detail, timeline: true, dedupe });
     }
     const { customerId } = await this.deps.inbound.receive({
       workspaceId,
@@ -60,7 +62,7 @@ export class InboundEmail {
       from: sender,
       to: options.recipients[0] ?? addressesOf(mail.to)[0] ?? '',
       text: (mail.text ?? '').trim(),
-      providerMessageId: mail.messageId ?? createHash('sha256').update(options.raw).digest('hex').slice(0, 32),
+      providerMessageId: dedupe,
       at,
       customerId: message?.customerId,
       properties: { subject: mail.subject ?? '', ...(message ? { message_key: message.idempotencyKey } : {}) },
@@ -71,7 +73,7 @@ export class InboundEmail {
   private async recordReport(
     report: EmailReport,
     message: MessageRecord | undefined,
-    at: number,
+    { at, dedupe }: { at: number; dedupe: string },
   ): Promise<InboundEmailResult> {
     if (!message) return { kind: 'ignored', reason: `a ${report.type} about a message Godwit cannot find` };
     if (report.type === 'complaint') {
@@ -85,6 +87,7 @@ export class InboundEmail {
         at,
         detail,
         timeline: true,
+        dedupe,
         suppress: 'complaint',
       });
       return { kind: 'complaint', message: message.idempotencyKey, suppressed: true };
@@ -105,6 +108,7 @@ export class InboundEmail {
         diagnostic: report.diagnostic,
       },
       timeline: true,
+      dedupe,
       ...(hard ? { suppress: 'hard_bounce' as const } : {}),
     });
     return { kind: 'bounce', message: message.idempotencyKey, suppressed: hard };

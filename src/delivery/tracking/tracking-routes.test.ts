@@ -70,8 +70,9 @@ describe('tracking and unsubscribe links', () => {
     assert.equal(opened.length, 1, 'repeated opens store once');
     assert.equal(clicked.length, 1, 'repeated clicks on one link store once');
     assert.deepEqual(clicked[0]?.properties, {
-      channel: 'email',
       message_key: 'run1:email_1:1',
+      kind: 'clicked',
+      channel: 'email',
       url: 'https://shop.example/p?a=1&b=2',
     });
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ALL_TOPICS, type ConsentRecord } from '../../profiles/consent-status.ts';
 import type { CustomerService } from '../../profiles/customer-service.ts';
 import type { Store } from '../../storage/store.ts';
-import type { DeliveryFeedback } from './delivery-feedback.ts';
+import { type DeliveryEventRecorder, feedbackEvent } from './delivery-feedback.ts';
 import type { LinkSigner } from './link-token.ts';
 import {
   isOn,
@@ -17,7 +17,7 @@ export interface TrackingDeps {
   store: Store;
   customers: CustomerService;
   signer: LinkSigner;
-  feedback: DeliveryFeedback;
+  events: DeliveryEventRecorder;
   now: () => number;
 }
 
@@ -29,16 +29,9 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingDeps)
   app.get<{ Params: { '*': string } }>('/v1/t/o/*', async (request, reply) => {
     const claim = deps.signer.verify(request.params['*'].replace(/\.gif$/, ''), 'o');
     if (claim) {
-      await deps.feedback
-        .record({
-          workspaceId: claim.w,
-          customerId: claim.c,
-          idempotencyKey: claim.m,
-          channel: claim.ch,
-          kind: 'opened',
-          at: deps.now(),
-          detail: {},
-        })
+      const { w: workspaceId, c: customerId, m: idempotencyKey, ch: channel } = claim;
+      await deps.events
+        .record(feedbackEvent({ workspaceId, customerId, idempotencyKey, channel, kind: 'opened', at: deps.now() }))
         .catch((error: unknown) => request.log.warn({ err: error }, 'recording an open failed'));
     }
     // Always the image, so a mail client never shows a broken one.
@@ -48,17 +41,9 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingDeps)
   app.get<{ Params: { '*': string } }>('/v1/t/c/*', async (request, reply) => {
     const claim = deps.signer.verify(request.params['*'], 'c');
     if (!claim) return reply.code(404).type('text/plain; charset=utf-8').send('This link is not valid.');
-    await deps.feedback
-      .record({
-        workspaceId: claim.w,
-        customerId: claim.c,
-        idempotencyKey: claim.m,
-        channel: claim.ch,
-        kind: 'clicked',
-        at: deps.now(),
-        url: claim.u,
-        detail: { url: claim.u },
-      })
+    const { w: workspaceId, c: customerId, m: idempotencyKey, ch: channel, u: url } = claim;
+    await deps.events
+      .record(feedbackEvent({ workspaceId, customerId, idempotencyKey, channel, kind: 'clicked', at: deps.now(), url }))
       .catch((error: unknown) => request.log.warn({ err: error }, 'recording a click failed'));
     return reply.code(302).header('cache-control', 'no-store, private').redirect(claim.u);
   });

@@ -163,7 +163,7 @@ describe('in-app messages in Chromium', () => {
       const clicks = events.filter((e) => e.event === 'Message Clicked');
       assert.deepEqual(
         clicks.map((e) => e.properties),
-        [{ channel: 'in_app', message_key: 'run1:sale:1', url: `${site.url}/offer?from=sale` }],
+        [{ message_key: 'run1:sale:1', kind: 'clicked', channel: 'in_app', url: `${site.url}/offer?from=sale` }],
       );
     } finally {
       await page.close();

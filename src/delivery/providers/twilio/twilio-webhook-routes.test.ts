@@ -92,6 +92,6 @@ describe('Twilio webhooks', () => {
     assert.equal((await post(`/v1/webhooks/twilio/status${query}`, failed)).status, 204);
     const { events } = await timeline();
     assert.equal(events.filter((e) => e === 'Message Delivered').length, 1);
-    assert.equal(events.filter((e) => e === 'Message Failed').length, 1);
+    assert.equal(events.filter((e) => e === 'Message Bounced').length, 1);
   });
 });

@@ -3,7 +3,7 @@ import type { CustomerService } from '../../../profiles/customer-service.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import { GodwitError } from '../../../shared/errors.ts';
 import type { Store } from '../../../storage/store.ts';
-import type { DeliveryEvent, DeliveryEvents } from '../webhooks/delivery-events.ts';
+import type { DeliveryEvent, StatusEventSink } from '../webhooks/delivery-events.ts';
 import type { InboundMessages } from '../webhooks/inbound-messages.ts';
 import { calledUrl, webhookWorkspace } from '../webhooks/webhook-workspace.ts';
 import { smsKeywordOf } from './sms-keywords.ts';
@@ -16,7 +16,7 @@ export interface TwilioWebhookDeps {
   readonly store: Store;
   readonly customers: CustomerService;
   readonly clock: Clock;
-  readonly deliveryEvents: DeliveryEvents;
+  readonly deliveryEvents: StatusEventSink;
   readonly inbound: InboundMessages;
 }
 

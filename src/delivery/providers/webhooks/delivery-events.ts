@@ -1,5 +1,4 @@
-import { messageIdentityOf } from '../../../profiles/message-identity.ts';
-import type { NewEvent, Store } from '../../../storage/store.ts';
+import type { NewEvent } from '../../../storage/store.ts';
 import type { DeliveryChannel } from '../../provider.ts';
 
 /** A provider's word on a message it took: from a status callback or a status webhook. */
@@ -19,45 +18,11 @@ export interface DeliveryEvent {
 }
 
 /**
- * Where status webhooks report to. The delivery core (outbox) implements it to settle its rows;
- * `TimelineDeliveryEvents` puts them on the customer's timeline. Must be idempotent: providers
- * retry webhooks.
+ * Where status webhooks report to: `OutboxStatusEvents` (src/delivery), which records them through the
+ * one DeliveryEvents. Must be idempotent: providers retry webhooks.
  */
-export interface DeliveryEvents {
+export interface StatusEventSink {
   record(event: DeliveryEvent): Promise<void>;
-}
-
-const EVENT_NAMES: Record<Exclude<DeliveryEvent['status'], 'queued'>, string> = {
-  sent: 'Message Sent',
-  delivered: 'Message Delivered',
-  read: 'Message Read',
-  failed: 'Message Failed',
-};
-
-/** Each status once per provider message: the messageId comes from the provider's id and the status. */
-export class TimelineDeliveryEvents implements DeliveryEvents {
-  constructor(private readonly options: { store: Store; onAppended?: () => void }) {}
-
-  async record(event: DeliveryEvent): Promise<void> {
-    if (event.status === 'queued' || !event.customerId) return;
-    const identities = await this.options.store.identitiesOf(event.workspaceId, event.customerId);
-    const identity = messageIdentityOf(identities);
-    if (!identity) return;
-    const name = EVENT_NAMES[event.status];
-    const properties = {
-      channel: event.channel,
-      provider: event.provider,
-      provider_message_id: event.providerMessageId,
-      provider_status: event.providerStatus,
-      ...(event.idempotencyKey ? { idempotency_key: event.idempotencyKey } : {}),
-      ...(event.error ? { error_code: event.error.code, error_message: event.error.message } : {}),
-    };
-    const messageId = `${event.provider}:${event.providerMessageId}:${event.providerStatus}`;
-    await this.options.store.appendEvents([
-      trackEvent({ workspaceId: event.workspaceId, messageId, name, identity, properties, at: event.at }),
-    ]);
-    this.options.onAppended?.();
-  }
 }
 
 /** A synthetic track event for the log, shaped like an ingested one. */

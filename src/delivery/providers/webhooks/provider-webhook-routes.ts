@@ -3,9 +3,11 @@ import type { CustomerService } from '../../../profiles/customer-service.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import type { Config } from '../../../shared/config.ts';
 import type { Store } from '../../../storage/store.ts';
+import { DeliveryEvents } from '../../delivery-events.ts';
+import { OutboxStatusEvents } from '../../provider-status-events.ts';
 import { registerTwilioWebhookRoutes } from '../twilio/twilio-webhook-routes.ts';
 import { registerWhatsAppWebhookRoutes } from '../whatsapp/whatsapp-webhook-routes.ts';
-import { type DeliveryEvents, TimelineDeliveryEvents } from './delivery-events.ts';
+import type { StatusEventSink } from './delivery-events.ts';
 import { InboundMessages } from './inbound-messages.ts';
 
 export interface ProviderWebhookDeps {
@@ -13,8 +15,8 @@ export interface ProviderWebhookDeps {
   readonly store: Store;
   readonly customers: CustomerService;
   readonly clock: Clock;
-  /** Where statuses go; the timeline by default. */
-  readonly deliveryEvents?: DeliveryEvents;
+  /** Where statuses go; by default recorded against their outbox row (and timeline) by a DeliveryEvents of its own. */
+  readonly deliveryEvents?: StatusEventSink;
   /** Called after events were appended to the log, so the profile processor picks them up at once. */
   readonly onAppended?: () => void;
 }
@@ -25,7 +27,9 @@ export interface ProviderWebhookDeps {
  */
 export async function registerProviderWebhookRoutes(app: FastifyInstance, deps: ProviderWebhookDeps): Promise<void> {
   const { config } = deps;
-  const deliveryEvents = deps.deliveryEvents ?? new TimelineDeliveryEvents(deps);
+  const deliveryEvents =
+    deps.deliveryEvents ??
+    new OutboxStatusEvents(new DeliveryEvents({ store: deps.store, onTimeline: deps.onAppended }));
   const inbound = new InboundMessages({ ...deps, defaultCountry: config.GODWIT_DEFAULT_COUNTRY });
   await app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {

@@ -115,7 +115,7 @@ describe('WhatsApp webhooks', () => {
     assert.equal((await post(body)).status, 200);
     const events = await names();
     assert.ok(events.includes('Message Delivered'));
-    assert.ok(events.includes('Message Read'));
-    assert.ok(events.includes('Message Failed'));
+    assert.ok(events.includes('Message Opened'), 'read is an open');
+    assert.ok(events.includes('Message Bounced'));
   });
 });

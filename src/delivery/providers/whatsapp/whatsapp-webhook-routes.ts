@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../../shared/clock.ts';
 import { GodwitError } from '../../../shared/errors.ts';
 import type { Store } from '../../../storage/store.ts';
-import type { DeliveryEvent, DeliveryEvents } from '../webhooks/delivery-events.ts';
+import type { DeliveryEvent, StatusEventSink } from '../webhooks/delivery-events.ts';
 import type { InboundMessages } from '../webhooks/inbound-messages.ts';
 import { webhookWorkspace } from '../webhooks/webhook-workspace.ts';
 import type { WhatsAppCallbackData } from './whatsapp-provider.ts';
@@ -13,7 +13,7 @@ export interface WhatsAppWebhookDeps {
   readonly verifyToken: string;
   readonly store: Store;
   readonly clock: Clock;
-  readonly deliveryEvents: DeliveryEvents;
+  readonly deliveryEvents: StatusEventSink;
   readonly inbound: InboundMessages;
 }
 
