@@ -23,6 +23,7 @@ holdout: { percent: 5 }
     events: ['Conversation Closed', 'Conversation Opened'],
     eventLookbackMs: 30 * 86_400_000,
     sendLookbackMs: 7 * 86_400_000,
+    queuedSlackMs: 3 * 86_400_000, // the longest default maxDelay (marketing)
   });
 });
 

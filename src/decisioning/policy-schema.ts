@@ -99,7 +99,9 @@ export const policySchema = z.strictObject({
    * was queued; held longer, it is dropped as stale (`past_deadline`). Bounds the queue when a
    * journey asks for more marketing than the caps let through.
    */
-  maxDelay: z.partialRecord(prioritySchema, durationSchema).default({ marketing: '3d', service: '2d' }),
+  maxDelay: z
+    .partialRecord(prioritySchema, durationSchema)
+    .default({ transactional: '1d', service: '2d', marketing: '3d' }),
   /** Take the next eligible channel when the best one is held by quiet hours or a cap. */
   reroute: z.boolean().default(true),
   suppression: z.array(suppressionSchema).default([]),
@@ -148,6 +150,11 @@ export interface PolicyRequirements {
   readonly events: readonly string[];
   readonly eventLookbackMs: number;
   readonly sendLookbackMs: number;
+  /**
+   * How long before `sendLookbackMs` a send that counts may have been queued: a delayed message goes
+   * up to its class's `maxDelay` after it was queued (30 days for a class without one).
+   */
+  readonly queuedSlackMs: number;
 }
 
 export function policyRequirements(policy: Policy): PolicyRequirements {
@@ -163,5 +170,14 @@ export function policyRequirements(policy: Policy): PolicyRequirements {
   }
   const collisionMs = approximateMs(parseDuration(policy.collisions.window));
   const capMs = policy.caps.some((cap) => cap.per === 'week') ? 7 * 86_400_000 : policy.caps.length ? 86_400_000 : 0;
-  return { events: [...events].sort(), eventLookbackMs, sendLookbackMs: Math.max(capMs, collisionMs) };
+  const delays = (['transactional', 'service', 'marketing'] as const).map((c) => {
+    const maxDelay = policy.maxDelay[c];
+    return maxDelay === undefined ? 30 * 86_400_000 : approximateMs(parseDuration(maxDelay));
+  });
+  return {
+    events: [...events].sort(),
+    eventLookbackMs,
+    sendLookbackMs: Math.max(capMs, collisionMs),
+    queuedSlackMs: Math.max(...delays),
+  };
 }

@@ -68,6 +68,7 @@ for (const adapter of adapters) {
             message('dropped', { status: 'suppressed', channel: null }),
             message('blocked', { status: 'suppressed' }),
             message('old', { createdAt: now - 30 * 24 * HOUR }),
+            message('went-long-ago', { createdAt: now - 9 * 24 * HOUR, nextAttemptAt: now - 8 * 24 * HOUR }),
             // Queued long ago, delayed, and sent an hour ago when decided again.
             message('delayed', { createdAt: now - 10 * 24 * HOUR, nextAttemptAt: now - HOUR }),
             message('other', { customerId: 'c2', channel: 'sms' }),
@@ -75,7 +76,13 @@ for (const adapter of adapters) {
           ],
         }),
       );
-      const sends = await store.decisions.recentSends('w1', ['c1'], now - 7 * 24 * HOUR);
+      const since = now - 7 * 24 * HOUR;
+      const sends = await store.decisions.recentSends({
+        workspaceId: 'w1',
+        customerIds: ['c1'],
+        since,
+        queuedSince: since - 3 * 24 * HOUR,
+      });
       const byKey = Object.fromEntries(sends.map((s) => [s.idempotencyKey, s]));
       assert.deepEqual(Object.keys(byKey).sort(), ['delayed', 'later', 'queued']);
       assert.equal(byKey.delayed?.at, now - HOUR);

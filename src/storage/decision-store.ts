@@ -74,8 +74,16 @@ export interface PopulationAggregates {
 export interface DecisionStore {
   getPolicy(workspaceId: string): Promise<StoredPolicy | undefined>;
   putPolicy(policy: StoredPolicy): Promise<void>;
-  /** Messages of these customers queued, sent or scheduled since `since` (suppressed ones are not sends). */
-  recentSends(workspaceId: string, customerIds: readonly string[], since: number): Promise<SendRow[]>;
+  /**
+   * Messages of these customers that went or go at `since` or later (suppressed ones are not sends),
+   * among those queued since `queuedSince` (a range on the customer's outbox index).
+   */
+  recentSends(query: {
+    workspaceId: string;
+    customerIds: readonly string[];
+    since: number;
+    queuedSince: number;
+  }): Promise<SendRow[]>;
   engagementOf(workspaceId: string, customerIds: readonly string[]): Promise<EngagementRow[]>;
   /** Events of these names since `since`, oldest first. */
   recentEvents(query: {

@@ -43,9 +43,10 @@ export class KyselyDecisionStore implements DecisionStore {
       .execute();
   }
 
-  async recentSends(workspaceId: string, customerIds: readonly string[], since: number): Promise<SendRow[]> {
+  async recentSends(query: Parameters<DecisionStore['recentSends']>[0]): Promise<SendRow[]> {
+    const { workspaceId, since } = query;
     const out: SendRow[] = [];
-    for (const part of chunk([...customerIds], 500)) {
+    for (const part of chunk([...query.customerIds], 500)) {
       const rows = await this.db
         .selectFrom('outbox')
         .select([
@@ -61,8 +62,8 @@ export class KyselyDecisionStore implements DecisionStore {
         ])
         // Workspace filtered below (storage README, "Customer-keyed reads"): with it here, 220 ms a chunk at 200k messages.
         .where('customer_id', 'in', part)
-        // Queued since, or (delayed and decided again) going since.
-        .where((eb) => eb.or([eb('created_at', '>=', since), eb('next_attempt_at', '>=', since)]))
+        // A range on (customer_id, created_at); a delayed message queued before `since` is in it too.
+        .where('created_at', '>=', query.queuedSince)
         .where('kind', '=', 'message')
         .where('status', 'not in', NOT_SENT)
         .execute();
@@ -71,6 +72,7 @@ export class KyselyDecisionStore implements DecisionStore {
         // Sent: when it went; else when it is due (a decided send's planned time), or when queued (older rows).
         const due = Number(row.next_attempt_at) > 0 ? row.next_attempt_at : row.created_at;
         const at = row.status === 'scheduled' ? row.next_attempt_at : (row.sent_at ?? due);
+        if (Number(at) < since) continue;
         out.push({
           customerId: row.customer_id,
           idempotencyKey: row.idempotency_key,

@@ -44,7 +44,12 @@ export async function loadDecisionInputs(options: {
   const { requirements, policy } = loaded;
   const segmentRules = policy.suppression.some((rule) => rule.when.some((c) => 'segment' in c));
   const [sendRows, engagementRows, population, eventRows, memberships] = await Promise.all([
-    store.decisions.recentSends(workspaceId, ids, now - requirements.sendLookbackMs),
+    store.decisions.recentSends({
+      workspaceId,
+      customerIds: ids,
+      since: now - requirements.sendLookbackMs,
+      queuedSince: now - requirements.sendLookbackMs - requirements.queuedSlackMs,
+    }),
     options.learning ? store.decisions.engagementOf(workspaceId, ids) : [],
     options.learning ? options.population.get(workspaceId, policy, now) : NO_POPULATION,
     requirements.events.length > 0

@@ -46,7 +46,10 @@ describe('SQLite plans of customer-keyed reads', () => {
     ['journeys.runSummaries', () => store.journeys.runSummaries('w', ids)],
     ['journeys.waitingRuns', () => store.journeys.waitingRuns('w', ids)],
     ['channels.undeliveredInAppMessages', () => store.channels.undeliveredInAppMessages('w', ids)],
-    ['decisions.recentSends', () => store.decisions.recentSends('w', ids, 0)],
+    [
+      'decisions.recentSends',
+      () => store.decisions.recentSends({ workspaceId: 'w', customerIds: ids, since: 0, queuedSince: 0 }),
+    ],
     ['decisions.engagementOf', () => store.decisions.engagementOf('w', ids)],
     [
       'decisions.recentEvents',
