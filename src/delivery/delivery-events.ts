@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { engagementResponseOf } from '../decisioning/runtime/engagement-responses.ts';
 import { newId } from '../shared/ids.ts';
 import type { DeliveryEventKind, MessageRecord, MessageStatus } from '../storage/delivery-store.ts';
 import type { Store } from '../storage/store.ts';
@@ -77,6 +78,9 @@ export class DeliveryEvents {
       timeline: timeline ? [timeline] : [],
       suppressions: suppression ? [suppression] : [],
     });
+    // Opens, clicks and replies teach the decision engine (once per message).
+    const response = engagementResponseOf(message, input);
+    if (response) await store.decisions.countResponse(response);
     if (timeline) this.options.onTimeline?.();
     return message;
   }
