@@ -1,3 +1,4 @@
+import type { PopulationMoments } from '../decisioning/beta-model.ts';
 import type { OutboxRecord } from './journey-store.ts';
 
 /**
@@ -54,15 +55,7 @@ export interface RecentEventRow {
 
 /** Per channel: the per-customer moments (see `PopulationMoments`) and the sends and responses per hour of week. */
 export interface PopulationAggregates {
-  readonly channels: readonly {
-    readonly channel: string;
-    readonly customers: number;
-    readonly sumRate: number;
-    readonly sumRateSquared: number;
-    readonly sumNoise: number;
-    readonly sends: number;
-    readonly responses: number;
-  }[];
+  readonly channels: readonly (PopulationMoments & { readonly channel: string })[];
   readonly hours: readonly {
     readonly channel: string;
     readonly hourOfWeek: number;
