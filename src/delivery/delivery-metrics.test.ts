@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { goLive } from '../journeys/runtime/test-runtime.ts';
+import { sendBatch } from '../journeys/test-journey-api.ts';
 import { startTestSmtpServer } from './providers/testing/test-smtp-server.ts';
 
 /** /metrics of a running Godwit while its worker sends through a real SMTP server that refuses some recipients. */
@@ -51,12 +52,7 @@ describe('delivery metrics', () => {
       { type: 'identify', userId: name, traits: { email: `${name}@example.com` } },
       { type: 'track', userId: name, event: 'Signed Up' },
     ]);
-    const response = await fetch(`${t.url}/v1/batch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${t.writeKey}:`)}` },
-      body: JSON.stringify({ batch }),
-    });
-    assert.equal(response.status, 200);
+    await sendBatch(t, batch);
     let now = before;
     for (let i = 0; i < 400; i++) {
       now = await scrape();

@@ -54,5 +54,6 @@ export async function callApi(t: TestGodwit, method: string, path: string, body?
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json() };
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
 import { goLive } from '../../journeys/runtime/test-runtime.ts';
+import { sendBatch } from '../../journeys/test-journey-api.ts';
 import { startTestSmtpServer } from '../providers/testing/test-smtp-server.ts';
 
 /**
@@ -53,12 +54,7 @@ describe('inbound email', () => {
       { type: 'identify', userId: name, traits: { email: `${name}@example.com`, first_name: name } },
       { type: 'track', userId: name, event: 'Signed Up' },
     ]);
-    const response = await fetch(`${t.url}/v1/batch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${t.writeKey}:`)}` },
-      body: JSON.stringify({ batch }),
-    });
-    assert.equal(response.status, 200);
+    await sendBatch(t, batch);
     for (let i = 0; i < 400 && outbound.received.length < 3; i++) await new Promise((r) => setTimeout(r, 25));
   });
   after(async () => {

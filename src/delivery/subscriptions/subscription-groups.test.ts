@@ -2,30 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
 import { goLive } from '../../journeys/runtime/test-runtime.ts';
+import { callApi, sendBatch } from '../../journeys/test-journey-api.ts';
 
 /** Groups over the API, a journey send naming its topic, and the preferences page listing the groups. */
 describe('subscription groups', () => {
   let t: TestGodwit;
-  const call = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${t.url}${path}`, {
-      ...init,
-      headers: {
-        authorization: `Bearer ${t.secretKey}`,
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...init.headers,
-      },
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
-  };
-  const put = (id: string, body: unknown) =>
-    call(`/v1/subscription-groups/${id}`, { method: 'PUT', body: JSON.stringify(body) });
-  const ingest = (batch: unknown[]) =>
-    fetch(`${t.url}/v1/batch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${t.writeKey}:`)}` },
-      body: JSON.stringify({ batch }),
-    });
+  const call = (path: string, method = 'GET', body?: unknown) => callApi(t, method, path, body);
+  const put = (id: string, body: unknown) => call(`/v1/subscription-groups/${id}`, 'PUT', body);
   const messagesOf = async (customer: string, count: number) => {
     let messages: Record<string, any>[] = [];
     for (let i = 0; i < 200; i++) {
@@ -62,8 +45,8 @@ describe('subscription groups', () => {
         ['product-updates', 'Product updates'],
       ],
     );
-    assert.equal((await call('/v1/subscription-groups/product-updates', { method: 'DELETE' })).status, 204);
-    assert.equal((await call('/v1/subscription-groups/product-updates', { method: 'DELETE' })).status, 404);
+    assert.equal((await call('/v1/subscription-groups/product-updates', 'DELETE')).status, 204);
+    assert.equal((await call('/v1/subscription-groups/product-updates', 'DELETE')).status, 404);
   });
 
   it('a marketing send naming a topic goes only to customers who said yes to it', async () => {
@@ -77,17 +60,14 @@ describe('subscription groups', () => {
         done: { type: 'exit' },
       },
     });
-    await ingest([
+    await sendBatch(t, [
       { type: 'identify', userId: 'yes', traits: { email: 'yes@example.com' } },
       { type: 'identify', userId: 'silent', traits: { email: 'silent@example.com' } },
     ]);
-    await t.settle();
-    const granted = await call('/v1/customers/yes/consent', {
-      method: 'PUT',
-      body: JSON.stringify({ channel: 'email', topic: 'newsletter', status: 'granted' }),
-    });
+    const consentGiven = { channel: 'email', topic: 'newsletter', status: 'granted' };
+    const granted = await call('/v1/customers/yes/consent', 'PUT', consentGiven);
     assert.equal(granted.status, 200);
-    await ingest([
+    await sendBatch(t, [
       { type: 'track', userId: 'yes', event: 'Week Started' },
       { type: 'track', userId: 'silent', event: 'Week Started' },
     ]);

@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
 import { goLive } from '../../journeys/runtime/test-runtime.ts';
+import { callApi, sendBatch } from '../../journeys/test-journey-api.ts';
 
 /** The suppression list over HTTP, and a journey's send choosing around a listed address. */
 describe('suppressions API', () => {
   let t: TestGodwit;
-  const call = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${t.url}${path}`, {
-      ...init,
-      headers: {
-        authorization: `Bearer ${t.secretKey}`,
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...init.headers,
-      },
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
-  };
-  const add = (body: unknown) => call('/v1/suppressions', { method: 'POST', body: JSON.stringify(body) });
+  const call = (path: string, method = 'GET', body?: unknown) => callApi(t, method, path, body);
+  const add = (body: unknown) => call('/v1/suppressions', 'POST', body);
 
   before(async () => {
     t = await startTestGodwit();
@@ -46,8 +36,8 @@ describe('suppressions API', () => {
       (await call('/v1/suppressions?channel=sms')).body.suppressions.map((s: { address: string }) => s.address),
       ['+442079460958'],
     );
-    assert.equal((await call('/v1/suppressions/sms/%2B442079460958', { method: 'DELETE' })).status, 204);
-    assert.equal((await call('/v1/suppressions/sms/%2B442079460958', { method: 'DELETE' })).status, 404);
+    assert.equal((await call('/v1/suppressions/sms/%2B442079460958', 'DELETE')).status, 204);
+    assert.equal((await call('/v1/suppressions/sms/%2B442079460958', 'DELETE')).status, 404);
   });
 
   it('answers bad input with 400 naming the field, and a missing key with 401', async () => {
@@ -78,12 +68,7 @@ describe('suppressions API', () => {
       { type: 'identify', userId: 'ada', traits: { email: 'ada@example.com', phone: '+442079460958' } },
       { type: 'track', userId: 'ada', event: 'Signed Up' },
     ];
-    const sent = await fetch(`${t.url}/v1/batch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${t.writeKey}:`)}` },
-      body: JSON.stringify({ batch }),
-    });
-    assert.equal(sent.status, 200);
+    await sendBatch(t, batch);
     let messages: Record<string, any>[] = [];
     for (let i = 0; i < 200 && messages.length < 2; i++) {
       await new Promise((r) => setTimeout(r, 25));
