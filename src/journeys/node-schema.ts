@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { topicSchema } from '../delivery/subscriptions/topic.ts';
-import { approximateMs, parseDuration } from './duration.ts';
+import { approximateMs, isDuration, parseDuration } from './duration.ts';
 import {
   durationSchema,
   eventMatcherShape,
@@ -87,6 +87,8 @@ export const CHANNELS = ['email', 'sms', 'whatsapp', 'push', 'in_app', 'voice', 
 
 const bestTimeWindowSchema = durationSchema.refine(
   (text) => {
+    // Zod runs this even when the text is not a duration (that issue is already reported).
+    if (!isDuration(text)) return true;
     const ms = approximateMs(parseDuration(text));
     return ms >= 3_600_000 && ms <= 7 * 86_400_000;
   },
