@@ -111,7 +111,8 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     writeSaturation: () => ingestion.writeSaturation,
   });
   const metrics = createMetrics({
-    profileLag: async () => (await store.lastEventSeq()) - processor.position,
+    // From the store's cursor, not this process's position: an API process or another worker may hold the lease.
+    profileLag: async () => (await store.lastEventSeq()) - (await store.readCursor(PROFILE_CURSOR)),
     ingestQueue: () => ingestion.queued,
   });
   registerTimerLag(metrics.registry, store, clock);
