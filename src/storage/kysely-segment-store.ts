@@ -145,11 +145,11 @@ export class KyselySegmentStore implements SegmentStore {
         ...rows
           .filter((r) => r.workspace_id === workspaceId)
           .map((r) => ({
-          workspaceId: r.workspace_id,
-          segmentId: r.segment_id,
-          customerId: r.customer_id,
-          since: Number(r.since),
-        })),
+            workspaceId: r.workspace_id,
+            segmentId: r.segment_id,
+            customerId: r.customer_id,
+            since: Number(r.since),
+          })),
       );
     }
     return out;
