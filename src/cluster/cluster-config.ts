@@ -37,8 +37,11 @@ export const clusterConfigShape = {
     .default(16),
   /** What a worker (and `godwit start`) runs: a comma-separated list; default every role. */
   GODWIT_ROLES: rolesSchema.default(ROLES.join(',')),
-  /** Partition batches a worker handles at once. */
-  GODWIT_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(256).default(4),
+  /**
+   * Partition batches a worker handles at once. They wait on the database, not the CPU: at 400
+   * events/s on 2 cores, 16 gave p99 event → outbox 0.8 s where 4 gave 2-4 s.
+   */
+  GODWIT_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(256).default(16),
   /** Deliveries of an event that keeps failing before it goes to the dead letters. */
   GODWIT_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'must be at least 1').max(100).default(5),
   /** The JetStream stream and its subject prefix (one pair per installation sharing a NATS server). */
