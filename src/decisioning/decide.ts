@@ -93,7 +93,7 @@ export function decide(input: DecideOptions): Decision {
 const parsedDurations = new Map<string, number>();
 
 /** A policy's duration text in ms, parsed once per process (a policy has a handful). */
-function durationMs(text: string): number {
+export function durationMs(text: string): number {
   let ms = parsedDurations.get(text);
   if (ms === undefined) {
     ms = approximateMs(parseDuration(text));

@@ -1,11 +1,10 @@
 import { CHANNELS, type Channel, chooseChannel, type MessageClass } from '../../delivery/channel-choice.ts';
-import { approximateMs, parseDuration } from '../../journeys/duration.ts';
 import { seededRandom, seedOf } from '../../journeys/seeded-random.ts';
 import { groupBy } from '../../shared/group-by.ts';
 import type { IdentityRecord, ProfileRecord, Store } from '../../storage/store.ts';
 import type { SuppressionRecord } from '../../storage/suppression-store.ts';
 import { hourOfWeek } from '../best-time.ts';
-import { decide } from '../decide.ts';
+import { decide, durationMs } from '../decide.ts';
 import { describeDecision } from '../decision-summary.ts';
 import type { ChannelStatus, Decision, DecisionContext, KnownSend } from '../decision-types.ts';
 import type { Policy } from '../policy-schema.ts';
@@ -159,7 +158,7 @@ export function decideOne(request: SendRequest, inputs: BatchDecisionInputs, pol
 
 function deadlineOf(policy: Policy, request: SendRequest): number | undefined {
   const maxDelay = policy.maxDelay[request.messageClass];
-  return maxDelay === undefined ? undefined : request.queuedAt + approximateMs(parseDuration(maxDelay));
+  return maxDelay === undefined ? undefined : request.queuedAt + durationMs(maxDelay);
 }
 
 /**
