@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,5 +183,6 @@ export class LocalCluster {
   async stop(): Promise<void> {
     await Promise.all(this.workers.map((p) => p.stop()));
     await Promise.all(this.apis.map((p) => p.stop()));
+    rmSync(String(this.env.GODWIT_DATA_DIR), { recursive: true, force: true });
   }
 }
