@@ -37,19 +37,28 @@ export async function loadDecisionInputs(options: {
   readonly customerIds: readonly string[];
   /** Some send asks for `best` channel or best time. */
   readonly learning: boolean;
+  /**
+   * The classes of the batch's sends: their recent sends are read only when a cap or collision can
+   * hold one of them (a batch of receipts and codes skips the lookback). All classes when omitted.
+   */
+  readonly messageClasses?: readonly MessageClass[];
   readonly now: number;
 }): Promise<BatchDecisionInputs> {
   const { store, loaded, workspaceId, now } = options;
   const ids = [...new Set(options.customerIds)];
   const { requirements, policy } = loaded;
   const segmentRules = policy.suppression.some((rule) => rule.when.some((c) => 'segment' in c));
+  const held = new Set([...policy.caps.flatMap((cap) => cap.classes), ...policy.collisions.classes]);
+  const holdable = options.messageClasses?.some((c) => held.has(c)) ?? true;
   const [sendRows, engagementRows, population, eventRows, memberships] = await Promise.all([
-    store.decisions.recentSends({
-      workspaceId,
-      customerIds: ids,
-      since: now - requirements.sendLookbackMs,
-      queuedSince: now - requirements.sendLookbackMs - requirements.queuedSlackMs,
-    }),
+    holdable
+      ? store.decisions.recentSends({
+          workspaceId,
+          customerIds: ids,
+          since: now - requirements.sendLookbackMs,
+          queuedSince: now - requirements.sendLookbackMs - requirements.queuedSlackMs,
+        })
+      : [],
     options.learning ? store.decisions.engagementOf(workspaceId, ids) : [],
     options.learning ? options.population.get(workspaceId, policy, now) : NO_POPULATION,
     requirements.events.length > 0

@@ -83,6 +83,7 @@ export class SendDecisions {
         workspaceId,
         customerIds: list.map((r) => r.customerId),
         learning: list.some((r) => r.channel === 'best' || r.bestTimeWithinMs !== undefined),
+        messageClasses: [...new Set(list.map((r) => r.messageClass))],
         now,
       });
       for (const request of list) out.push(decideOne(request, inputs, loaded.policy, now));
