@@ -214,7 +214,7 @@ async function sinkPart(s: Settings, store: Store): Promise<Row[]> {
       what: 'outbox → dev sink',
       value: fmtRate(rate),
       target: { met: rate >= TARGETS.sink, text: `≥ ${fmtInt(TARGETS.sink)}/s` },
-      detail: `median of ${s.rounds} × ${fmtInt(s.messages)}; each with its delivery event and timeline event`,
+      detail: `median of ${s.rounds} × ${fmtInt(s.messages)}; each with its delivery event`,
     },
   ];
 }
