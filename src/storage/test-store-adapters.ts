@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
 import { PostgresStore } from './postgres/postgres-store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
@@ -30,3 +31,24 @@ export const storeAdapters: StoreAdapter[] = [
     },
   },
 ];
+
+/**
+ * A contract suite: one `describe` per adapter, each on a fresh store opened before its cases and
+ * closed and removed after them. Cases read the store as `t.store`.
+ */
+export function describeEachStore(title: string, cases: (t: { store: Store }) => void): void {
+  for (const adapter of storeAdapters) {
+    describe(`${title} (${adapter.name})`, () => {
+      const t = {} as { store: Store };
+      let dispose: () => Promise<void> = async () => {};
+      before(async () => {
+        ({ store: t.store, dispose } = await adapter.open());
+      });
+      after(async () => {
+        await t.store?.close();
+        await dispose();
+      });
+      cases(t);
+    });
+  }
+}
