@@ -24,6 +24,7 @@ holdout: { percent: 5 }
     eventLookbackMs: 30 * 86_400_000,
     sendLookbackMs: 7 * 86_400_000,
     queuedSlackMs: 3 * 86_400_000, // the longest default maxDelay (marketing)
+    heldClasses: ['marketing', 'service'], // the caps' class, then the default collision classes
   });
 });
 

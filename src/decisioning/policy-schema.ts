@@ -155,6 +155,8 @@ export interface PolicyRequirements {
    * up to its class's `maxDelay` after it was queued (30 days for a class without one).
    */
   readonly queuedSlackMs: number;
+  /** The classes a cap or collision can hold: only their sends need the send history. */
+  readonly heldClasses: readonly Policy['caps'][number]['classes'][number][];
 }
 
 export function policyRequirements(policy: Policy): PolicyRequirements {
@@ -179,5 +181,6 @@ export function policyRequirements(policy: Policy): PolicyRequirements {
     eventLookbackMs,
     sendLookbackMs: Math.max(capMs, collisionMs),
     queuedSlackMs: Math.max(...delays),
+    heldClasses: [...new Set([...policy.caps.flatMap((cap) => cap.classes), ...policy.collisions.classes])],
   };
 }

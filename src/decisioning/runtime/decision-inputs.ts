@@ -48,8 +48,7 @@ export async function loadDecisionInputs(options: {
   const ids = [...new Set(options.customerIds)];
   const { requirements, policy } = loaded;
   const segmentRules = policy.suppression.some((rule) => rule.when.some((c) => 'segment' in c));
-  const held = new Set([...policy.caps.flatMap((cap) => cap.classes), ...policy.collisions.classes]);
-  const holdable = options.messageClasses?.some((c) => held.has(c)) ?? true;
+  const holdable = options.messageClasses?.some((c) => requirements.heldClasses.includes(c)) ?? true;
   const [sendRows, engagementRows, population, eventRows, memberships] = await Promise.all([
     holdable
       ? store.decisions.recentSends({
