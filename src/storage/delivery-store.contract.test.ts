@@ -1,40 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { addOutbox, outboxEntry, WS } from '../delivery/test-delivery.ts';
 import type { DeliveryOutcome } from './delivery-store.ts';
 import type { OutboxRecord } from './journey-store.ts';
 import type { NewEvent, Store } from './store.ts';
 import { storeAdapters as adapters } from './test-store-adapters.ts';
 
-const WS = 'ws1';
-
-function entry(key: string, fields: Partial<OutboxRecord> = {}): OutboxRecord {
-  return {
-    workspaceId: WS,
-    idempotencyKey: key,
-    customerId: 'c1',
-    runId: 'r1',
-    journeyId: 'j1',
-    nodeId: 'send',
-    kind: 'message',
-    channel: 'email',
-    status: 'pending',
+/** The delivery tests' outbox entry, with this suite's payload and time. */
+const entry = (key: string, fields: Partial<OutboxRecord> = {}): OutboxRecord =>
+  outboxEntry(key, {
     payload: { template: 'hello', address: 'ada@example.com', data: {} },
     createdAt: 100,
     updatedAt: 100,
     ...fields,
-  };
-}
-
-async function addOutbox(store: Store, entries: OutboxRecord[]): Promise<void> {
-  await store.journeys.applyJourneyChange({
-    runs: [],
-    addTimers: [],
-    deleteTimers: [],
-    outbox: entries,
-    events: [],
-    counts: [],
   });
-}
 
 function timelineEvent(messageId: string): NewEvent {
   return {
