@@ -26,6 +26,37 @@ describe('local time', () => {
     assert.equal(isValidTimeZone('Mars/Olympus'), false);
   });
 
+  it('reads the same wall clock as Intl on every side of a transition, in odd zones too', () => {
+    const changes = [Date.UTC(2025, 2, 8), Date.UTC(2025, 3, 5), Date.UTC(2025, 9, 25)];
+    const zones = [NY, BERLIN, 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns', 'Asia/Shanghai'];
+    const cases: [string, number][] = [
+      ...zones.flatMap((zone) => changes.map((from): [string, number] => [zone, from])),
+      // Transitions off the quarter-hour grid: Monrovia's −0:44:30 ended at 00:44:30 UTC; Goose Bay changed at 00:01 local.
+      ['Africa/Monrovia', Date.UTC(1972, 0, 6)],
+      ['America/Goose_Bay', Date.UTC(2010, 2, 13)],
+    ];
+    for (const [timeZone, from] of cases) {
+      const reference = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+      // Steps of 7 min 13.5 s over two days: through each slot, its edges and the transition itself.
+      for (let instant = from; instant < from + 2 * 24 * HOUR; instant += 433_500) {
+        const parts = Object.fromEntries(
+          reference.formatToParts(instant).flatMap((p) => (p.type === 'literal' ? [] : [[p.type, Number(p.value)]])),
+        );
+        const { weekday: _, ...wall } = localDateTime(instant, timeZone);
+        assert.deepEqual(wall, parts, `${timeZone} at ${new Date(instant).toISOString()}`);
+      }
+    }
+  });
+
   it('resolves skipped and repeated wall times like Temporal "compatible"', () => {
     // 02:30 does not exist on 9 March 2025 in New York: it becomes 03:30 EDT.
     assert.equal(instantOf({ year: 2025, month: 3, day: 9, hour: 2, minute: 30 }, NY), Date.UTC(2025, 2, 9, 7, 30));

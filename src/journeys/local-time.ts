@@ -50,6 +50,21 @@ export function isValidTimeZone(timeZone: string): boolean {
 }
 
 export function localDateTime(instant: number, timeZone: string): LocalDateTime {
+  const offset = slotOffset(instant, timeZone);
+  if (offset === undefined) return formatted(instant, timeZone);
+  const wall = new Date(instant + offset);
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+    weekday: wall.getUTCDay(),
+  };
+}
+
+function formatted(instant: number, timeZone: string): LocalDateTime {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(instant)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -57,6 +72,39 @@ export function localDateTime(instant: number, timeZone: string): LocalDateTime 
   const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
   const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
   return { year, month, day, hour, minute, second, weekday };
+}
+
+/**
+ * Offsets by 15-minute slot, per zone: formatting is the dearest step of scheduling and deciding,
+ * and a whole batch asks about the same few slots. A slot whose first and last second have the
+ * same offset holds no transition (transitions are months apart); one that holds a transition is
+ * remembered as null and formatted every time.
+ */
+const SLOT_MS = 15 * 60_000;
+const SLOTS_PER_ZONE = 4096;
+const slotOffsets = new Map<string, Map<number, number | null>>();
+
+function slotOffset(instant: number, timeZone: string): number | undefined {
+  const slot = Math.floor(instant / SLOT_MS);
+  let zone = slotOffsets.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    slotOffsets.set(timeZone, zone);
+  }
+  let offset = zone.get(slot);
+  if (offset === undefined) {
+    if (zone.size >= SLOTS_PER_ZONE) zone.clear();
+    const start = slot * SLOT_MS;
+    const first = exactOffset(start, timeZone);
+    offset = first === exactOffset(start + SLOT_MS - 1000, timeZone) ? first : null;
+    zone.set(slot, offset);
+  }
+  return offset ?? undefined;
+}
+
+/** Local time minus UTC at a whole-second instant, by formatting. */
+function exactOffset(wholeSecond: number, timeZone: string): number {
+  return wallMs(formatted(wholeSecond, timeZone)) - wholeSecond;
 }
 
 function wallMs(wall: WallTime): number {
