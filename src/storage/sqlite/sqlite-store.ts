@@ -10,6 +10,7 @@ import { SqliteDeliveryWrites } from './sqlite-delivery-writes.ts';
 import { SqliteEventInserter } from './sqlite-event-inserter.ts';
 import { SqliteJourneyWrites } from './sqlite-journey-writes.ts';
 import { SqliteProcessorWrites } from './sqlite-processor-writes.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 /**
  * The embedded store: one SQLite file in WAL mode. Every statement, raw or through Kysely,
@@ -26,7 +27,7 @@ export class SqliteStore extends KyselyStore {
     private readonly raw: BetterSqlite3.Database,
     private readonly appendWorker: SqliteAppendWorker | undefined,
   ) {
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
     const journeyWrites = new SqliteJourneyWrites(raw);
     const deliveryWrites = new SqliteDeliveryWrites(raw);
     super(
