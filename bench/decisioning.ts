@@ -3,6 +3,7 @@ import type { DecisionContext, DecisionRequest } from '../src/decisioning/decisi
 import { runStrategy, type SimulationResult, type StrategyName } from '../src/decisioning/engagement-simulation.ts';
 import { DEFAULT_POLICY, parsePolicy } from '../src/decisioning/policy-schema.ts';
 import { SIM_CHANNELS, simulatePopulation } from '../src/decisioning/simulated-population.ts';
+import { BOUNDS, type BoundName, runBound } from '../src/decisioning/simulation-bounds.ts';
 import { seededRandom } from '../src/journeys/seeded-random.ts';
 import { fmtInt, fmtRatio, fmtSec, intFlag, log, printTable, type Row } from './lib/report.ts';
 
@@ -27,6 +28,7 @@ interface Settings {
   seed: number;
   time: 'expected' | 'sample';
   decisions: number;
+  bounds: boolean;
 }
 
 function settingsOf(argv: string[]): Settings {
@@ -42,6 +44,7 @@ function settingsOf(argv: string[]): Settings {
     seed: intFlag(flag('seed'), 1, 'seed'),
     time,
     decisions: intFlag(flag('decisions'), 50_000, 'decisions'),
+    bounds: argv.includes('--bounds'),
   };
 }
 
@@ -65,6 +68,7 @@ export async function run(argv: string[]): Promise<void> {
     log(`  ${name}: ${(result.rate * 100).toFixed(2)}% in ${fmtSec(result.ms)}`);
   }
   const rows = strategyRows(results);
+  if (s.bounds) rows.push(...boundRows(s, population, results));
   rows.push(...latencyRows(s));
   rows.push({ what: 'harness wall time', value: fmtSec(performance.now() - started) });
   printTable(`decisioning (${fmtInt(s.customers)} customers × ${s.days} days, time choice ${s.time})`, rows);
@@ -105,6 +109,32 @@ function strategyRows(results: Map<StrategyName, SimulationResult>): Row[] {
     },
   );
   return rows;
+}
+
+const BOUND_LABELS: Record<BoundName, string> = {
+  'godwit+hour': 'bound: Godwit, hidden best hour',
+  'godwit+channel': 'bound: Godwit, hidden best channel',
+  informed: 'bound: informed learner',
+  'informed+hour': 'bound: informed, hidden best hour',
+};
+
+/** `--bounds`: strategies handed something hidden, to show how far from the oracle any learner stays (simulation-bounds.ts). */
+function boundRows(
+  s: Settings,
+  population: ReturnType<typeof simulatePopulation>,
+  results: Map<StrategyName, SimulationResult>,
+): Row[] {
+  const oracle = (results.get('oracle') as SimulationResult).rate;
+  const godwit = (results.get('godwit') as SimulationResult).rate;
+  return BOUNDS.map((name) => {
+    const r = runBound(name, { population, days: s.days, seed: s.seed, timeChoice: s.time });
+    log(`  ${name}: ${(r.rate * 100).toFixed(2)}% in ${fmtSec(r.ms)}`);
+    return {
+      what: BOUND_LABELS[name],
+      value: (r.rate / oracle).toFixed(3),
+      detail: `of the oracle: ${(r.rate * 100).toFixed(2)}% answered; Godwit reaches ${(godwit / r.rate).toFixed(3)} of it; ${fmtSec(r.ms)}`,
+    };
+  });
 }
 
 /** `decide()` on realistic contexts: quiet hours, caps, collisions, three suppression rules, best channel and time. */

@@ -34,7 +34,7 @@ export interface Strategy {
 }
 
 export interface SimulationResult {
-  readonly name: StrategyName;
+  readonly name: string;
   readonly sends: number;
   readonly responses: number;
   readonly rate: number;
@@ -48,7 +48,7 @@ export interface SimulationOptions {
   readonly seed: number;
   readonly policy?: Policy;
   readonly timeChoice?: 'expected' | 'sample';
-  readonly onDay?: (name: StrategyName, day: number) => void;
+  readonly onDay?: (name: string, day: number) => void;
 }
 
 /** allowed[c * 24 + h]: channel c may send marketing at local hour h under the policy's quiet hours. */
@@ -68,11 +68,20 @@ export function allowedHours(policy: Policy): Uint8Array {
 }
 
 export function runStrategy(name: StrategyName, options: SimulationOptions): SimulationResult {
+  return runWith(name, (deps) => makeStrategy(name, deps), options);
+}
+
+/** The loop for any strategy (`simulation-bounds.ts` adds diagnostic ones), on the same response draws. */
+export function runWith(
+  name: string,
+  make: (deps: StrategyDeps) => Strategy,
+  options: SimulationOptions,
+): SimulationResult {
   const p = options.population;
   const policy = options.policy ?? DEFAULT_POLICY;
   const allowed = allowedHours(policy);
   const decisionRandom = seededRandom(options.seed + 1);
-  const strategy = makeStrategy(name, { population: p, allowed, random: decisionRandom, policy, options });
+  const strategy = make({ population: p, allowed, random: decisionRandom, policy, options });
   const responseRandom = seededRandom(options.seed ^ 0x5eed);
   const out = new Int32Array(2);
   const responsesByDay: number[] = [];
@@ -98,7 +107,7 @@ export function runStrategy(name: StrategyName, options: SimulationOptions): Sim
   return { name, sends, responses, rate: responses / sends, responsesByDay, ms: performance.now() - started };
 }
 
-interface StrategyDeps {
+export interface StrategyDeps {
   readonly population: SimulatedPopulation;
   readonly allowed: Uint8Array;
   readonly random: () => number;
@@ -138,26 +147,40 @@ function randomChoice({ population: p, allowed, random }: StrategyDeps): Strateg
 }
 
 function oracleChoice({ population: p, allowed }: StrategyDeps): Strategy['choose'] {
-  return (i, dow, out) => {
-    const mask = p.eligible[i] as number;
-    let best = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < p.channels; c += 1) {
-      if (!(mask & (1 << c))) continue;
-      for (let h = 0; h < 24; h += 1) {
-        if (!allowed[c * 24 + h]) continue;
-        const logit = trueLogit(p, i, c, dow * 24 + h);
-        if (logit > best) {
-          best = logit;
-          out[0] = c;
-          out[1] = h;
-        }
+  return (i, dow, out) =>
+    hiddenBest({ population: p, allowed, customer: i, dow, channels: p.eligible[i] as number }, out);
+}
+
+/** The channel (of those in the `channels` mask) and local hour with the highest hidden rate today. */
+export function hiddenBest(
+  at: { population: SimulatedPopulation; allowed: Uint8Array; customer: number; dow: number; channels: number },
+  out: Int32Array,
+): void {
+  const { population: p, allowed, customer, dow, channels } = at;
+  let best = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < p.channels; c += 1) {
+    if (!(channels & (1 << c))) continue;
+    for (let h = 0; h < 24; h += 1) {
+      if (!allowed[c * 24 + h]) continue;
+      const logit = trueLogit(p, customer, c, dow * 24 + h);
+      if (logit > best) {
+        best = logit;
+        out[0] = c;
+        out[1] = h;
       }
     }
-  };
+  }
+}
+
+/** Diagnostics only: hand Godwit the hidden best channel or hour instead of its own choice (it still learns). */
+export interface Peek {
+  readonly channel?: (customer: number, dow: number) => number;
+  readonly hour?: (customer: number, channel: number, dow: number) => number;
 }
 
 /** Godwit's decisioning on typed arrays: the same model as `rankChannels` and `chooseSlot`. */
-function godwitStrategy({ population: p, allowed, random, policy, options }: StrategyDeps): Strategy {
+export function godwitStrategy(deps: StrategyDeps, peek: Peek = {}): Strategy {
+  const { population: p, allowed, random, policy, options } = deps;
   const n = p.customers;
   const C = p.channels;
   const chanSends = new Uint16Array(n * C);
@@ -246,9 +269,9 @@ function godwitStrategy({ population: p, allowed, random, policy, options }: Str
 
   return {
     choose(i, dow, out) {
-      const channel = chooseChannel(i);
+      const channel = peek.channel ? peek.channel(i, dow) : chooseChannel(i);
       out[0] = channel;
-      out[1] = chooseHour(i, channel, dow);
+      out[1] = peek.hour ? peek.hour(i, channel, dow) : chooseHour(i, channel, dow);
     },
     learn(i, channel, how, responded) {
       const r = responded ? 1 : 0;

@@ -39,6 +39,15 @@ export interface SimulatedPopulation {
   readonly shift: Uint8Array;
   /** curve per channel × shift × hour of week. */
   readonly hourLogit: Float32Array;
+  /** How many shifts `hourLogit` holds per channel (shift index s is s − (shifts − 1)/2 hours). */
+  readonly shifts: number;
+  /** The generating structure, told only to the informed learner of `simulation-bounds.ts`. */
+  readonly structure: {
+    readonly base: readonly number[];
+    readonly levelSpread: number;
+    readonly channelSpread: number;
+    readonly shiftSpread: number;
+  };
 }
 
 export function trueLogit(p: SimulatedPopulation, customer: number, channel: number, how: number): number {
@@ -74,15 +83,21 @@ export function simulatePopulation(spec: PopulationSpec): SimulatedPopulation {
   const eligible = new Uint8Array(n);
   const channelLogit = new Float32Array(n * c);
   const shift = new Uint8Array(n);
+  const structure = {
+    base: BASE_LOGIT,
+    levelSpread: spec.levelSpread ?? 0.5,
+    channelSpread: spec.channelSpread ?? 0.7,
+    shiftSpread: spec.shiftSpread ?? 2,
+  };
   for (let i = 0; i < n; i += 1) {
-    const level = normal(random) * (spec.levelSpread ?? 0.5);
+    const level = normal(random) * structure.levelSpread;
     let mask = 0;
     for (let k = 0; k < c; k += 1) {
       if (random() < (REACH[k] as number)) mask |= 1 << k;
-      channelLogit[i * c + k] = (BASE_LOGIT[k] as number) + level + normal(random) * (spec.channelSpread ?? 0.7);
+      channelLogit[i * c + k] = (BASE_LOGIT[k] as number) + level + normal(random) * structure.channelSpread;
     }
     eligible[i] = mask;
-    const hours = Math.round(normal(random) * (spec.shiftSpread ?? 2));
+    const hours = Math.round(normal(random) * structure.shiftSpread);
     shift[i] = Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, hours)) + MAX_SHIFT;
   }
   const hourLogit = new Float32Array(c * SHIFTS * HOURS_OF_WEEK);
@@ -94,5 +109,5 @@ export function simulatePopulation(spec: PopulationSpec): SimulatedPopulation {
       }
     }
   }
-  return { customers: n, channels: c, eligible, channelLogit, shift, hourLogit };
+  return { customers: n, channels: c, eligible, channelLogit, shift, hourLogit, shifts: SHIFTS, structure };
 }
