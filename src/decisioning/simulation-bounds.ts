@@ -20,7 +20,8 @@ import { sigmoid } from './simulated-population.ts';
  *   level, channel and chronotype, the true curve for every shift), learning each customer's draws
  *   from their responses only: channel intercepts by a Laplace posterior given each send's true hour
  *   effect, the chronotype by its exact posterior given the customer's true intercepts. Each half is
- *   handed what the other learns, so it estimates the ceiling from above. `informed+hour`: its channel
+ *   handed what the other learns, so it errs high in what it knows; its choices are heuristics as
+ *   Godwit's are (a shrunk Thompson draw, the hour of highest expected rate), not a proven optimum. `informed+hour`: its channel
  *   half with the hidden best hour, to set beside `godwit+hour`.
  */
 
