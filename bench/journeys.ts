@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
+import { emailTemplate } from '../src/cluster/cluster-drill.ts';
 import { sqliteFile } from '../src/storage/open-store.ts';
 import { postBatches } from './lib/http-load.ts';
 import {
@@ -112,10 +113,13 @@ const orderBody = (s: { users: number }, from: number, count: number, properties
   return Buffer.from(JSON.stringify({ batch }));
 };
 
+function profilerArgs(s: Settings): string[] {
+  return s.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${s.cpuProf}`] : [];
+}
+
 async function withServer<T>(s: Settings, work: (server: ServerProcess, dataDir: string) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'godwit-bench-journeys-'));
-  const nodeArgs = s.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${s.cpuProf}`] : [];
-  const server = await startServer({ dataDir, nodeArgs });
+  const server = await startServer({ dataDir, nodeArgs: profilerArgs(s) });
   try {
     return await work(server, dataDir);
   } finally {
@@ -260,20 +264,21 @@ async function timers(s: Settings): Promise<Row[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'godwit-bench-timers-'));
   try {
     const first = await startServer({ dataDir });
+    await createDefinition(first, '/v1/templates', emailTemplate('hello'));
     await installJourney(first, TIMER_JOURNEY);
     await first.stop();
-    // Placeholder times: the burst is overdue; the spread set is shifted to start just after the server does.
-    const farFuture = Date.now() + 86_400_000;
+    // Placeholder times: the backlog is overdue; the spread set waits far ahead until the backlog
+    // has fired, then moves to start just after (lateness while a backlog drains is the backlog's).
     log(`  timers: writing ${fmtInt(s.timers)} waiting runs with their timers…`);
     const written = Date.now();
     writeTimerFixture({
       dataDir,
       count: s.timers,
-      dueAt: (i) => (i < burst ? 0 : i < burst + spread ? 1 + ((i - burst) * spreadMs) / spread : farFuture),
+      dueAt: (i) =>
+        i < burst ? 0 : i < burst + spread ? SPREAD_PLACEHOLDER + ((i - burst) * spreadMs) / spread : FAR_FUTURE,
     });
     log(`  timers: fixture written in ${fmtSec(Date.now() - written)}`);
-    shiftSpread(dataDir, Date.now() + 15_000 - 1);
-    const server = await startServer({ dataDir, keys: first });
+    const server = await startServer({ dataDir, keys: first, nodeArgs: profilerArgs(s) });
     const startedAt = Date.now();
     const probe = new DatabaseProbe(dataDir);
     try {
@@ -281,11 +286,15 @@ async function timers(s: Settings): Promise<Row[]> {
       const burstDone = await waitUntil(fired, burst);
       const fireRate = (burst / (burstDone - startedAt)) * 1000;
       log(`  timers: ${fmtInt(burst)} overdue timers fired in ${fmtSec(burstDone - startedAt)}`);
+      const base = Date.now() + 2_000;
+      shiftSpread(dataDir, base);
+      log(`  timers: ${fmtInt(spread)} more coming due at ${fmtRate(spread / (spreadMs / 1000))} from 2 s on…`);
       await waitUntil(fired, burst + spread);
       const lateness = probe
         .all<{ late: number }>(
-          `select created_at - json_extract(payload, '$.trigger.properties.due') as late from outbox
-           where json_extract(payload, '$.trigger.properties.due') > 0`,
+          `select created_at - (due - ${SPREAD_PLACEHOLDER} + ?) as late
+           from (select created_at, json_extract(payload, '$.trigger.properties.due') as due from outbox)
+           where due >= ${SPREAD_PLACEHOLDER} and due < ${FAR_FUTURE}`.replace('?', String(base)),
         )
         .map((r) => r.late);
       const pending = probe.count('select count(*) from journey_timers');
@@ -313,18 +322,20 @@ async function timers(s: Settings): Promise<Row[]> {
   }
 }
 
-/** Moves the spread set's due times (placeholders from 1 ms) to start at `base`, in timers and run states. */
+/** Where the spread set's due times wait (in 2096) until it is moved; the rest wait later still. */
+const SPREAD_PLACEHOLDER = 4e12;
+const FAR_FUTURE = 5e12;
+
+/**
+ * Moves the spread set's timers to start at `base`, while the server runs. Their runs keep the
+ * placeholder as `due` in the trigger, which the outbox copies: due − placeholder + base is when each came due.
+ */
 function shiftSpread(dataDir: string, base: number): void {
   const db = new BetterSqlite3(sqliteFile(dataDir));
-  const dueInRun = `json_extract(state, '$.trigger.properties.due')`;
-  db.transaction(() => {
-    db.prepare('update journey_timers set due_at = due_at + ? where due_at between 1 and 86400000').run(base);
-    db.prepare(
-      `update journey_runs set state = json_set(state, '$.trigger.properties.due', ${dueInRun} + ?,
-         '$.waiting.dueAt', json_extract(state, '$.waiting.dueAt') + ?)
-       where ${dueInRun} between 1 and 86400000`,
-    ).run(base, base);
-  })();
+  db.pragma('busy_timeout = 10000');
+  db.prepare(
+    `update journey_timers set due_at = due_at - ${SPREAD_PLACEHOLDER} + ? where due_at >= ${SPREAD_PLACEHOLDER} and due_at < ${FAR_FUTURE}`,
+  ).run(base);
   db.close();
 }
 
@@ -333,6 +344,8 @@ export async function run(argv: string[]): Promise<void> {
   const rows: Row[] = [];
   if (s.parts.has('entering') || s.parts.has('latency') || s.parts.has('segment')) {
     await withServer(s, async (server, dataDir) => {
+      // Real templates, so delivery renders and records each message as it would, beside the journeys.
+      for (const id of ['thanks', 'upgraded']) await createDefinition(server, '/v1/templates', emailTemplate(id));
       await installJourney(server, SEND_JOURNEY);
       await createDefinition(server, '/v1/segments', UPGRADED_SEGMENT);
       await installJourney(server, SEGMENT_JOURNEY);
