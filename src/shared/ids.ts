@@ -1,7 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let sequence = 0;
+// Random bytes drawn 4 KiB at a time (as crypto.randomUUID does): one draw per id was a visible
+// share of a batch's work. `scratch` is filled and read synchronously, so one buffer serves all.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+const scratch = Buffer.alloc(16);
 
 /**
  * A time-ordered id (UUIDv7 layout): ids created later sort later, so primary-key
@@ -15,7 +20,13 @@ export function newId(now: number = Date.now()): string {
     lastMs = now;
     sequence = 0;
   }
-  const bytes = randomBytes(16);
+  if (poolOffset + 16 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  pool.copy(scratch, 0, poolOffset, poolOffset + 16);
+  poolOffset += 16;
+  const bytes = scratch;
   const ms = lastMs;
   bytes[0] = Math.floor(ms / 2 ** 40) & 0xff;
   bytes[1] = Math.floor(ms / 2 ** 32) & 0xff;
