@@ -121,19 +121,24 @@ const ADDRESS_NAMES: Record<Channel, string> = {
 
 function addressOf(request: Pick<ChannelRequest, 'profile' | 'identities'>, channel: Channel): string | undefined {
   const { traits } = request.profile;
-  const identity = (kind: IdentityRecord['kind']) => request.identities.find((i) => i.kind === kind)?.value;
   switch (channel) {
     case 'email':
-      return identity('email') ?? textOf(traits.email);
+      return identityOf(request.identities, 'email') ?? textOf(traits.email);
     case 'sms':
     case 'whatsapp':
     case 'voice':
-      return identity('phone') ?? textOf(traits.phone);
+      return identityOf(request.identities, 'phone') ?? textOf(traits.phone);
     case 'push':
       return textOf(traits.push_subscription);
     case 'in_app':
       return request.profile.id;
   }
+}
+
+// A loop, not a closure per call: this runs for every channel of every send.
+function identityOf(identities: readonly IdentityRecord[], kind: IdentityRecord['kind']): string | undefined {
+  for (const identity of identities) if (identity.kind === kind) return identity.value;
+  return undefined;
 }
 
 function textOf(value: unknown): string | undefined {
