@@ -33,7 +33,7 @@ export async function runEventStage(context: EventStageContext, events: readonly
       list.map((e) => e.customerId as string),
       {
         waiting: true,
-        historyOf: definitions.needingHistory(workspaceId),
+        historyOf: definitions.needingHistory(workspaceId, new Set(list.map((e) => e.event as string))),
         segments: definitions.readsSegments(workspaceId),
       },
     );

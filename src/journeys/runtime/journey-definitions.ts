@@ -47,11 +47,15 @@ export class JourneyDefinitions {
     return this.byEvent.get(eventKey(workspaceId, event)) ?? [];
   }
 
-  /** Live journeys of the workspace whose entry policy needs a customer's earlier runs. */
-  needingHistory(workspaceId: string): string[] {
-    return this.live
-      .filter((r) => r.workspaceId === workspaceId && r.definition.entry.policy !== 'every_time')
-      .map((r) => r.journeyId);
+  /**
+   * Live journeys of the workspace whose entry policy needs a customer's earlier runs; given the
+   * names of a batch's events, only those the events can start (the others' history is not read).
+   */
+  needingHistory(workspaceId: string, events?: ReadonlySet<string>): string[] {
+    const candidates = events
+      ? [...events].flatMap((event) => this.triggeredBy(workspaceId, event))
+      : this.live.filter((r) => r.workspaceId === workspaceId);
+    return [...new Set(candidates.filter((r) => r.definition.entry.policy !== 'every_time').map((r) => r.journeyId))];
   }
 
   /**

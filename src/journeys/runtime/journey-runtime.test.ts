@@ -116,6 +116,36 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       assert.equal(cat.at(-1)?.payload.template, 'check_in_v2', 'cat started on v2');
     });
 
+    it('enters a once-ever journey once, though its first run finished batches ago', async () => {
+      await goLive(t, {
+        id: 'first_signup',
+        trigger: { event: 'Signed Up' },
+        entry: { policy: 'once' },
+        start: 'done',
+        nodes: { done: { type: 'exit' } },
+      });
+      const signedUp = (userId: string) => ({
+        type: 'track',
+        userId,
+        messageId: `m-${++n}`,
+        event: 'Signed Up',
+        timestamp: iso(clock.now()),
+      });
+      await sendBatch(t, [identify('eve', { email: 'eve@example.com' }), signedUp('eve')]);
+      await t.godwit.runtime.processEvents();
+      clock.advance(DAY);
+      // A batch of other events in between: the journey's history is read only for batches that can start it.
+      await sendBatch(t, [order('eve', 120)]);
+      await t.godwit.runtime.processEvents();
+      await sendBatch(t, [signedUp('eve')]);
+      await t.godwit.runtime.processEvents();
+      const runs = (await runsOf(await customerOf('eve'))).filter((r) => r.journeyId === 'first_signup');
+      assert.deepEqual(
+        runs.map((r) => r.status),
+        ['finished'],
+      );
+    });
+
     it('suppresses a send the customer cannot receive, and says why', async () => {
       await sendBatch(t, [identify('dan', { name: 'Dan' }), order('dan', 500)]);
       await t.godwit.runtime.processEvents();
