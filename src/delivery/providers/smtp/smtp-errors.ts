@@ -13,8 +13,10 @@ export function smtpDeliveryError(error: unknown): DeliveryError {
   if (failure.code === 'EAUTH') return new DeliveryError('transient', message, { code: 'smtp_auth' });
   if (responseCode === undefined) {
     const permanent = failure.code === 'EENVELOPE' || failure.code === 'EMESSAGE';
-    // The connection broke or went quiet once the message was on its way: the server may have taken it.
-    const maybeSent = (failure.code === 'ETIMEDOUT' || failure.code === 'ESOCKET') && failure.command !== 'CONN';
+    // The connection broke or went quiet once the message was on its way (the pool marks that
+    // `DATA`, see PooledSmtpConnection): the server may have taken it.
+    const lost = failure.code === 'ETIMEDOUT' || failure.code === 'ESOCKET' || failure.code === 'ECONNECTION';
+    const maybeSent = lost && failure.command === 'DATA';
     return new DeliveryError(permanent ? 'permanent' : 'transient', message, {
       code: failure.code ?? 'smtp_connection',
       ...(maybeSent ? { maybeSent } : {}),

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { ChannelProvider, DeliveryChannel, EmailContent, OutboundMessage, SendReceipt } from '../../provider.ts';
 import { DeliveryError } from '../../provider.ts';
+import { SmtpConnectionPool } from './smtp-connection-pool.ts';
+import { smtpConnectionSettings } from './smtp-connection-settings.ts';
 import { smtpDeliveryError } from './smtp-errors.ts';
 
 export interface SmtpProviderOptions {
@@ -17,24 +19,23 @@ export interface SmtpProviderOptions {
   readonly timeoutMs?: number;
 }
 
-/** Email over SMTP through a pool of open connections (nodemailer). */
+/**
+ * Email over SMTP through a pool of open connections. The message is composed by nodemailer's
+ * MailComposer and sent over its SMTPConnection by our own pool: nodemailer's Mailer and pooled
+ * transport cost about a third more CPU per message for features unused here.
+ */
 export class SmtpProvider implements ChannelProvider {
   readonly name = 'smtp';
   readonly channels: readonly DeliveryChannel[] = ['email'];
   // SMTP has no idempotency keys: a send whose reply was lost may have been delivered.
   readonly idempotent = false;
-  private readonly transport: Transporter;
+  private readonly pool: SmtpConnectionPool;
 
   constructor(private readonly options: SmtpProviderOptions) {
-    const timeout = options.timeoutMs ?? 30_000;
-    this.transport = nodemailer.createTransport({
-      url: options.url,
-      pool: true,
+    this.pool = new SmtpConnectionPool({
+      settings: smtpConnectionSettings(options.url, options.timeoutMs ?? 30_000),
       maxConnections: options.maxConnections ?? 5,
       maxMessages: options.maxMessages ?? 100,
-      connectionTimeout: timeout,
-      greetingTimeout: timeout,
-      socketTimeout: timeout,
     });
   }
 
@@ -46,7 +47,7 @@ export class SmtpProvider implements ChannelProvider {
     const from = content.from ?? this.options.from;
     const messageId = messageIdFor(message, from);
     try {
-      const info = await this.transport.sendMail({
+      const mail = new MailComposer({
         from,
         to: message.address,
         replyTo: content.replyTo,
@@ -54,17 +55,18 @@ export class SmtpProvider implements ChannelProvider {
         html: content.html,
         text: content.text,
         messageId,
-        headers: { ...headersOf(content) },
-      });
-      return { providerMessageId: info.messageId ?? messageId, status: 'sent' };
+        headers: headersOf(content),
+      }).compile();
+      await this.pool.send(mail.getEnvelope(), await mail.build());
+      return { providerMessageId: messageId, status: 'sent' };
     } catch (error) {
       throw smtpDeliveryError(error);
     }
   }
 
-  /** Closes the pooled connections. */
+  /** Closes the pooled connections; sends waiting for one fail, a message on the wire finishes first. */
   close(): void {
-    this.transport.close();
+    this.pool.close();
   }
 }
 
