@@ -19,22 +19,24 @@ export interface LocalDateTime {
 
 export type WallTime = Omit<LocalDateTime, 'weekday' | 'second'> & { readonly second?: number };
 
+/** The parts a wall-clock reading is formatted into (24-hour clock). */
+export const WALL_CLOCK_PARTS: Intl.DateTimeFormatOptions = {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+};
+
 // Building a DateTimeFormat costs far more than using one; the cache holds no observable state.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, ...WALL_CLOCK_PARTS });
     formatters.set(timeZone, formatter);
   }
   return formatter;
