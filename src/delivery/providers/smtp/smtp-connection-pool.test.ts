@@ -252,3 +252,18 @@ describe('SmtpProvider logs in over STARTTLS when the URL has credentials', { ti
     }
   });
 });
+
+test('smtps:// speaks TLS from the first byte', { timeout: 20_000 }, async () => {
+  const server = await startServer({ secure: true, disabledCommands: [] });
+  const smtp = new SmtpProvider({
+    url: `${server.url.replace('smtp:', 'smtps:')}?tls.rejectUnauthorized=false`,
+    from: 'hello@godwit.example',
+  });
+  try {
+    await smtp.send(email('ada@example.com'));
+    assert.equal(server.sessions.length, 1);
+  } finally {
+    smtp.close();
+    await server.close();
+  }
+});
