@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { DeliveryError, type OutboundMessage } from '../../provider.ts';
+import { DeliveryError } from '../../provider.ts';
 import { SmtpProvider } from './smtp-provider.ts';
+import { email } from './test-smtp-messages.ts';
 
 /**
  * A real SMTP server that says which session carried each message. `drop-rcpt@…` loses the
@@ -59,17 +60,6 @@ async function startServer(options: SMTPServerOptions = {}) {
       for (const socket of sockets.values()) socket.destroy();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-function email(address: string, key = address): OutboundMessage {
-  return {
-    idempotencyKey: key,
-    workspaceId: 'ws_1',
-    customerId: 'cus_1',
-    address,
-    messageClass: 'marketing',
-    content: { channel: 'email', subject: 'Hi', html: '<p>Hi</p>', text: 'Hi' },
   };
 }
 

@@ -5,6 +5,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { DeliveryError, type OutboundMessage } from '../../provider.ts';
 import { messageIdFor, SmtpProvider } from './smtp-provider.ts';
+import { email } from './test-smtp-messages.ts';
 
 /** A real SMTP server: it rejects some recipients the way mail servers do and parses what it accepts. */
 function startServer() {
@@ -49,23 +50,6 @@ function rawHeader(mail: ParsedMail, name: string): string | undefined {
     ?.slice(line.indexOf(':') + 1)
     .replace(/\r?\n[ \t]+/g, ' ')
     .trim();
-}
-
-function email(address: string, key: string, overrides: Partial<OutboundMessage['content']> = {}): OutboundMessage {
-  return {
-    idempotencyKey: key,
-    workspaceId: 'ws_1',
-    customerId: 'cus_1',
-    address,
-    messageClass: 'marketing',
-    content: {
-      channel: 'email',
-      subject: 'Your cart 购物车',
-      html: '<p>Hello <b>Ada</b></p>',
-      text: 'Hello Ada',
-      ...overrides,
-    } as OutboundMessage['content'],
-  };
 }
 
 describe('SmtpProvider against a real SMTP server', () => {
