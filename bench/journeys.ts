@@ -292,9 +292,9 @@ async function timers(s: Settings): Promise<Row[]> {
       await waitUntil(fired, burst + spread);
       const lateness = probe
         .all<{ late: number }>(
-          `select created_at - (due - ${SPREAD_PLACEHOLDER} + ?) as late
+          `select created_at - (due - ${SPREAD_PLACEHOLDER} + ${base}) as late
            from (select created_at, json_extract(payload, '$.trigger.properties.due') as due from outbox)
-           where due >= ${SPREAD_PLACEHOLDER} and due < ${FAR_FUTURE}`.replace('?', String(base)),
+           where due >= ${SPREAD_PLACEHOLDER} and due < ${FAR_FUTURE}`,
         )
         .map((r) => r.late);
       const pending = probe.count('select count(*) from journey_timers');

@@ -116,7 +116,7 @@ function wallMs(wall: WallTime): number {
 /** Local time minus UTC at `instant`, in ms (e.g. −4 h in New York in summer). */
 export function offsetAt(instant: number, timeZone: string): number {
   const wholeSecond = Math.floor(instant / 1000) * 1000;
-  return wallMs(localDateTime(wholeSecond, timeZone)) - wholeSecond;
+  return slotOffset(wholeSecond, timeZone) ?? exactOffset(wholeSecond, timeZone);
 }
 
 /**
