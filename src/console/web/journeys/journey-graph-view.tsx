@@ -1,6 +1,6 @@
-import { Background, Controls, type Edge, type Node, ReactFlow } from '@xyflow/react';
+import { Background, Controls, type Edge, type Node, type NodeChange, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import type { JourneyDefinition } from '../../../journeys/journey-schema.ts';
 import type { JourneyStats } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -17,6 +17,15 @@ export default function JourneyGraphView(props: {
   const { definition, stats } = props;
   const laidOut = useMemo(() => layoutJourney(definition), [definition]);
   const onPath = new Set(props.highlight ?? []);
+  // React Flow measures each node once and hands the size back as a change. Nodes rebuilt on every
+  // stats poll must carry it: a node without `measured` is hidden until measured again, and one
+  // whose size did not change may never be.
+  const measured = useRef(new Map<string, Node['measured']>());
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    for (const change of changes) {
+      if (change.type === 'dimensions' && change.dimensions) measured.current.set(change.id, change.dimensions);
+    }
+  }, []);
   const nodes: Node[] = laidOut.nodes.map((n) => {
     const counts = stats?.nodes[n.id];
     const figures =
@@ -26,6 +35,7 @@ export default function JourneyGraphView(props: {
     return {
       id: n.id,
       position: { x: n.x, y: n.y },
+      measured: measured.current.get(n.id),
       className: `flow-node ${n.type}${onPath.has(n.id) ? ' on-path' : ''}`,
       data: {
         label: (
@@ -56,6 +66,7 @@ export default function JourneyGraphView(props: {
       <ReactFlow
         nodes={nodes}
         edges={edges}
+        onNodesChange={onNodesChange}
         fitView
         minZoom={0.1}
         nodesConnectable={false}
