@@ -17,6 +17,7 @@ import { WorkerBatchPreparer } from '../ingestion/batch-preparer.ts';
 import { IngestionService } from '../ingestion/ingestion-service.ts';
 import { JourneyService } from '../journeys/journey-service.ts';
 import { JourneyRuntime } from '../journeys/runtime/journey-runtime.ts';
+import { JourneyThread } from '../journeys/runtime/journey-thread.ts';
 import { CustomerService } from '../profiles/customer-service.ts';
 import { PROFILE_CURSOR, ProfileProcessor } from '../profiles/profile-processor.ts';
 import { SegmentRuntime } from '../segments/runtime/segment-runtime.ts';
@@ -26,7 +27,8 @@ import { createMetrics } from '../server/metrics.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import { newId } from '../shared/ids.ts';
-import { openStore } from '../storage/open-store.ts';
+import { openStore, sqliteFile } from '../storage/open-store.ts';
+import { SqliteStore } from '../storage/sqlite/sqlite-store.ts';
 import type { Store } from '../storage/store.ts';
 import { deliveryHooks } from '../templates/delivery-hooks.ts';
 import { TemplateRenderer } from '../templates/template-renderer.ts';
@@ -77,6 +79,18 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
   const store = await openStore(config, { appendWorker: true });
   const workspaces = new WorkspaceService(store, clock);
   const owner = `${hostname()}:${process.pid}:${newId()}`;
+  // Embedded, journeys follow the log and fire timers on a thread of their own (a second core).
+  const journeyThread =
+    store instanceof SqliteStore && !config.NATS_URL && config.GODWIT_JOURNEY_THREAD === 'on' && !options.clock
+      ? new JourneyThread({
+          file: sqliteFile(config.GODWIT_DATA_DIR),
+          writeLock: store.writeLock,
+          owner: `${owner}:journeys`,
+          logLevel: config.LOG_LEVEL,
+          logger,
+          onCommitted: () => delivery.worker.notify(),
+        })
+      : undefined;
   const runtime = new JourneyRuntime({
     store,
     clock,
@@ -104,7 +118,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     owner,
     onBatch: () => {
       segmentRuntime.notify();
-      runtime.notify();
+      (journeyThread ?? runtime).notify();
       cluster?.notify();
     },
     defaultCountry: config.GODWIT_DEFAULT_COUNTRY,
@@ -147,7 +161,14 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     clock,
     onChange: () => segmentRuntime.segmentsChanged(),
   });
-  const journeys = new JourneyService({ journeys: store.journeys, clock, onChange: () => runtime.journeysChanged() });
+  const journeys = new JourneyService({
+    journeys: store.journeys,
+    clock,
+    onChange: () => {
+      runtime.journeysChanged();
+      journeyThread?.journeysChanged();
+    },
+  });
   const channels = new ChannelKit({
     config,
     store,
@@ -241,7 +262,13 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     logger,
     cluster,
     async listen(options = {}) {
-      const stages = { processor, segmentRuntime, runtime, deliveryWorker: delivery.worker, cluster };
+      const stages = {
+        processor,
+        segmentRuntime,
+        runtime: journeyThread ?? runtime,
+        deliveryWorker: delivery.worker,
+        cluster,
+      };
       startRoles(stages, options.roles ?? parseRoles(config.GODWIT_ROLES));
       if (options.ops) server = buildOpsApp({ registry: metrics.registry, checks: readiness });
       await server.listen({ port: config.PORT, host: config.HOST });
@@ -258,6 +285,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
       await cluster?.stop();
       await processor.stop();
       await runtime.stop();
+      await journeyThread?.stop();
       await segmentRuntime.stop();
       await delivery.worker.stop();
       await configured.close();

@@ -35,6 +35,8 @@ export async function startTestGodwit(
     PORT: 0,
     GODWIT_DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
+    // Tests drive the journey runtime from their own thread (processEvents, fireDueTimers).
+    GODWIT_JOURNEY_THREAD: 'off',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...options.config,
   } as Record<string, string | number>);

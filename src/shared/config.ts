@@ -30,6 +30,8 @@ const configSchema = z.object({
   /** 32 bytes (64 hex digits or base64) sealing secrets and signing links; else <data dir>/master.key. */
   GODWIT_MASTER_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Embedded store: journeys run on a thread of their own (`off`: in the server's thread, as tests do). */
+  GODWIT_JOURNEY_THREAD: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   ...providerConfigShape,
   ...deliveryConfigShape,
   ...clusterConfigShape,

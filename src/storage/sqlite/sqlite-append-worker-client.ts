@@ -10,10 +10,10 @@ import type { NewEvent } from '../store.ts';
 export class SqliteAppendWorker {
   private readonly worker: WorkerClient<NewEvent[], number>;
 
-  constructor(file: string) {
+  constructor(file: string, writeLock: SharedArrayBuffer) {
     this.worker = new WorkerClient(new URL('./sqlite-append-worker.ts', import.meta.url), {
       name: 'SQLite append worker',
-      workerData: { file },
+      workerData: { file, writeLock },
     });
   }
 

@@ -5,7 +5,8 @@ import { SqliteEventInserter } from './sqlite-event-inserter.ts';
 
 /** The worker side of SqliteAppendWorker: its own connection to the same file, appending events. */
 if (parentPort) {
-  const inserter = SqliteEventInserter.open((workerData as { data: { file: string } }).data.file);
+  const { file, writeLock } = (workerData as { data: { file: string; writeLock: SharedArrayBuffer } }).data;
+  const inserter = SqliteEventInserter.open(file, writeLock);
   serveWorkerRequests(
     parentPort,
     (events: NewEvent[]) => inserter.insertAll(events),

@@ -4,6 +4,7 @@ import { deliveryEventToRow, messageFromRow } from '../delivery-rows.ts';
 import type { ClaimedMessage, DeliveryOutcome } from '../delivery-store.ts';
 import type { Database } from '../schema.ts';
 import { suppressionToRow } from '../suppression-rows.ts';
+import { writeTransaction } from './sqlite-connection.ts';
 
 /**
  * Claims and outcomes on SQLite: the statements KyselyDeliveryStore builds, prepared once and run
@@ -48,8 +49,10 @@ export class SqliteDeliveryWrites {
        values (@workspace_id, @channel, @address, @reason, @source_message, @detail, @created_at)
        on conflict do nothing`,
     );
-    this.claimDue = raw.transaction((options) => this.claimRows(options));
-    this.recordOutcomes = raw.transaction((outcomes) => this.settleRows(outcomes));
+    this.claimDue = writeTransaction(raw, (options: Parameters<SqliteDeliveryWrites['claimDue']>[0]) =>
+      this.claimRows(options),
+    );
+    this.recordOutcomes = writeTransaction(raw, (outcomes: readonly DeliveryOutcome[]) => this.settleRows(outcomes));
   }
 
   private claimRows(options: { owner: string; now: number; leaseMs: number; limit: number }): ClaimedMessage[] {

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { NewEvent } from '../store.ts';
-import { openSqliteConnection } from './sqlite-connection.ts';
+import { openSqliteConnection, writeTransaction } from './sqlite-connection.ts';
+import { WriteLock } from './write-lock.ts';
 
 /** The event-log append on SQLite: one prepared INSERT, all rows in one transaction (one fsync). */
 export class SqliteEventInserter {
@@ -14,14 +15,14 @@ export class SqliteEventInserter {
   }
 
   /** A connection of its own, for the append worker (the schema is already migrated by the store). */
-  static open(file: string): SqliteEventInserter {
-    return new SqliteEventInserter(openSqliteConnection(file));
+  static open(file: string, writeLock: SharedArrayBuffer): SqliteEventInserter {
+    return new SqliteEventInserter(openSqliteConnection(file, new WriteLock(writeLock)));
   }
 
   /** Returns how many rows were new (a repeated messageId is skipped). */
   insertAll(events: readonly NewEvent[]): number {
     let inserted = 0;
-    this.raw.transaction(() => {
+    writeTransaction(this.raw, () => {
       for (const e of events) {
         inserted += this.insertEvent.run(
           e.workspaceId,

@@ -4,6 +4,7 @@ import { outboxToRow, runToRow, timerToRow, triggerTimerToRow } from '../journey
 import type { JourneyChange } from '../journey-store.ts';
 import { sumIncrements } from '../kysely-decision-store.ts';
 import { LeaseLostError } from '../lease-lost-error.ts';
+import { writeTransaction } from './sqlite-connection.ts';
 import { SqliteEventInserter } from './sqlite-event-inserter.ts';
 
 /**
@@ -70,7 +71,7 @@ export class SqliteJourneyWrites {
       `insert into journey_trigger_timers (workspace_id, journey_id, customer_id, kind, plan, due_at, since, after)
        values (@workspace_id, @journey_id, @customer_id, @kind, @plan, @due_at, @since, @after)`,
     );
-    this.apply = raw.transaction((change: JourneyChange) => this.write(change));
+    this.apply = writeTransaction(raw, (change: JourneyChange) => this.write(change));
   }
 
   private write(change: JourneyChange): void {

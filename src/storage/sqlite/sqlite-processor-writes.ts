@@ -3,6 +3,7 @@ import { CUSTOMER_OWNED_TABLES } from '../customer-owned-tables.ts';
 import { LeaseLostError } from '../lease-lost-error.ts';
 import { profileToRow } from '../rows.ts';
 import type { ResolutionChange } from '../store.ts';
+import { writeTransaction } from './sqlite-connection.ts';
 
 /**
  * The profile processor's writes on SQLite: its cursor lease and each ResolutionChange, with
@@ -64,7 +65,7 @@ export class SqliteProcessorWrites {
        where name = @name and (owner is null or owner = @owner or lease_until < @now)`,
     );
     this.readCursor = raw.prepare('select position from cursors where name = ?').pluck();
-    this.apply = raw.transaction((change: ResolutionChange) => this.write(change));
+    this.apply = writeTransaction(raw, (change: ResolutionChange) => this.write(change));
   }
 
   applyChange(change: ResolutionChange): void {
@@ -75,7 +76,7 @@ export class SqliteProcessorWrites {
   acquireCursor(options: { name: string; owner: string; now: number; leaseMs: number }): number | undefined {
     const { name, owner, now } = options;
     return this.unsynced(
-      this.raw.transaction(() => {
+      writeTransaction(this.raw, () => {
         this.createCursor.run(name);
         if (this.takeLease.run({ name, owner, now, until: now + options.leaseMs }).changes === 0) return undefined;
         return Number(this.readCursor.get(name));

@@ -4,18 +4,22 @@ import { KyselyStore } from '../kysely-store.ts';
 import { migrateToLatest } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
 import type { NewEvent, ResolutionChange } from '../store.ts';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.ts';
 import { SqliteAppendWorker } from './sqlite-append-worker-client.ts';
-import { openSqliteConnection } from './sqlite-connection.ts';
+import { openSqliteConnection, writeLockOf } from './sqlite-connection.ts';
 import { SqliteDeliveryWrites } from './sqlite-delivery-writes.ts';
 import { SqliteEventInserter } from './sqlite-event-inserter.ts';
 import { SqliteJourneyWrites } from './sqlite-journey-writes.ts';
 import { SqliteProcessorWrites } from './sqlite-processor-writes.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { WriteLock } from './write-lock.ts';
 
 /**
  * The embedded store: one SQLite file in WAL mode. Every statement, raw or through Kysely,
  * runs on one connection behind Kysely's connection lock, so bulk paths never interleave
  * with an open transaction. Event appends on the append worker's connection hold that lock too.
+ * Writes on every connection of the process to the file (this one, the append worker's, the
+ * journey thread's store) take turns under one WriteLock.
  */
 export class SqliteStore extends KyselyStore {
   readonly dialect = 'sqlite' as const;
@@ -27,7 +31,9 @@ export class SqliteStore extends KyselyStore {
     private readonly raw: BetterSqlite3.Database,
     private readonly appendWorker: SqliteAppendWorker | undefined,
   ) {
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+    const db = new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw), lock: writeLockOf(raw) }),
+    });
     const journeyWrites = new SqliteJourneyWrites(raw);
     const deliveryWrites = new SqliteDeliveryWrites(raw);
     super(
@@ -47,16 +53,26 @@ export class SqliteStore extends KyselyStore {
   /**
    * Opens (creating if needed) the database file and brings its schema up to date. `appendWorker`
    * moves event appends to a worker thread with its own connection (the server; see SqliteAppendWorker);
-   * otherwise they run in this thread, which is cheapest for a single caller.
+   * otherwise they run in this thread, which is cheapest for a single caller. `writeLock`: the
+   * WriteLock buffer of another thread's store on the same file (the journey thread's gets the server's).
    */
-  static async open(file: string, options: { appendWorker?: boolean } = {}): Promise<SqliteStore> {
-    const raw = openSqliteConnection(file);
+  static async open(
+    file: string,
+    options: { appendWorker?: boolean; writeLock?: SharedArrayBuffer } = {},
+  ): Promise<SqliteStore> {
+    const raw = openSqliteConnection(file, new WriteLock(options.writeLock));
     await migrateToLatest(new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) }), {
       dialect: 'sqlite',
     });
-    const worker = options.appendWorker && file !== ':memory:' ? new SqliteAppendWorker(file) : undefined;
+    const worker =
+      options.appendWorker && file !== ':memory:' ? new SqliteAppendWorker(file, writeLockOf(raw).buffer) : undefined;
     await worker?.ready();
     return new SqliteStore(raw, worker);
+  }
+
+  /** Shared with the threads that open the same file (SqliteStore.open's `writeLock`). */
+  get writeLock(): SharedArrayBuffer {
+    return writeLockOf(this.raw).buffer;
   }
 
   async migrate(): Promise<string[]> {
