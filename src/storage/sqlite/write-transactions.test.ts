@@ -77,7 +77,12 @@ describe('SQLite write transactions beside another writing connection', () => {
     // The premise: deferred, the other thread's commit overtakes the read and the write cannot follow.
     assert.throws(() => increment(raw.transaction(body(untilOtherCommits))), { code: /SQLITE_BUSY/ });
     const before = read();
-    increment(writeTransaction(raw, body(() => block(5))));
+    increment(
+      writeTransaction(
+        raw,
+        body(() => block(5)),
+      ),
+    );
     assert.equal(read(), before + 5);
   });
 
@@ -98,7 +103,10 @@ describe('SQLite write transactions beside another writing connection', () => {
     const deferred = new Kysely<{ counters: { id: number; n: number } }>({
       dialect: new SqliteDialect({ database: raw }),
     });
-    await assert.rejects(transact(deferred, async () => untilOtherCommits()), { code: /SQLITE_BUSY/ });
+    await assert.rejects(
+      transact(deferred, async () => untilOtherCommits()),
+      { code: /SQLITE_BUSY/ },
+    );
     const before = read();
     const immediate = new Kysely<{ counters: { id: number; n: number } }>({
       dialect: new ImmediateSqliteDialect({ database: raw, lock: writeLockOf(raw) }),
