@@ -2,6 +2,7 @@ import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import type { AccountStore } from './account-store.ts';
 import type { ChannelStore } from './channel-store.ts';
 import { chunk } from './chunk.ts';
+import { heldPosition } from './cursor-lease.ts';
 import { CUSTOMER_OWNED_TABLES } from './customer-owned-tables.ts';
 import type { DecisionStore } from './decision-store.ts';
 import type { DeliveryStore } from './delivery-store.ts';
@@ -459,6 +460,16 @@ export abstract class KyselyStore implements Store {
     now: number;
     leaseMs: number;
   }): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('cursors')
+      .select(['owner', 'lease_until', 'position'])
+      .where('name', '=', options.name)
+      .executeTakeFirst();
+    const held = heldPosition(
+      row && { owner: row.owner, leaseUntil: Number(row.lease_until), position: Number(row.position) },
+      options,
+    );
+    if (held !== undefined) return held;
     await this.db
       .insertInto('cursors')
       .values({ name: options.name, position: 0, owner: null, lease_until: 0 })

@@ -347,9 +347,10 @@ for (const adapter of adapters) {
       const lease = (owner: string, now: number) => store.acquireCursor({ name, owner, now, leaseMs: 100 });
       assert.equal(await lease('a', 1_000), 0);
       assert.equal(await lease('b', 1_050), undefined);
-      assert.equal(await lease('a', 1_050), 0, 'the owner renews its lease');
+      assert.equal(await lease('a', 1_050), 0, 'the owner renews its lease once half of it has passed');
+      assert.equal(await lease('a', 1_060), 0, 'and holds it meanwhile without renewing it again');
       assert.equal(await lease('b', 1_140), undefined);
-      assert.equal(await lease('b', 1_151), 0, 'an expired lease is taken over');
+      assert.equal(await lease('b', 1_151), 0, 'an expired lease is taken over (1,060 did not move its end)');
       assert.equal(await lease('a', 1_152), undefined);
       await store.releaseCursor(name, 'a');
       assert.equal(await lease('a', 1_153), undefined, 'only the owner can release');

@@ -187,6 +187,7 @@ export interface Store {
   deleteCustomer(workspaceId: string, customerId: string): Promise<boolean>;
 
   // Processing cursors with a lease, so one process at a time advances each cursor
+  /** Takes the lease, or renews it once half has passed (heldPosition); the position, or undefined while another owns it. */
   acquireCursor(options: { name: string; owner: string; now: number; leaseMs: number }): Promise<number | undefined>;
   releaseCursor(name: string, owner: string): Promise<void>;
   readCursor(name: string): Promise<number>;

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { type CursorLeaseRow, heldPosition } from '../cursor-lease.ts';
 import { CUSTOMER_OWNED_TABLES } from '../customer-owned-tables.ts';
 import { LeaseLostError } from '../lease-lost-error.ts';
 import { profileToRow } from '../rows.ts';
@@ -29,6 +30,7 @@ export class SqliteProcessorWrites {
   private readonly createCursor: BetterSqlite3.Statement;
   private readonly takeLease: BetterSqlite3.Statement;
   private readonly readCursor: BetterSqlite3.Statement;
+  private readonly readLease: BetterSqlite3.Statement;
   private readonly apply: (change: ResolutionChange) => void;
 
   constructor(private readonly raw: BetterSqlite3.Database) {
@@ -65,6 +67,7 @@ export class SqliteProcessorWrites {
        where name = @name and (owner is null or owner = @owner or lease_until < @now)`,
     );
     this.readCursor = raw.prepare('select position from cursors where name = ?').pluck();
+    this.readLease = raw.prepare('select owner, lease_until as leaseUntil, position from cursors where name = ?');
     this.apply = writeTransaction(raw, (change: ResolutionChange) => this.write(change));
   }
 
@@ -72,9 +75,11 @@ export class SqliteProcessorWrites {
     this.unsynced(() => this.apply(change));
   }
 
-  /** Takes or renews the lease; the cursor's position, or undefined while another owner holds it. */
+  /** Takes or renews the lease (see heldPosition); the cursor's position, or undefined while another owner holds it. */
   acquireCursor(options: { name: string; owner: string; now: number; leaseMs: number }): number | undefined {
     const { name, owner, now } = options;
+    const held = heldPosition(this.readLease.get(name) as CursorLeaseRow | undefined, options);
+    if (held !== undefined) return held;
     return this.unsynced(
       writeTransaction(this.raw, () => {
         this.createCursor.run(name);
