@@ -17,7 +17,7 @@ import {
 } from './lib/journey-bench-kit.ts';
 import { fmtInt, fmtRate, fmtSec, intFlag, log, printTable, type Row } from './lib/report.ts';
 import { type ServerProcess, startServer, waitForProfiles } from './lib/server-process.ts';
-import { TIMER_JOURNEY, writeTimerFixture } from './lib/timer-fixture.ts';
+import { TIMER_JOURNEY, TIMER_TO_WAIT_JOURNEY, writeTimerFixture } from './lib/timer-fixture.ts';
 
 /** The issue's targets. */
 const TARGETS = {
@@ -83,7 +83,7 @@ function settingsOf(argv: string[]): Settings {
       seconds: { type: 'string' },
       'segment-rate': { type: 'string' },
       timers: { type: 'string' },
-      part: { type: 'string', default: 'entering,latency,segment,timers' },
+      part: { type: 'string', default: 'entering,latency,segment,timers,timers-wait' },
       'cpu-prof': { type: 'string' },
     },
   });
@@ -257,34 +257,62 @@ async function segmentEntry(s: Settings, server: ServerProcess, probe: DatabaseP
   ];
 }
 
-async function timers(s: Settings): Promise<Row[]> {
-  const burst = Math.round(s.timers * 0.2);
-  const spread = Math.round(s.timers * 0.2);
-  const spreadMs = 20_000;
+/**
+ * A fresh store with `s.timers` runs of `journey` parked at their first wait, `dueAt(i)` giving run
+ * i's due time, served by a running server: `use` gets it and its start time.
+ */
+async function withTimerServer<T>(
+  s: Settings,
+  journey: typeof TIMER_JOURNEY | typeof TIMER_TO_WAIT_JOURNEY,
+  dueAt: (i: number) => number,
+  use: (server: ServerProcess, dataDir: string, startedAt: number) => Promise<T>,
+): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'godwit-bench-timers-'));
   try {
     const first = await startServer({ dataDir });
     await createDefinition(first, '/v1/templates', emailTemplate('hello'));
-    await installJourney(first, TIMER_JOURNEY);
+    await installJourney(first, journey);
     await first.stop();
-    // Placeholder times: the backlog is overdue; the spread set waits far ahead until the backlog
-    // has fired, then moves to start just after (lateness while a backlog drains is the backlog's).
-    log(`  timers: writing ${fmtInt(s.timers)} waiting runs with their timers…`);
+    log(`  ${journey.id}: writing ${fmtInt(s.timers)} waiting runs with their timers…`);
     const written = Date.now();
-    writeTimerFixture({
-      dataDir,
-      count: s.timers,
-      dueAt: (i) =>
-        i < burst ? 0 : i < burst + spread ? SPREAD_PLACEHOLDER + ((i - burst) * spreadMs) / spread : FAR_FUTURE,
-    });
-    log(`  timers: fixture written in ${fmtSec(Date.now() - written)}`);
+    writeTimerFixture({ dataDir, count: s.timers, dueAt, journey });
+    log(`  ${journey.id}: fixture written in ${fmtSec(Date.now() - written)}`);
     const server = await startServer({ dataDir, keys: first, nodeArgs: profilerArgs(s) });
-    const startedAt = Date.now();
+    try {
+      return await use(server, dataDir, Date.now());
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The backlog's row: how fast `burst` overdue timers of `pending` fired, from the server's start. */
+function backlogRow(what: string, counts: { burst: number; pending: number }, ms: number, detail: string): Row {
+  const { burst, pending } = counts;
+  const fireRate = (burst / ms) * 1000;
+  return {
+    what,
+    value: fmtRate(fireRate),
+    target: { met: fireRate >= TARGETS.timersPerSecond, text: `≥ ${fmtInt(TARGETS.timersPerSecond)}/s` },
+    detail: `${fmtInt(burst)} overdue of ${fmtInt(pending)} pending; ${detail}`,
+  };
+}
+
+async function timers(s: Settings): Promise<Row[]> {
+  const burst = Math.round(s.timers * 0.2);
+  const spread = Math.round(s.timers * 0.2);
+  const spreadMs = 20_000;
+  // Placeholder times: the backlog is overdue; the spread set waits far ahead until the backlog
+  // has fired, then moves to start just after (lateness while a backlog drains is the backlog's).
+  const dueAt = (i: number) =>
+    i < burst ? 0 : i < burst + spread ? SPREAD_PLACEHOLDER + ((i - burst) * spreadMs) / spread : FAR_FUTURE;
+  return withTimerServer(s, TIMER_JOURNEY, dueAt, async (server, dataDir, startedAt) => {
     const probe = new DatabaseProbe(dataDir);
     try {
-      const fired = () => enteredCount(server, 'bench_timers', 'hello');
+      const fired = () => enteredCount(server, TIMER_JOURNEY.id, 'hello');
       const burstDone = await waitUntil(fired, burst);
-      const fireRate = (burst / (burstDone - startedAt)) * 1000;
       log(`  timers: ${fmtInt(burst)} overdue timers fired in ${fmtSec(burstDone - startedAt)}`);
       const base = Date.now() + 2_000;
       shiftSpread(dataDir, base);
@@ -300,12 +328,12 @@ async function timers(s: Settings): Promise<Row[]> {
       const pending = probe.count('select count(*) from journey_timers');
       const p99 = percentile(lateness, 0.99);
       return [
-        {
-          what: 'due timers fired (backlog)',
-          value: fmtRate(fireRate),
-          target: { met: fireRate >= TARGETS.timersPerSecond, text: `≥ ${fmtInt(TARGETS.timersPerSecond)}/s` },
-          detail: `${fmtInt(burst)} overdue of ${fmtInt(s.timers)} pending; each resumes a run that sends`,
-        },
+        backlogRow(
+          'due timers fired (backlog)',
+          { burst, pending: s.timers },
+          burstDone - startedAt,
+          'each resumes a run that sends',
+        ),
         {
           what: `timer lateness at ${fmtRate(spread / (spreadMs / 1000))} due, p99`,
           value: `${fmtInt(p99)} ms`,
@@ -315,11 +343,26 @@ async function timers(s: Settings): Promise<Row[]> {
       ];
     } finally {
       probe.close();
-      await server.stop();
     }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
+}
+
+/** The timer machinery without a send: each due timer moves its run on to a 30-day wait. */
+async function timersToWait(s: Settings): Promise<Row[]> {
+  const burst = Math.round(s.timers * 0.2);
+  const dueAt = (i: number) => (i < burst ? 0 : FAR_FUTURE);
+  return withTimerServer(s, TIMER_TO_WAIT_JOURNEY, dueAt, async (server, _dataDir, startedAt) => {
+    const burstDone = await waitUntil(() => enteredCount(server, TIMER_TO_WAIT_JOURNEY.id, 'later'), burst);
+    log(`  timers-wait: ${fmtInt(burst)} overdue timers fired in ${fmtSec(burstDone - startedAt)}`);
+    return [
+      backlogRow(
+        'due timers fired, no send (backlog)',
+        { burst, pending: s.timers },
+        burstDone - startedAt,
+        'each moves its run to a 30-day wait',
+      ),
+    ];
+  });
 }
 
 /** Where the spread set's due times wait (in 2096) until it is moved; the rest wait later still. */
@@ -369,5 +412,6 @@ export async function run(argv: string[]): Promise<void> {
     });
   }
   if (s.parts.has('timers')) rows.push(...(await timers(s)));
+  if (s.parts.has('timers-wait')) rows.push(...(await timersToWait(s)));
   printTable('journeys (embedded SQLite, one server process)', rows);
 }

@@ -19,16 +19,39 @@ export const TIMER_JOURNEY = {
   },
 } as const;
 
+/**
+ * The same first wait, then a wait of 30 days: a due timer moves its run on to its next wait (an
+ * onboarding check-in's day 30 → day 60), the timer machinery's own cost without a send.
+ */
+export const TIMER_TO_WAIT_JOURNEY = {
+  id: 'bench_timers_wait',
+  name: 'Bench: one wait, then another',
+  trigger: { type: 'api' },
+  entry: { policy: 'every_time', allowConcurrent: true },
+  start: 'pause',
+  nodes: {
+    pause: { type: 'wait', duration: '1m', next: 'later' },
+    later: { type: 'wait', duration: '30d', next: 'done' },
+    done: { type: 'exit' },
+  },
+} as const;
+
 const WAIT_MS = 60_000;
 
 /**
- * Writes `count` customers, each with one run of TIMER_JOURNEY parked at its wait, straight into
+ * Writes `count` customers, each with one run of `journey` (TIMER_JOURNEY unless told) parked at its first wait, straight into
  * a stopped server's database. Run i's timer is due at `dueAt(i)`; its trigger carries that time
  * as `due`, so lateness can be read from the outbox afterwards. States come from the real stepper.
  */
-export function writeTimerFixture(options: { dataDir: string; count: number; dueAt: (i: number) => number }): void {
-  const parsed = parseJourney({ ...TIMER_JOURNEY, status: 'live', version: 1 });
-  if (!parsed.ok) throw new Error('TIMER_JOURNEY is invalid');
+export function writeTimerFixture(options: {
+  dataDir: string;
+  count: number;
+  dueAt: (i: number) => number;
+  journey?: typeof TIMER_JOURNEY | typeof TIMER_TO_WAIT_JOURNEY;
+}): void {
+  const journey = options.journey ?? TIMER_JOURNEY;
+  const parsed = parseJourney({ ...journey, status: 'live', version: 1 });
+  if (!parsed.ok) throw new Error(`${journey.id} is invalid`);
   const definition: JourneyDefinition = parsed.journey;
   const db = new BetterSqlite3(sqliteFile(options.dataDir));
   db.pragma('journal_mode = WAL');
@@ -79,6 +102,6 @@ export function writeTimerFixture(options: { dataDir: string; count: number; due
   db.prepare(
     `insert into journey_node_counts (workspace_id, journey_id, version, node_id, kind, branch, count)
      values (?, ?, 1, 'pause', 'waiting', '', ?)`,
-  ).run(workspaceId, TIMER_JOURNEY.id, options.count);
+  ).run(workspaceId, journey.id, options.count);
   db.close();
 }
