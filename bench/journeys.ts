@@ -288,15 +288,33 @@ async function withTimerServer<T>(
   }
 }
 
-/** The backlog's row: how fast `burst` overdue timers of `pending` fired, from the server's start. */
-function backlogRow(what: string, counts: { burst: number; pending: number }, ms: number, detail: string): Row {
+/**
+ * The backlog's row. The rate is taken from the first firing to the last: a run's `updated_at` is its
+ * batch's start, so between the first batch's start and the last one's every batch but the last fired.
+ * From the restart (which adds the journey thread's start-up) is in the detail.
+ */
+function backlogRow(
+  what: string,
+  probe: DatabaseProbe,
+  counts: { burst: number; pending: number },
+  times: { startedAt: number; done: number },
+  detail: string,
+): Row {
   const { burst, pending } = counts;
-  const fireRate = (burst / ms) * 1000;
+  const { startedAt, done } = times;
+  // Fired runs only: the fixture's waiting runs were last updated before 1970 or after 2096.
+  const fired = `from journey_runs where updated_at > 0 and updated_at <= ${done}`;
+  const [batches] = probe.all<{ first: number; last: number; n: number; inLast: number }>(
+    `select min(updated_at) as first, max(updated_at) as last, count(*) as n,
+       sum(updated_at = (select max(updated_at) ${fired})) as inLast ${fired}`,
+  );
+  if (!batches || batches.n !== burst) throw new Error(`expected ${burst} fired runs, found ${batches?.n}`);
+  const fireRate = ((batches.n - batches.inLast) / (batches.last - batches.first)) * 1000;
   return {
     what,
     value: fmtRate(fireRate),
     target: { met: fireRate >= TARGETS.timersPerSecond, text: `≥ ${fmtInt(TARGETS.timersPerSecond)}/s` },
-    detail: `${fmtInt(burst)} overdue of ${fmtInt(pending)} pending; ${detail}`,
+    detail: `${fmtInt(burst)} overdue of ${fmtInt(pending)} pending; ${detail}; from the restart ${fmtRate((burst / (done - startedAt)) * 1000)} (first fired ${fmtInt(batches.first - startedAt)} ms after it answered)`,
   };
 }
 
@@ -330,8 +348,9 @@ async function timers(s: Settings): Promise<Row[]> {
       return [
         backlogRow(
           'due timers fired (backlog)',
+          probe,
           { burst, pending: s.timers },
-          burstDone - startedAt,
+          { startedAt, done: burstDone },
           'each resumes a run that sends',
         ),
         {
@@ -351,17 +370,17 @@ async function timers(s: Settings): Promise<Row[]> {
 async function timersToWait(s: Settings): Promise<Row[]> {
   const burst = Math.round(s.timers * 0.2);
   const dueAt = (i: number) => (i < burst ? 0 : FAR_FUTURE);
-  return withTimerServer(s, TIMER_TO_WAIT_JOURNEY, dueAt, async (server, _dataDir, startedAt) => {
-    const burstDone = await waitUntil(() => enteredCount(server, TIMER_TO_WAIT_JOURNEY.id, 'later'), burst);
-    log(`  timers-wait: ${fmtInt(burst)} overdue timers fired in ${fmtSec(burstDone - startedAt)}`);
-    return [
-      backlogRow(
-        'due timers fired, no send (backlog)',
-        { burst, pending: s.timers },
-        burstDone - startedAt,
-        'each moves its run to a 30-day wait',
-      ),
-    ];
+  return withTimerServer(s, TIMER_TO_WAIT_JOURNEY, dueAt, async (server, dataDir, startedAt) => {
+    const done = await waitUntil(() => enteredCount(server, TIMER_TO_WAIT_JOURNEY.id, 'later'), burst);
+    log(`  timers-wait: ${fmtInt(burst)} overdue timers fired in ${fmtSec(done - startedAt)}`);
+    const probe = new DatabaseProbe(dataDir);
+    try {
+      const counts = { burst, pending: s.timers };
+      const detail = 'each moves its run to a 30-day wait';
+      return [backlogRow('due timers fired, no send (backlog)', probe, counts, { startedAt, done }, detail)];
+    } finally {
+      probe.close();
+    }
   });
 }
 
