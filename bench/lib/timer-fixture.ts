@@ -24,15 +24,13 @@ export const TIMER_JOURNEY = {
  * onboarding check-in's day 30 → day 60), the timer machinery's own cost without a send.
  */
 export const TIMER_TO_WAIT_JOURNEY = {
+  ...TIMER_JOURNEY,
   id: 'bench_timers_wait',
   name: 'Bench: one wait, then another',
-  trigger: { type: 'api' },
-  entry: { policy: 'every_time', allowConcurrent: true },
-  start: 'pause',
   nodes: {
-    pause: { type: 'wait', duration: '1m', next: 'later' },
+    pause: { ...TIMER_JOURNEY.nodes.pause, next: 'later' },
     later: { type: 'wait', duration: '30d', next: 'done' },
-    done: { type: 'exit' },
+    done: TIMER_JOURNEY.nodes.done,
   },
 } as const;
 
