@@ -29,7 +29,6 @@ export class SqliteProcessorWrites {
   private readonly advanceCursor: BetterSqlite3.Statement;
   private readonly createCursor: BetterSqlite3.Statement;
   private readonly takeLease: BetterSqlite3.Statement;
-  private readonly readCursor: BetterSqlite3.Statement;
   private readonly readLease: BetterSqlite3.Statement;
   private readonly apply: (change: ResolutionChange) => void;
 
@@ -66,7 +65,6 @@ export class SqliteProcessorWrites {
       `update cursors set owner = @owner, lease_until = @until
        where name = @name and (owner is null or owner = @owner or lease_until < @now)`,
     );
-    this.readCursor = raw.prepare('select position from cursors where name = ?').pluck();
     this.readLease = raw.prepare('select owner, lease_until as leaseUntil, position from cursors where name = ?');
     this.apply = writeTransaction(raw, (change: ResolutionChange) => this.write(change));
   }
@@ -78,13 +76,14 @@ export class SqliteProcessorWrites {
   /** Takes or renews the lease (see heldPosition); the cursor's position, or undefined while another owner holds it. */
   acquireCursor(options: { name: string; owner: string; now: number; leaseMs: number }): number | undefined {
     const { name, owner, now } = options;
-    const held = heldPosition(this.readLease.get(name) as CursorLeaseRow | undefined, options);
+    const lease = () => this.readLease.get(name) as CursorLeaseRow | undefined;
+    const held = heldPosition(lease(), options);
     if (held !== undefined) return held;
     return this.unsynced(
       writeTransaction(this.raw, () => {
         this.createCursor.run(name);
         if (this.takeLease.run({ name, owner, now, until: now + options.leaseMs }).changes === 0) return undefined;
-        return Number(this.readCursor.get(name));
+        return Number(lease()?.position);
       }),
     );
   }
