@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor as waitForValue } from '../shared/test-wait-for.ts';
 import type { BatchHandler, BusMessage, Delivery, Outcome } from './bus.ts';
 import { partitionOf } from './bus.ts';
 import { busAdapters, type OpenedBus } from './test-bus-adapters.ts';
@@ -11,13 +12,9 @@ const message = (key: string, n: number): BusMessage => ({ key, id: `${key}#${n}
 /** Short leases so failover cases take about a second. */
 const LEASE_MS = 900;
 
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+/** The bus tests' own patience: 10 s unless a test says otherwise. */
+const waitFor = (what: string, condition: () => boolean, timeoutMs = 10_000) =>
+  waitForValue(what, condition, timeoutMs);
 
 /** A handler that records every delivery and acks, unless `decide` says otherwise. */
 function recorder(decide?: (d: Delivery) => Outcome) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type ServerProcess, type StoreEnv, startServerProcess } from '../app/test-processes.ts';
 import { PROFILE_CURSOR } from '../profiles/profile-processor.ts';
+import { waitFor } from '../shared/test-wait-for.ts';
 import { PostgresStore } from '../storage/postgres/postgres-store.ts';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.ts';
 import type { Store } from '../storage/store.ts';
@@ -63,16 +64,6 @@ async function ingestUntilKilled(server: ServerProcess, writeKey: string): Promi
   await Promise.all(workers);
   assert.equal(exit.signal, 'SIGKILL');
   return load;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function crashAndRecover(env: StoreEnv, openStore: () => Promise<Store>): Promise<void> {

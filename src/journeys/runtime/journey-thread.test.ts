@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
+import { waitFor } from '../../shared/test-wait-for.ts';
 import { sqliteFile } from '../../storage/open-store.ts';
 import { callApi, sendBatch } from '../test-journey-api.ts';
 import { JOURNEY_CURSOR } from './journey-runtime.ts';
@@ -16,16 +17,6 @@ const receipt = {
   start: 'thanks',
   nodes: { thanks: { type: 'send', template: 'thanks', channel: 'email', next: 'done' }, done: { type: 'exit' } },
 };
-
-/** Polls `read` until it returns something, for up to 10 s. */
-async function eventually<T>(read: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('timed out');
-}
 
 /** The embedded server's journeys on their own thread and connection, as `godwit start` runs them. */
 describe('journey thread', () => {
@@ -71,7 +62,7 @@ describe('journey thread', () => {
 
   it('runs journeys on a connection of its own: each order gets its message once', async () => {
     await orders('ada', 30);
-    assert.equal(await eventually(() => (outbox('ada') === 30 ? 30 : undefined)), 30);
+    assert.equal(await waitFor("ada's 30 messages", () => (outbox('ada') === 30 ? 30 : undefined), 10_000), 30);
     assert.match(cursorOwner() ?? '', /:journeys$/);
     // The server's own runtime holds no lease, so it does not step the same events again.
     assert.equal(await t.godwit.runtime.processEvents(), 0);
@@ -84,7 +75,11 @@ describe('journey thread', () => {
     await t.settle();
     // The thread has read past both orders (its cursor is the log's end) without sending for them.
     const end = await t.godwit.store.lastEventSeq();
-    await eventually(async () => ((await t.godwit.store.readCursor(JOURNEY_CURSOR)) >= end ? true : undefined));
+    await waitFor(
+      'the journey cursor at the log end',
+      async () => (await t.godwit.store.readCursor(JOURNEY_CURSOR)) >= end,
+      10_000,
+    );
     assert.equal(outbox('grace'), 0);
     assert.equal(outbox('ada'), 30);
   });

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startTestGodwit, type TestGodwit } from '../../../app/test-godwit.ts';
+import { waitFor } from '../../../shared/test-wait-for.ts';
 import type { OutboundMessage } from '../../provider.ts';
 
 /**
@@ -65,16 +66,6 @@ function inApp(
   };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function timeline(godwit: TestGodwit, customerId: string) {
   await godwit.settle();
   const page = await godwit.godwit.store.timeline({ workspaceId: godwit.workspaceId, customerId, limit: 50 });
@@ -125,7 +116,7 @@ describe('in-app messages in Chromium', () => {
       assert.equal(await page.locator('#godwit-in-app-body').textContent(), 'Your cart is waiting.');
       assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Open cart', 'focus on the action');
 
-      await until('the stream to be open', () => g.godwit.channels.inAppHub.size === 1);
+      await waitFor('the stream to be open', () => g.godwit.channels.inAppHub.size === 1);
       await provider.send(
         inApp(g, customerId, 'run1:sale:1', {
           title: 'Flash sale',
@@ -134,7 +125,7 @@ describe('in-app messages in Chromium', () => {
         }),
       );
       // The live message waits for the open dialog to close.
-      await until('the sale to be delivered', async () => {
+      await waitFor('the sale to be delivered', async () => {
         const rows = await g.godwit.store.channels.undeliveredInAppMessages(g.workspaceId, [customerId]);
         return rows.length === 0;
       });
@@ -148,7 +139,7 @@ describe('in-app messages in Chromium', () => {
       await page.waitForURL(`${site.url}/offer?from=sale`);
       assert.deepEqual(problems, []);
 
-      const events = await until('opens and the click on the timeline', async () => {
+      const events = await waitFor('opens and the click on the timeline', async () => {
         const all = await timeline(g, customerId);
         const opens = all.filter((e) => e.event === 'Message Opened');
         return opens.length === 2 && all.some((e) => e.event === 'Message Clicked') ? all : undefined;
@@ -184,7 +175,7 @@ describe('in-app messages in Chromium', () => {
       await page.getByRole('dialog', { name: 'Only once' }).waitFor({ timeout: 10_000 });
       assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Close');
       await page.reload();
-      await until('the stream to reopen', () => g.godwit.channels.inAppHub.size === 1);
+      await waitFor('the stream to reopen', () => g.godwit.channels.inAppHub.size === 1);
       await new Promise((resolve) => setTimeout(resolve, 500));
       assert.equal(await page.getByRole('dialog').count(), 0, 'a delivered message is not shown again');
 
