@@ -14,12 +14,14 @@ export function withStatementCache(raw: BetterSqlite3.Database, capacity = 256):
   const lock = writeLockOf(raw);
   const prepare = (sql: string): SqliteStatement => {
     const statement = raw.prepare(sql);
-    if (statement.reader) return statement as unknown as SqliteStatement;
+    if (statement.readonly) return statement as unknown as SqliteStatement;
+    // A write, with RETURNING (which Kysely runs with `all`) or without.
+    const locked = <T>(write: () => T): T => (raw.inTransaction ? write() : lock.hold(write));
     return {
-      reader: false,
-      all: (parameters) => statement.all(parameters),
+      reader: statement.reader,
+      all: (parameters) => locked(() => statement.all(parameters)),
       iterate: (parameters) => statement.iterate(parameters),
-      run: (parameters) => (raw.inTransaction ? statement.run(parameters) : lock.hold(() => statement.run(parameters))),
+      run: (parameters) => locked(() => statement.run(parameters)),
     };
   };
   return {
