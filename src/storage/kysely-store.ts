@@ -415,8 +415,7 @@ export abstract class KyselyStore implements Store {
 
   async deleteCustomer(workspaceId: string, customerId: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      // A write first: on SQLite a transaction that reads first cannot take the write lock once
-      // another connection (the running server) has written since, and fails as "database is locked".
+      // The identities' values, read back as they go, also find the customer's events by userId or anonymousId.
       const identities = await trx
         .deleteFrom('identities')
         .where('workspace_id', '=', workspaceId)
