@@ -18,6 +18,9 @@ if (parentPort) {
     clock: systemClock,
     logger: pino({ level: logLevel }),
     owner,
+    // No requests share this thread's event loop, so nothing to give way to: pacing by its own loop
+    // only mistook other work here (a CPU profiler's, say) for request load and slowed journeys.
+    minShare: 1,
     profiledUpTo: () => store.readCursor(PROFILE_CURSOR),
     onCommitted: () => post({ type: 'committed' }),
   });
