@@ -319,32 +319,24 @@ function backlogRow(
 }
 
 async function timers(s: Settings): Promise<Row[]> {
-  const burst = Math.round(s.timers * 0.2);
-  const spread = Math.round(s.timers * 0.2);
+  const { burst, spread, dueAt } = backlogThenSpread(s);
   const spreadMs = 20_000;
-  // Placeholder times: the backlog is overdue; the spread set waits far ahead until the backlog
-  // has fired, then moves to start just after (lateness while a backlog drains is the backlog's).
-  const dueAt = (i: number) =>
-    i < burst ? 0 : i < burst + spread ? SPREAD_PLACEHOLDER + ((i - burst) * spreadMs) / spread : FAR_FUTURE;
   return withTimerServer(s, TIMER_JOURNEY, dueAt, async (server, dataDir, startedAt) => {
     const probe = new DatabaseProbe(dataDir);
     try {
       const fired = () => enteredCount(server, TIMER_JOURNEY.id, 'hello');
       const burstDone = await waitUntil(fired, burst);
       log(`  timers: ${fmtInt(burst)} overdue timers fired in ${fmtSec(burstDone - startedAt)}`);
-      const base = Date.now() + 2_000;
-      shiftSpread(dataDir, base);
-      log(`  timers: ${fmtInt(spread)} more coming due at ${fmtRate(spread / (spreadMs / 1000))} from 2 s on…`);
+      const dueTime = comeDue(dataDir, 'timers', spread, spreadMs);
       await waitUntil(fired, burst + spread);
+      // The outbox entry is stamped just before its batch commits.
       const lateness = probe
         .all<{ late: number }>(
-          `select created_at - (due - ${SPREAD_PLACEHOLDER} + ${base}) as late
+          `select created_at - ${dueTime('due')} as late
            from (select created_at, json_extract(payload, '$.trigger.properties.due') as due from outbox)
            where due >= ${SPREAD_PLACEHOLDER} and due < ${FAR_FUTURE}`,
         )
         .map((r) => r.late);
-      const pending = probe.count('select count(*) from journey_timers');
-      const p99 = percentile(lateness, 0.99);
       return [
         backlogRow(
           'due timers fired (backlog)',
@@ -353,12 +345,7 @@ async function timers(s: Settings): Promise<Row[]> {
           { startedAt, done: burstDone },
           'each resumes a run that sends',
         ),
-        {
-          what: `timer lateness at ${fmtRate(spread / (spreadMs / 1000))} due, p99`,
-          value: `${fmtInt(p99)} ms`,
-          target: { met: p99 < TARGETS.latenessP99Ms, text: `< ${fmtInt(TARGETS.latenessP99Ms)} ms` },
-          detail: `p50 ${fmtInt(percentile(lateness, 0.5))} ms over ${fmtInt(lateness.length)}; ${fmtInt(pending)} still pending (far future)`,
-        },
+        latenessRow(`timer lateness at ${fmtRate(spread / (spreadMs / 1000))} due, p99`, lateness, probe),
       ];
     } finally {
       probe.close();
@@ -366,40 +353,101 @@ async function timers(s: Settings): Promise<Row[]> {
   });
 }
 
-/** The timer machinery without a send: each due timer moves its run on to a 30-day wait. */
+/**
+ * The timer machinery without a send: each due timer moves its run on to a 30-day wait. The
+ * backlog fires first; then timers come due at the target rate and their lateness is measured.
+ */
 async function timersToWait(s: Settings): Promise<Row[]> {
-  const burst = Math.round(s.timers * 0.2);
-  const dueAt = (i: number) => (i < burst ? 0 : FAR_FUTURE);
+  const { burst, spread, dueAt } = backlogThenSpread(s);
+  const spreadMs = (spread / TARGETS.timersPerSecond) * 1000;
   return withTimerServer(s, TIMER_TO_WAIT_JOURNEY, dueAt, async (server, dataDir, startedAt) => {
-    const done = await waitUntil(() => enteredCount(server, TIMER_TO_WAIT_JOURNEY.id, 'later'), burst);
-    log(`  timers-wait: ${fmtInt(burst)} overdue timers fired in ${fmtSec(done - startedAt)}`);
     const probe = new DatabaseProbe(dataDir);
     try {
-      const counts = { burst, pending: s.timers };
-      const detail = 'each moves its run to a 30-day wait';
-      return [backlogRow('due timers fired, no send (backlog)', probe, counts, { startedAt, done }, detail)];
+      const fired = () => enteredCount(server, TIMER_TO_WAIT_JOURNEY.id, 'later');
+      const done = await waitUntil(fired, burst);
+      log(`  timers-wait: ${fmtInt(burst)} overdue timers fired in ${fmtSec(done - startedAt)}`);
+      const backlog = backlogRow(
+        'due timers fired, no send (backlog)',
+        probe,
+        { burst, pending: s.timers },
+        { startedAt, done },
+        'each moves its run to a 30-day wait',
+      );
+      const dueTime = comeDue(dataDir, 'timers-wait', spread, spreadMs);
+      const spreadDone = await waitUntil(fired, burst + spread);
+      // A run's updated_at is its batch's start; the batch has committed by the next one's start
+      // (or by the moment the last was seen), so that is when it counts as fired: an upper bound.
+      const lateness = probe
+        .all<{ late: number }>(
+          `with fired as (
+             select updated_at, json_extract(state, '$.trigger.properties.due') as due from journey_runs
+             where updated_at > ${done} and updated_at <= ${spreadDone}),
+           batches as (
+             select updated_at, lead(updated_at, 1, ${spreadDone}) over (order by updated_at) as committed_by
+             from (select distinct updated_at from fired))
+           select committed_by - ${dueTime('due')} as late
+           from fired join batches using (updated_at)
+           where due >= ${SPREAD_PLACEHOLDER} and due < ${FAR_FUTURE}`,
+        )
+        .map((r) => r.late);
+      const lateRow = latenessRow(
+        `timer lateness at ${fmtRate(spread / (spreadMs / 1000))} due, no send, p99`,
+        lateness,
+        probe,
+      );
+      return [backlog, lateRow];
     } finally {
       probe.close();
     }
   });
 }
 
-/** Where the spread set's due times wait (in 2096) until it is moved; the rest wait later still. */
-const SPREAD_PLACEHOLDER = 4e12;
-const FAR_FUTURE = 5e12;
+/**
+ * Due times for a timers part: a fifth of the runs are overdue (the backlog); another fifth wait
+ * far ahead until `comeDue` moves them to just after the backlog (lateness while a backlog drains
+ * is the backlog's); the rest stay pending in the far future.
+ */
+function backlogThenSpread(s: Settings) {
+  const burst = Math.round(s.timers * 0.2);
+  const spread = Math.round(s.timers * 0.2);
+  // The spread set's placeholder due times are their order; comeDue scales them to real times.
+  const dueAt = (i: number) => (i < burst ? 0 : i < burst + spread ? SPREAD_PLACEHOLDER + (i - burst) : FAR_FUTURE);
+  return { burst, spread, dueAt };
+}
 
 /**
- * Moves the spread set's timers to start at `base`, while the server runs. Their runs keep the
- * placeholder as `due` in the trigger, which the outbox copies: due − placeholder + base is when each came due.
+ * Moves the spread set's timers, while the server runs, to come due evenly over `spreadMs` from 2 s
+ * on. Their runs keep the placeholder as `due` in the trigger: `dueTime` turns it into an SQL
+ * expression for when each came due.
  */
-function shiftSpread(dataDir: string, base: number): void {
+function comeDue(dataDir: string, part: string, spread: number, spreadMs: number) {
+  const base = Date.now() + 2_000;
+  const dueTime = (placeholder: string) =>
+    `(${base} + (${placeholder} - ${SPREAD_PLACEHOLDER}) * ${spreadMs / spread})`;
   const db = new BetterSqlite3(sqliteFile(dataDir));
   db.pragma('busy_timeout = 10000');
   db.prepare(
-    `update journey_timers set due_at = due_at - ${SPREAD_PLACEHOLDER} + ? where due_at >= ${SPREAD_PLACEHOLDER} and due_at < ${FAR_FUTURE}`,
-  ).run(base);
+    `update journey_timers set due_at = cast(round(${dueTime('due_at')}) as integer) where due_at >= ${SPREAD_PLACEHOLDER} and due_at < ${FAR_FUTURE}`,
+  ).run();
   db.close();
+  log(`  ${part}: ${fmtInt(spread)} more coming due at ${fmtRate(spread / (spreadMs / 1000))} from 2 s on…`);
+  return dueTime;
 }
+
+function latenessRow(what: string, lateness: number[], probe: DatabaseProbe): Row {
+  const p99 = percentile(lateness, 0.99);
+  const pending = probe.count('select count(*) from journey_timers');
+  return {
+    what,
+    value: `${fmtInt(p99)} ms`,
+    target: { met: p99 < TARGETS.latenessP99Ms, text: `< ${fmtInt(TARGETS.latenessP99Ms)} ms` },
+    detail: `p50 ${fmtInt(percentile(lateness, 0.5))} ms over ${fmtInt(lateness.length)}; ${fmtInt(pending)} timers pending after`,
+  };
+}
+
+/** Where the spread set's due times wait (in 2096) until it is moved; the rest wait later still. */
+const SPREAD_PLACEHOLDER = 4e12;
+const FAR_FUTURE = 5e12;
 
 export async function run(argv: string[]): Promise<void> {
   const s = settingsOf(argv);
