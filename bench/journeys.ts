@@ -299,6 +299,8 @@ function backlogRow(
   counts: { burst: number; pending: number },
   times: { startedAt: number; done: number },
   detail: string,
+  /** The rate the row is held to; none for a row that only informs. */
+  target?: number,
 ): Row {
   const { burst, pending } = counts;
   const { startedAt, done } = times;
@@ -313,7 +315,7 @@ function backlogRow(
   return {
     what,
     value: fmtRate(fireRate),
-    target: { met: fireRate >= TARGETS.timersPerSecond, text: `≥ ${fmtInt(TARGETS.timersPerSecond)}/s` },
+    target: target === undefined ? undefined : { met: fireRate >= target, text: `≥ ${fmtInt(target)}/s` },
     detail: `${fmtInt(burst)} overdue of ${fmtInt(pending)} pending; ${detail}; from the restart ${fmtRate((burst / (done - startedAt)) * 1000)} (first fired ${fmtInt(batches.first - startedAt)} ms after it answered)`,
   };
 }
@@ -339,13 +341,15 @@ async function timers(s: Settings): Promise<Row[]> {
         .map((r) => r.late);
       return [
         backlogRow(
-          'due timers fired (backlog)',
+          'due timers fired, each sends (backlog)',
           probe,
           { burst, pending: s.timers },
           { startedAt, done: burstDone },
+          // A send per timer: what bounds it is the send path (decision, outbox, delivery beside
+          // it), whose own figure is entering's; the timer figure is timers-wait's.
           'each resumes a run that sends',
         ),
-        latenessRow(`timer lateness at ${fmtRate(spread / (spreadMs / 1000))} due, p99`, lateness, probe),
+        latenessRow(`timer lateness at ${fmtRate(spread / (spreadMs / 1000))} due, each sends, p99`, lateness, probe),
       ];
     } finally {
       probe.close();
@@ -367,11 +371,12 @@ async function timersToWait(s: Settings): Promise<Row[]> {
       const done = await waitUntil(fired, burst);
       log(`  timers-wait: ${fmtInt(burst)} overdue timers fired in ${fmtSec(done - startedAt)}`);
       const backlog = backlogRow(
-        'due timers fired, no send (backlog)',
+        'due timers fired (backlog)',
         probe,
         { burst, pending: s.timers },
         { startedAt, done },
         'each moves its run to a 30-day wait',
+        TARGETS.timersPerSecond,
       );
       const dueTime = comeDue(dataDir, 'timers-wait', spread, spreadMs);
       const spreadDone = await waitUntil(fired, burst + spread);
@@ -390,11 +395,7 @@ async function timersToWait(s: Settings): Promise<Row[]> {
            where due >= ${SPREAD_PLACEHOLDER} and due < ${FAR_FUTURE}`,
         )
         .map((r) => r.late);
-      const lateRow = latenessRow(
-        `timer lateness at ${fmtRate(spread / (spreadMs / 1000))} due, no send, p99`,
-        lateness,
-        probe,
-      );
+      const lateRow = latenessRow(`timer lateness at ${fmtRate(spread / (spreadMs / 1000))} due, p99`, lateness, probe);
       return [backlog, lateRow];
     } finally {
       probe.close();
