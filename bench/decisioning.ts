@@ -2,10 +2,10 @@ import { decide } from '../src/decisioning/decide.ts';
 import type { DecisionContext, DecisionRequest } from '../src/decisioning/decision-types.ts';
 import { runStrategy, type SimulationResult, type StrategyName } from '../src/decisioning/engagement-simulation.ts';
 import { DEFAULT_POLICY, parsePolicy } from '../src/decisioning/policy-schema.ts';
-import { SIM_CHANNELS, simulatePopulation } from '../src/decisioning/simulated-population.ts';
+import { type PopulationSpec, SIM_CHANNELS, simulatePopulation } from '../src/decisioning/simulated-population.ts';
 import { BOUNDS, type BoundName, runBound } from '../src/decisioning/simulation-bounds.ts';
 import { seededRandom } from '../src/journeys/seeded-random.ts';
-import { fmtInt, fmtRatio, fmtSec, intFlag, log, printTable, type Row } from './lib/report.ts';
+import { fmtInt, fmtRatio, fmtSec, intFlag, log, positiveFlag, printTable, type Row } from './lib/report.ts';
 
 /**
  * The decision engine's evaluation harness (issue 5): a seeded population with hidden response
@@ -29,6 +29,8 @@ interface Settings {
   time: 'expected' | 'sample';
   decisions: number;
   bounds: boolean;
+  /** The population's per-customer spreads; unset ones keep `simulatePopulation`'s defaults. */
+  spreads: Pick<PopulationSpec, 'channelSpread' | 'levelSpread' | 'shiftSpread'>;
 }
 
 function settingsOf(argv: string[]): Settings {
@@ -45,14 +47,27 @@ function settingsOf(argv: string[]): Settings {
     time,
     decisions: intFlag(flag('decisions'), 50_000, 'decisions'),
     bounds: argv.includes('--bounds'),
+    spreads: {
+      channelSpread: optionalNumber(flag('channel-spread'), 'channel-spread'),
+      levelSpread: optionalNumber(flag('level-spread'), 'level-spread'),
+      shiftSpread: optionalNumber(flag('shift-spread'), 'shift-spread'),
+    },
   };
+}
+
+function optionalNumber(value: string | undefined, name: string): number | undefined {
+  return value === undefined ? undefined : positiveFlag(value, 0, name);
 }
 
 export async function run(argv: string[]): Promise<void> {
   const s = settingsOf(argv);
   const started = performance.now();
-  log(`decisioning: ${fmtInt(s.customers)} customers, ${s.days} days, seed ${s.seed}, time choice ${s.time}`);
-  const population = simulatePopulation({ customers: s.customers, seed: s.seed });
+  const population = simulatePopulation({ customers: s.customers, seed: s.seed, ...s.spreads });
+  const { levelSpread, channelSpread, shiftSpread } = population.structure;
+  const spreads = `spreads: level ${levelSpread}, channel ${channelSpread}, chronotype ${shiftSpread} h`;
+  log(
+    `decisioning: ${fmtInt(s.customers)} customers, ${s.days} days, seed ${s.seed}, time choice ${s.time}; ${spreads}`,
+  );
   const results = new Map<StrategyName, SimulationResult>();
   for (const name of STRATEGIES) {
     const result = runStrategy(name, {
@@ -71,7 +86,10 @@ export async function run(argv: string[]): Promise<void> {
   if (s.bounds) rows.push(...boundRows(s, population, results));
   rows.push(...latencyRows(s));
   rows.push({ what: 'harness wall time', value: fmtSec(performance.now() - started) });
-  printTable(`decisioning (${fmtInt(s.customers)} customers × ${s.days} days, time choice ${s.time})`, rows);
+  printTable(
+    `decisioning (${fmtInt(s.customers)} customers × ${s.days} days, time choice ${s.time}; ${spreads})`,
+    rows,
+  );
 }
 
 function lastWeekRate(r: SimulationResult, customers: number): number {

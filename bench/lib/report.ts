@@ -47,3 +47,12 @@ export function intFlag(value: string | undefined, fallback: number, name: strin
   if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive whole number, got "${value}"`);
   return n;
 }
+
+/** A positive number from a flag, with the flag named when it is not one. */
+export function positiveFlag(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new Error(`--${name} must be a positive number, got "${value}"`);
+  return n;
+}
