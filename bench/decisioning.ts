@@ -48,15 +48,11 @@ function settingsOf(argv: string[]): Settings {
     decisions: intFlag(flag('decisions'), 50_000, 'decisions'),
     bounds: argv.includes('--bounds'),
     spreads: {
-      channelSpread: optionalNumber(flag('channel-spread'), 'channel-spread'),
-      levelSpread: optionalNumber(flag('level-spread'), 'level-spread'),
-      shiftSpread: optionalNumber(flag('shift-spread'), 'shift-spread'),
+      channelSpread: positiveFlag(flag('channel-spread'), 'channel-spread'),
+      levelSpread: positiveFlag(flag('level-spread'), 'level-spread'),
+      shiftSpread: positiveFlag(flag('shift-spread'), 'shift-spread'),
     },
   };
-}
-
-function optionalNumber(value: string | undefined, name: string): number | undefined {
-  return value === undefined ? undefined : positiveFlag(value, 0, name);
 }
 
 export async function run(argv: string[]): Promise<void> {

@@ -48,9 +48,9 @@ export function intFlag(value: string | undefined, fallback: number, name: strin
   return n;
 }
 
-/** A positive number from a flag, with the flag named when it is not one. */
-export function positiveFlag(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
+/** A positive number from a flag (undefined when it is not given), with the flag named when it is not one. */
+export function positiveFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
     throw new Error(`--${name} must be a positive number, got "${value}"`);
