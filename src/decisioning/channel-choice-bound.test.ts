@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BetaPrior } from './beta-model.ts';
-import { betaOfRates, optimalTwoArm, twoChannelBound } from './channel-choice-bound.ts';
+import { type BetaPrior, betaMean } from './beta-model.ts';
+import { armPosterior, betaOfRates, optimalTwoArm, twoChannelBound } from './channel-choice-bound.ts';
 import { DEFAULT_POLICY } from './policy-schema.ts';
 import { simulatePopulation } from './simulated-population.ts';
 
@@ -14,8 +14,7 @@ function exactValue(rule: Rule, priors: readonly [BetaPrior, BetaPrior], horizon
   const go = (left: number): number => {
     if (left === 0) return 0;
     const k = rule(s, f, Math.random);
-    const prior = priors[k] as BetaPrior;
-    const mean = (prior.alpha + (s[k] as number)) / (prior.alpha + prior.beta + (s[k] as number) + (f[k] as number));
+    const mean = betaMean(armPosterior(priors, k, s, f));
     s[k] = (s[k] as number) + 1;
     const hit = go(left - 1);
     s[k] = (s[k] as number) - 1;
@@ -29,10 +28,7 @@ function exactValue(rule: Rule, priors: readonly [BetaPrior, BetaPrior], horizon
 
 /** The channel with the higher posterior mean, never exploring. */
 function greedyOn(priors: readonly [BetaPrior, BetaPrior]): Rule {
-  const mean = (k: number, s: Int32Array, f: Int32Array) => {
-    const p = priors[k] as BetaPrior;
-    return (p.alpha + (s[k] as number)) / (p.alpha + p.beta + (s[k] as number) + (f[k] as number));
-  };
+  const mean = (k: number, s: Int32Array, f: Int32Array) => betaMean(armPosterior(priors, k, s, f));
   return (s, f) => (mean(1, s, f) > mean(0, s, f) ? 1 : 0);
 }
 

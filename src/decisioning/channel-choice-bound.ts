@@ -1,5 +1,5 @@
 import { seededRandom } from '../journeys/seeded-random.ts';
-import { type BetaPrior, exploringDraw } from './beta-model.ts';
+import { type BetaPrior, exploringDraw, posteriorOf } from './beta-model.ts';
 import { allowedHours, hiddenBest } from './engagement-simulation.ts';
 import type { Policy } from './policy-schema.ts';
 import { type SimulatedPopulation, sigmoid, trueLogit } from './simulated-population.ts';
@@ -60,14 +60,21 @@ export function optimalTwoArm(priors: readonly [BetaPrior, BetaPrior], horizon: 
   };
 }
 
+/** Channel k's posterior after s[k] responses and f[k] non-responses there. */
+export function armPosterior(
+  priors: readonly [BetaPrior, BetaPrior],
+  k: number,
+  s: Int32Array,
+  f: Int32Array,
+): BetaPrior {
+  const responses = s[k] as number;
+  return posteriorOf(priors[k] as BetaPrior, { sends: responses + (f[k] as number), responses });
+}
+
 function exploringRule(priors: readonly [BetaPrior, BetaPrior], explore: number): Rule {
-  const posterior = (k: number, s: Int32Array, f: Int32Array) => ({
-    alpha: (priors[k] as BetaPrior).alpha + (s[k] as number),
-    beta: (priors[k] as BetaPrior).beta + (f[k] as number),
-  });
   return (s, f, random) => {
-    const first = exploringDraw(posterior(0, s, f), explore, random);
-    return exploringDraw(posterior(1, s, f), explore, random) > first ? 1 : 0;
+    const first = exploringDraw(armPosterior(priors, 0, s, f), explore, random);
+    return exploringDraw(armPosterior(priors, 1, s, f), explore, random) > first ? 1 : 0;
   };
 }
 
@@ -91,17 +98,18 @@ export function twoChannelBound(
     hiddenBest({ population: p, allowed, customer: i, dow: 3, channels: 1 << c }, best);
     return sigmoid(trueLogit(p, i, c, 3 * 24 + (best[1] as number)));
   };
-  const byPair = new Map<number, { pair: number[]; rates: [number, number][] }>();
+  // Customers by their pair of channels (the eligibility mask), each pair with priors of its own.
+  const byPair = new Map<number, [number, number][]>();
   for (let i = 0; i < p.customers; i += 1) {
     const mask = p.eligible[i] as number;
     const pair = [...Array(p.channels).keys()].filter((c) => mask & (1 << c));
     if (pair.length !== 2) continue;
-    const group = byPair.get(mask) ?? { pair, rates: [] };
-    group.rates.push([rateAtBestHour(i, pair[0] as number), rateAtBestHour(i, pair[1] as number)]);
-    byPair.set(mask, group);
+    const rates = byPair.get(mask) ?? [];
+    rates.push([rateAtBestHour(i, pair[0] as number), rateAtBestHour(i, pair[1] as number)]);
+    byPair.set(mask, rates);
   }
   const totals = { optimal: 0, godwit: 0, greedy: 0, oracle: 0, customers: 0 };
-  for (const { rates } of byPair.values()) {
+  for (const rates of byPair.values()) {
     const priors: [BetaPrior, BetaPrior] = [betaOfRates(rates.map((r) => r[0])), betaOfRates(rates.map((r) => r[1]))];
     const rules = {
       optimal: optimalTwoArm(priors, options.horizon).rule,
