@@ -131,6 +131,8 @@ const BOUND_LABELS: Record<BoundName, string> = {
   'godwit+channel': 'bound: Godwit, hidden best channel',
   informed: 'bound: informed learner',
   'informed+hour': 'bound: informed, hidden best hour',
+  'informed+channel': 'bound: informed, hidden best channel',
+  'channel+median-hour': 'bound: hidden best channel, median hour',
 };
 
 /** `--bounds`: strategies handed something hidden, to show how far from the oracle any learner stays (simulation-bounds.ts). */

@@ -2,6 +2,7 @@ import { HOURS_OF_WEEK } from './decision-types.ts';
 import {
   godwitStrategy,
   hiddenBest,
+  type Peek,
   runWith,
   type SimulationOptions,
   type Strategy,
@@ -22,12 +23,28 @@ import { sigmoid } from './simulated-population.ts';
  *   effect, the chronotype by its exact posterior given the customer's true intercepts. Each half is
  *   handed what the other learns, so it errs high in what it knows; its choices are heuristics as
  *   Godwit's are (a shrunk Thompson draw, the hour of highest expected rate), not a proven optimum. `informed+hour`: its channel
- *   half with the hidden best hour, to set beside `godwit+hour`.
+ *   half with the hidden best hour, to set beside `godwit+hour`. `informed+channel`: its hour half on the hidden best
+ *   channel, so told everything but the chronotype: what learning the hour costs at best, beside `godwit+channel`.
+ * - `channel+median-hour`: the hidden best channel at the best hour of the median chronotype's true curve, learning
+ *   nothing: what the hour costs when no customer's own chronotype is learnt, beside `informed+channel`.
  */
 
-export type BoundName = 'godwit+hour' | 'godwit+channel' | 'informed' | 'informed+hour';
+export type BoundName =
+  | 'godwit+hour'
+  | 'godwit+channel'
+  | 'informed'
+  | 'informed+hour'
+  | 'informed+channel'
+  | 'channel+median-hour';
 
-export const BOUNDS: readonly BoundName[] = ['godwit+hour', 'godwit+channel', 'informed', 'informed+hour'];
+export const BOUNDS: readonly BoundName[] = [
+  'godwit+hour',
+  'godwit+channel',
+  'informed',
+  'informed+hour',
+  'informed+channel',
+  'channel+median-hour',
+];
 
 export function runBound(name: BoundName, options: SimulationOptions) {
   return runWith(name, (deps) => boundStrategy(name, deps), options);
@@ -48,18 +65,42 @@ function boundStrategy(name: BoundName, deps: StrategyDeps): Strategy {
     case 'informed':
       return informedStrategy(deps);
     case 'informed+hour':
-      return informedStrategy(deps, (i, c, dow) => best(i, dow, 1 << c)[1] as number);
+      return informedStrategy(deps, { hour: (i, c, dow) => best(i, dow, 1 << c)[1] as number });
+    case 'informed+channel':
+      return informedStrategy(deps, { channel: (i, dow) => best(i, dow, p.eligible[i] as number)[0] as number });
+    case 'channel+median-hour':
+      return medianHourStrategy(deps, (i, dow) => best(i, dow, p.eligible[i] as number)[0] as number);
   }
+}
+
+function medianHourStrategy(
+  { population: p, allowed }: StrategyDeps,
+  channelOf: (customer: number, dow: number) => number,
+): Strategy {
+  const median = (p.shifts - 1) / 2;
+  return {
+    choose(i, dow, out) {
+      const c = channelOf(i, dow);
+      let best = Number.NEGATIVE_INFINITY;
+      for (let h = 0; h < 24; h += 1) {
+        const effect = p.hourLogit[(c * p.shifts + median) * HOURS_OF_WEEK + dow * 24 + h] as number;
+        if (allowed[c * 24 + h] && effect > best) {
+          best = effect;
+          out[0] = c;
+          out[1] = h;
+        }
+      }
+    },
+    learn() {},
+    endOfDay() {},
+  };
 }
 
 const NEWTON_STEPS = 6;
 /** As Godwit's `learning.explore`: a Thompson draw pulled to 0.3 of its distance from the mean. */
 const EXPLORE = 0.3;
 
-function informedStrategy(
-  { population: p, allowed, random }: StrategyDeps,
-  hiddenHour?: (customer: number, channel: number, dow: number) => number,
-): Strategy {
+function informedStrategy({ population: p, allowed, random }: StrategyDeps, peek: Peek = {}): Strategy {
   const C = p.channels;
   const S = p.shifts;
   const mid = (S - 1) / 2;
@@ -187,9 +228,9 @@ function informedStrategy(
   return {
     choose(i, dow, out) {
       shiftWeights(i);
-      const c = chooseChannel(i, dow, shifts);
+      const c = peek.channel ? peek.channel(i, dow) : chooseChannel(i, dow, shifts);
       out[0] = c;
-      out[1] = hiddenHour ? hiddenHour(i, c, dow) : chooseHour(i, c, dow, shifts);
+      out[1] = peek.hour ? peek.hour(i, c, dow) : chooseHour(i, c, dow, shifts);
     },
     learn(i, c, how, responded) {
       sends[i * C + c] = (sends[i * C + c] as number) + 1;
