@@ -1,15 +1,14 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { DAY_MS, dayFloor, dayOf } from './overview-days.ts';
 import type { DailyActivity, MessageCount, OverviewStore } from './overview-store.ts';
 import type { Database } from './schema.ts';
 
-const DAY_MS = 86_400_000;
-
+/** Each read bounds the day first, so it walks only the window, through its `*_workspace_day` index. */
 export class KyselyOverviewStore implements OverviewStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async dailyActivity(workspaceId: string, since: number): Promise<DailyActivity[]> {
-    // Integer division of integer columns truncates in both SQLite and PostgreSQL.
-    const day = sql<number>`timestamp / ${sql.lit(DAY_MS)}`;
+    const day = dayOf('timestamp');
     const rows = await this.db
       .selectFrom('events')
       .select([
@@ -18,6 +17,7 @@ export class KyselyOverviewStore implements OverviewStore {
         (eb) => eb.fn.count('customer_id').distinct().as('customers'),
       ])
       .where('workspace_id', '=', workspaceId)
+      .where(day, '>=', dayFloor(since))
       .where('timestamp', '>=', since)
       .groupBy(day)
       .orderBy(day)
@@ -31,6 +31,7 @@ export class KyselyOverviewStore implements OverviewStore {
       .select(['channel', 'status', (eb) => eb.fn.countAll().as('count')])
       .where('workspace_id', '=', workspaceId)
       .where('kind', '=', 'message')
+      .where(dayOf('created_at'), '>=', dayFloor(since))
       .where('created_at', '>=', since)
       .groupBy(['channel', 'status'])
       .orderBy('channel')
@@ -44,6 +45,7 @@ export class KyselyOverviewStore implements OverviewStore {
       .selectFrom('delivery_events')
       .select(['kind', (eb) => eb.fn.count('idempotency_key').distinct().as('messages')])
       .where('workspace_id', '=', workspaceId)
+      .where(dayOf('at'), '>=', dayFloor(since))
       .where('at', '>=', since)
       .groupBy('kind')
       .execute();

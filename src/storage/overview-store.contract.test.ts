@@ -111,6 +111,15 @@ for (const adapter of adapters) {
       ]);
     });
 
+    it('counts from `since` itself when it falls inside a day (the day index only narrows the walk)', async () => {
+      assert.deepEqual(await store.overview.dailyActivity('w1', T0 + 2000), [
+        { day: T0, events: 2, customers: 1 },
+        { day: T0 + DAY, events: 1, customers: 1 },
+      ]);
+      assert.deepEqual(await store.overview.messageCounts('w1', T0 + DAY + 1), []);
+      assert.deepEqual(await store.overview.deliveryEventCounts('w1', T0 + DAY + 1), {});
+    });
+
     it('counts messages per channel and status since a time, leaving out webhooks', async () => {
       assert.deepEqual(await store.overview.messageCounts('w1', T0), [
         { channel: 'email', status: 'delivered', count: 2 },

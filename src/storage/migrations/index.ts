@@ -9,6 +9,7 @@ import * as channels from './008-channels.ts';
 import * as consoleSessions from './009-console-sessions.ts';
 import * as suppressions from './010-suppressions.ts';
 import * as decisioning from './011-decisioning.ts';
+import * as overviewIndexes from './012-overview-indexes.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -30,6 +31,7 @@ export const migrations: Record<string, VersionedMigration> = {
   '009-console-sessions': consoleSessions,
   '010-suppressions': suppressions,
   '011-decisioning': decisioning,
+  '012-overview-indexes': overviewIndexes,
 };
 
 class ListedMigrations implements MigrationProvider {
