@@ -95,7 +95,11 @@ describe('SQLite plans of the store reads', () => {
   const windowed: [string, RegExp, () => Promise<unknown>][] = [
     ['overview.dailyActivity', /events_workspace_day/, () => store.overview.dailyActivity('w', since)],
     ['overview.messageCounts', /outbox_workspace_day/, () => store.overview.messageCounts('w', since)],
-    ['overview.deliveryEventCounts', /delivery_events_workspace_day/, () => store.overview.deliveryEventCounts('w', since)],
+    [
+      'overview.deliveryEventCounts',
+      /delivery_events_workspace_day/,
+      () => store.overview.deliveryEventCounts('w', since),
+    ],
   ];
   for (const [name, index, read] of windowed) {
     it(`${name} walks only its days of the workspace`, async () => {
