@@ -57,19 +57,21 @@ function boundStrategy(name: BoundName, deps: StrategyDeps): Strategy {
     hiddenBest({ population: p, allowed: deps.allowed, customer, dow, channels }, scratch);
     return scratch;
   };
+  const hiddenHour: Peek = { hour: (i, c, dow) => best(i, dow, 1 << c)[1] as number };
+  const hiddenChannel = (i: number, dow: number) => best(i, dow, p.eligible[i] as number)[0] as number;
   switch (name) {
     case 'godwit+hour':
-      return godwitStrategy(deps, { hour: (i, c, dow) => best(i, dow, 1 << c)[1] as number });
+      return godwitStrategy(deps, hiddenHour);
     case 'godwit+channel':
-      return godwitStrategy(deps, { channel: (i, dow) => best(i, dow, p.eligible[i] as number)[0] as number });
+      return godwitStrategy(deps, { channel: hiddenChannel });
     case 'informed':
       return informedStrategy(deps);
     case 'informed+hour':
-      return informedStrategy(deps, { hour: (i, c, dow) => best(i, dow, 1 << c)[1] as number });
+      return informedStrategy(deps, hiddenHour);
     case 'informed+channel':
-      return informedStrategy(deps, { channel: (i, dow) => best(i, dow, p.eligible[i] as number)[0] as number });
+      return informedStrategy(deps, { channel: hiddenChannel });
     case 'channel+median-hour':
-      return medianHourStrategy(deps, (i, dow) => best(i, dow, p.eligible[i] as number)[0] as number);
+      return medianHourStrategy(deps, hiddenChannel);
   }
 }
 
