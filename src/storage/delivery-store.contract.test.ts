@@ -224,6 +224,30 @@ for (const adapter of adapters) {
         assert.deepEqual(await store.delivery.countByStatus(), { pending: 3, suppressed: 1 });
       }));
 
+    it("pages a workspace's messages newest first across days, keys ascending at one instant", () =>
+      withStore(adapter, async (store) => {
+        const day = 86_400_000;
+        const times = [3 * day + 5, day - 1, day, 2 * day + 7, day, 3 * day + 5, 2 * day - 1, 5];
+        await addOutbox(
+          store,
+          times.map((createdAt, i) => entry(`k${i}`, { createdAt, customerId: `c${i % 3}` })),
+        );
+        const expected = times
+          .map((at, i) => ({ at, key: `k${i}` }))
+          .sort((a, b) => b.at - a.at || a.key.localeCompare(b.key))
+          .map((m) => m.key);
+        const seen: string[] = [];
+        let before: { at: number; afterKey: string } | undefined;
+        for (;;) {
+          const page = await store.delivery.listMessages({ workspaceId: WS, limit: 2, before });
+          const last = page.at(-1);
+          if (!last) break;
+          seen.push(...page.map((m) => m.idempotencyKey));
+          before = { at: last.createdAt, afterKey: last.idempotencyKey };
+        }
+        assert.deepEqual(seen, expected);
+      }));
+
     it('erasing a customer deletes their delivery events with their messages', () =>
       withStore(adapter, async (store) => {
         await store.createWorkspace({ id: WS, name: 'one', createdAt: 1 });

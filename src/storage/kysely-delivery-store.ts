@@ -19,6 +19,7 @@ import { insertSuppressions } from './kysely-suppression-store.ts';
 import type { Database } from './schema.ts';
 import type { SuppressionRecord } from './suppression-store.ts';
 import { appendEventsIn, type LockEventLog } from './transaction-writes.ts';
+import { dayFloor, dayOf } from './workspace-days.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -177,6 +178,15 @@ export class KyselyDeliveryStore implements DeliveryStore {
           eb.and([eb('created_at', '=', before.at), eb('idempotency_key', '>', before.afterKey)]),
         ]),
       );
+    }
+    if (!query.customerId && query.statuses?.length !== 1) {
+      // Newest first across the workspace: walk outbox_workspace_day from the newest day and sort only
+      // within the days read, instead of sorting the workspace (days order as their times do). One
+      // customer or one status already comes in time order from outbox_customer or outbox_status,
+      // which the day index must not displace (storage README, "Windowed reads").
+      const day = dayOf('created_at');
+      if (before) select = select.where(day, '<=', dayFloor(before.at));
+      select = select.orderBy(day, 'desc');
     }
     const rows = await select.orderBy('created_at', 'desc').orderBy('idempotency_key').limit(query.limit).execute();
     return rows.map(messageFromRow);

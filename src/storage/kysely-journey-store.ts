@@ -41,6 +41,7 @@ import {
 } from './kysely-trigger-timers.ts';
 import type { Database } from './schema.ts';
 import { advanceCursor, appendEventsIn, type LockEventLog } from './transaction-writes.ts';
+import { dayOf } from './workspace-days.ts';
 
 export interface KyselyJourneyStoreOptions {
   /** Held while a change appends to the event log, where appends must commit in seq order (PostgreSQL). */
@@ -319,11 +320,14 @@ export class KyselyJourneyStore implements JourneyStore {
 
   async seenNames(workspaceId: string, scan: SeenNamesScan): Promise<{ events: string[]; traits: string[] }> {
     // Bounded scans from the newest rows: cheap on any size of workspace, and recent data is what matters.
+    // Events go newest day first, through events_workspace_day, so only the days read are sorted.
+    const day = dayOf('timestamp');
     const recent = this.db
       .selectFrom('events')
       .select('event')
       .where('workspace_id', '=', workspaceId)
       .where('type', '=', 'track')
+      .orderBy(day, 'desc')
       .orderBy('seq', 'desc')
       .limit(scan.events)
       .as('recent');

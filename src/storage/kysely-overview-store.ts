@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { DAY_MS, dayFloor, dayOf } from './overview-days.ts';
 import type { DailyActivity, MessageCount, OverviewStore } from './overview-store.ts';
 import type { Database } from './schema.ts';
+import { DAY_MS, dayFloor, dayOf } from './workspace-days.ts';
 
 /** Each read bounds the day first, so it walks only the window, through its `*_workspace_day` index. */
 export class KyselyOverviewStore implements OverviewStore {

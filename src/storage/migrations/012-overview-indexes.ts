@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { DAY_INDEXES, dayOf } from '../overview-days.ts';
+import { DAY_INDEXES, dayOf } from '../workspace-days.ts';
 import type { MigrationContext } from './index.ts';
 
 /**

@@ -110,6 +110,37 @@ describe('SQLite plans of the store reads', () => {
     });
   }
 
+  // A workspace's newest rows come in time order from an index, so only ties are sorted, never the
+  // workspace: a whole-workspace list walks its days from the newest, one status keeps to outbox_status.
+  const newestFirst: [string, RegExp, () => Promise<unknown>][] = [
+    [
+      'delivery.listMessages of the workspace',
+      /outbox_workspace_day/,
+      () => store.delivery.listMessages({ workspaceId: 'w', channel: 'sms', limit: 50 }),
+    ],
+    [
+      'delivery.listMessages of dead letters',
+      /outbox_workspace_day/,
+      () => store.delivery.listMessages({ workspaceId: 'w', statuses: ['dead', 'failed'], limit: 50 }),
+    ],
+    [
+      'delivery.listMessages of one status',
+      /outbox_status/,
+      () => store.delivery.listMessages({ workspaceId: 'w', statuses: ['failed'], limit: 50 }),
+    ],
+    ['journeys.seenNames', /events_workspace_day/, () => store.journeys.seenNames('w', { events: 10, customers: 10 })],
+  ];
+  for (const [name, index, read] of newestFirst) {
+    it(`${name} reads newest first through ${index.source}, sorting no more than ties`, async () => {
+      const table = index.source.replace(/_(workspace_day|status)$/, '');
+      for (const { plan } of await plansOf(read, new RegExp(`from "${table}"`))) {
+        const lines = plan.join(' | ');
+        assert.ok(index.test(lines), `${name}: ${lines}`);
+        assert.doesNotMatch(lines, /TEMP B-TREE FOR ORDER BY/, `${name} sorts the workspace: ${lines}`);
+      }
+    });
+  }
+
   // One customer's newest rows: the day indexes also start with workspace_id, and must not win here.
   const oneCustomer: [string, RegExp, () => Promise<unknown>][] = [
     ['timeline', /events_timeline/, () => store.timeline({ workspaceId: 'w', customerId: 'c1', limit: 50 })],

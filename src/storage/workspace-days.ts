@@ -1,6 +1,10 @@
 import { type RawBuilder, sql } from 'kysely';
 
-/** UTC days for the overview's aggregates, as SQL the `*_workspace_day` indexes (migration 012) hold. */
+/**
+ * UTC days, as SQL the `*_workspace_day` indexes (migration 012) hold: the overview's windows read only
+ * their days, and newest-first lists of a whole workspace walk its days from the newest, sorting
+ * only within the days they read.
+ */
 
 export const DAY_MS = 86_400_000;
 
