@@ -2,8 +2,9 @@ import { GodwitError } from '../shared/errors.ts';
 import { MESSAGE_STATUSES, type MessageStatus } from '../storage/delivery-store.ts';
 import { type Flags, withGodwit, workspaceOf } from './commands.ts';
 
-export const messageUsage = `  messages [--status S] [--channel C] [--journey J] [--customer ID] [--limit N]
-                                      the newest messages; --status dead lists dead letters
+export const messageUsage = `  messages [--status S] [--channel C] [--journey J] [--customer ID] [--limit N] [--before CURSOR]
+                                      the newest messages; --status dead lists dead letters;
+                                      --before: the cursor printed under a page, for the older one
   messages show <key>                 one message with its rendered content and delivery events
   messages retry <key>                put a dead letter (dead, failed, possibly sent) back in the queue`;
 
@@ -13,6 +14,7 @@ export const messageOptions = {
   journey: { type: 'string' },
   customer: { type: 'string' },
   limit: { type: 'string' },
+  before: { type: 'string' },
 } as const;
 
 export async function listMessages(flags: Flags): Promise<void> {
@@ -29,23 +31,26 @@ export async function listMessages(flags: Flags): Promise<void> {
     const { messages } = godwit.delivery;
     const customerId =
       typeof flags.customer === 'string' ? await godwit.customers.resolveId(workspaceId, flags.customer) : undefined;
-    const rows =
+    const before = flags.before as string | undefined;
+    const page =
       status === 'dead'
-        ? await messages.deadLetters(workspaceId, limit)
+        ? await messages.deadLetters(workspaceId, limit, before)
         : await messages.list(workspaceId, {
             status: status as MessageStatus | undefined,
             channel: flags.channel as string | undefined,
             journeyId: flags.journey as string | undefined,
             customerId,
             limit,
+            before,
           });
-    if (rows.length === 0) return void console.log('no messages');
-    for (const m of rows) {
+    if (page.messages.length === 0) return void console.log('no messages');
+    for (const m of page.messages) {
       const error = m.lastError ? `  (${m.lastError})` : '';
       console.log(
         `${m.createdAt}  ${m.status.padEnd(13)} ${(m.channel ?? '-').padEnd(8)} ${(m.template ?? '-').padEnd(20)} ${m.address ?? '-'}  attempts ${m.attempts}  ${m.key}${error}`,
       );
     }
+    if (page.next) console.log(`older messages: the same command with --before ${page.next}`);
   });
 }
 

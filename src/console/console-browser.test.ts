@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../app/test-browser.ts';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
+import { addOutbox, outboxEntry } from '../delivery/test-delivery.ts';
 import { callApi, sendBatch } from '../journeys/test-journey-api.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
 
@@ -237,6 +238,30 @@ describe('web console in Chromium', () => {
       await heading('Overview');
       await page.getByText('Events and active customers per day (last 14 days)').waitFor();
       await shot('overview');
+    }),
+  );
+
+  it(
+    'pages the outbox: the newest 200 messages, older ones on request',
+    withFailureShot('messages-paged', async () => {
+      const payload = { template: 'bulk_notice', address: CUSTOMER };
+      const entry = (i: number) =>
+        outboxEntry(`bulk:${i}`, { workspaceId: godwit.workspaceId, journeyId: 'bulk', status: 'suppressed', payload });
+      await addOutbox(
+        godwit.godwit.store,
+        Array.from({ length: 205 }, (_, i) => entry(i)),
+      );
+      await page.getByRole('link', { name: 'Messages' }).click();
+      await heading('Messages');
+      await page.getByLabel('Journey').fill('bulk');
+      const filtered = page.waitForResponse((response) => response.url().includes('/v1/messages?journey=bulk'));
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await filtered;
+      const rows = page.getByRole('row', { name: /bulk_notice/ });
+      await eventually('the newest 200', async () => (await rows.count()) === 200);
+      await page.getByRole('button', { name: 'Older messages' }).click();
+      await eventually('the older 5 below them', async () => (await rows.count()) === 205);
+      assert.equal(await page.getByRole('button', { name: 'Older messages' }).count(), 0, 'no page after the last');
     }),
   );
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { goLive } from '../journeys/runtime/test-runtime.ts';
+import { addOutbox, outboxEntry } from './test-delivery.ts';
 
 /** Journey → outbox → worker → dev sink, seen through the messages API. */
 describe('messages API', () => {
@@ -118,6 +119,30 @@ describe('messages API', () => {
     assert.equal((await json('/v1/messages?status=lost')).status, 400);
     const stats = await json('/v1/messages/stats');
     assert.equal(stats.body.statuses.delivered, 1);
+  });
+
+  it('pages messages newest first through `next`, and refuses a cursor it did not give out', async () => {
+    const times = [5_000, 9_000, 7_000, 9_000, 1_000];
+    const entry = (createdAt: number, i: number) =>
+      outboxEntry(`paged:${i}`, { workspaceId: t.workspaceId, journeyId: 'paged', status: 'suppressed', createdAt });
+    await addOutbox(t.godwit.store, times.map(entry));
+    const keys: string[] = [];
+    let next: string | null = null;
+    do {
+      const after: string = next ? `&before=${encodeURIComponent(next)}` : '';
+      const page = await json(`/v1/messages?journey=paged&limit=2${after}`);
+      assert.equal(page.status, 200);
+      keys.push(...page.body.messages.map((m: { key: string }) => m.key));
+      next = page.body.next;
+    } while (next);
+    assert.deepEqual(keys, ['paged:1', 'paged:3', 'paged:2', 'paged:0', 'paged:4']);
+    const whole = await json('/v1/messages?journey=paged&limit=5');
+    assert.equal(whole.body.next, null, 'no older page after the last message');
+    for (const path of ['/v1/messages?before=garbage', '/v1/messages/dead?before=garbage']) {
+      const refused = await json(path);
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.error.message, /not a cursor this list gave out/);
+    }
   });
 
   it('needs a secret key', async () => {

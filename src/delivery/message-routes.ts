@@ -7,7 +7,7 @@ import { workspaceOfSecret } from '../workspaces/bearer-auth.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 import type { MessageService } from './message-service.ts';
 
-/** The outbox over HTTP: messages by filter, one message with its content, dead letters, retry. */
+/** The outbox over HTTP: messages by filter and dead letters in pages, one message with its content, retry. */
 
 const listQuery = z.strictObject({
   status: z.enum(MESSAGE_STATUSES).optional(),
@@ -15,9 +15,10 @@ const listQuery = z.strictObject({
   journey: z.string().min(1).optional(),
   customer: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.string().min(1).optional(),
 });
 
-const deadQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+const deadQuery = listQuery.pick({ limit: true, before: true });
 
 export interface MessageRouteDeps {
   workspaces: WorkspaceService;
@@ -32,20 +33,20 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRouteDe
     const workspaceId = await workspaceOf(request);
     const query = parseInput(listQuery, request.query, 'query');
     const customerId = query.customer ? await deps.customers.resolveId(workspaceId, query.customer) : undefined;
-    const messages = await deps.messages.list(workspaceId, {
+    return deps.messages.list(workspaceId, {
       status: query.status,
       channel: query.channel,
       journeyId: query.journey,
       customerId,
       limit: query.limit,
+      before: query.before,
     });
-    return { messages };
   });
 
   app.get('/v1/messages/dead', async (request) => {
     const workspaceId = await workspaceOf(request);
-    const { limit } = parseInput(deadQuery, request.query, 'query');
-    return { messages: await deps.messages.deadLetters(workspaceId, limit) };
+    const { limit, before } = parseInput(deadQuery, request.query, 'query');
+    return deps.messages.deadLetters(workspaceId, limit, before);
   });
 
   app.get('/v1/messages/stats', async (request) => {

@@ -1,8 +1,10 @@
 import type { Clock } from '../shared/clock.ts';
 import { GodwitError, notFound } from '../shared/errors.ts';
+import { decodeKeyCursor, encodePageCursor } from '../shared/page-cursor.ts';
 import {
   DEAD_LETTER_STATUSES,
   type DeliveryEventRecord,
+  type MessageQuery,
   type MessageRecord,
   type MessageStatus,
 } from '../storage/delivery-store.ts';
@@ -14,6 +16,14 @@ export interface MessageFilter {
   journeyId?: string;
   customerId?: string;
   limit: number;
+  /** `next` from the previous page. */
+  before?: string;
+}
+
+/** Newest first; `next` is the `before` of the following (older) page, null at the end. */
+export interface MessagePage {
+  messages: MessageSummary[];
+  next: string | null;
 }
 
 /** A message as the API and CLI show it in lists: no payload data or content. */
@@ -41,23 +51,28 @@ export interface MessageSummary {
 export class MessageService {
   constructor(private readonly options: { store: Store; clock: Clock; onRetry?: () => void }) {}
 
-  async list(workspaceId: string, filter: MessageFilter): Promise<MessageSummary[]> {
-    const { status, ...rest } = filter;
-    const messages = await this.options.store.delivery.listMessages({
-      workspaceId,
-      ...rest,
-      statuses: status ? [status] : undefined,
-    });
-    return messages.map(summaryOf);
+  async list(workspaceId: string, filter: MessageFilter): Promise<MessagePage> {
+    const { status, limit, before, ...rest } = filter;
+    return this.page({ workspaceId, ...rest, statuses: status ? [status] : undefined }, limit, before);
   }
 
-  async deadLetters(workspaceId: string, limit: number): Promise<MessageSummary[]> {
-    const messages = await this.options.store.delivery.listMessages({
-      workspaceId,
-      statuses: DEAD_LETTER_STATUSES,
-      limit,
+  async deadLetters(workspaceId: string, limit: number, before?: string): Promise<MessagePage> {
+    return this.page({ workspaceId, statuses: DEAD_LETTER_STATUSES }, limit, before);
+  }
+
+  /** One more row than shown tells whether an older page exists. */
+  private async page(query: Omit<MessageQuery, 'limit' | 'before'>, limit: number, before?: string) {
+    const cursor = before === undefined ? undefined : decodeKeyCursor(before);
+    const rows = await this.options.store.delivery.listMessages({
+      ...query,
+      limit: limit + 1,
+      before: cursor && { at: cursor.at, afterKey: cursor.key },
     });
-    return messages.map(summaryOf);
+    const shown = rows.slice(0, limit);
+    const last = shown.at(-1);
+    const next =
+      rows.length > limit && last ? encodePageCursor({ at: last.createdAt, key: last.idempotencyKey }) : null;
+    return { messages: shown.map(summaryOf), next };
   }
 
   /** One message with its rendered content, its journey payload and its delivery events. */

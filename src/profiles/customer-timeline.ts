@@ -1,4 +1,4 @@
-import { invalidInput } from '../shared/errors.ts';
+import { decodePageCursor, encodePageCursor, type PageCursor } from '../shared/page-cursor.ts';
 import type { MessageRecord } from '../storage/delivery-store.ts';
 import { encodeTimelineCursor } from '../storage/rows.ts';
 import type { Store, StoredEvent } from '../storage/store.ts';
@@ -28,7 +28,7 @@ export async function customerTimeline(
   options: { workspaceId: string; customerId: string; limit: number; before?: string },
 ): Promise<MergedTimelinePage> {
   const { workspaceId, customerId, limit } = options;
-  const cursor = options.before === undefined ? undefined : decodeCursor(options.before);
+  const cursor = options.before === undefined ? undefined : decodePageCursor(options.before);
   const [events, messages] = await Promise.all([
     store.timeline({ workspaceId, customerId, limit, before: cursor && eventsBefore(cursor) }),
     store.delivery.listMessages({
@@ -45,16 +45,14 @@ export async function customerTimeline(
   const entries = merged.slice(0, limit);
   const last = entries[entries.length - 1];
   const more = merged.length > limit || events.next !== null;
-  return { entries, next: more && last ? encodeCursor(last) : null };
+  return { entries, next: more && last ? encodePageCursor(cursorOf(last)) : null };
 }
 
-type Cursor = { at: number; seq: number } | { at: number; key: string };
-
 /** Events at the cursor's instant come before messages at it, so a message cursor keeps none of them. */
-const eventsBefore = (cursor: Cursor) =>
+const eventsBefore = (cursor: PageCursor) =>
   encodeTimelineCursor({ timestamp: cursor.at, seq: 'seq' in cursor ? cursor.seq : 0 });
 
-const messagesBefore = (cursor: Cursor) => ({ at: cursor.at, afterKey: 'key' in cursor ? cursor.key : '' });
+const messagesBefore = (cursor: PageCursor) => ({ at: cursor.at, afterKey: 'key' in cursor ? cursor.key : '' });
 
 function newestFirst(a: TimelineEntry, b: TimelineEntry): number {
   if (a.at !== b.at) return b.at - a.at;
@@ -66,21 +64,8 @@ function newestFirst(a: TimelineEntry, b: TimelineEntry): number {
   return 0;
 }
 
-function encodeCursor(entry: TimelineEntry): string {
-  const position =
-    entry.source === 'event'
-      ? { at: entry.at, seq: entry.event.seq }
-      : { at: entry.at, key: entry.message.idempotencyKey };
-  return Buffer.from(JSON.stringify(position)).toString('base64url');
-}
-
-function decodeCursor(text: string): Cursor {
-  try {
-    const value = JSON.parse(Buffer.from(text, 'base64url').toString()) as Record<string, unknown>;
-    if (typeof value.at === 'number' && typeof value.seq === 'number') return { at: value.at, seq: value.seq };
-    if (typeof value.at === 'number' && typeof value.key === 'string') return { at: value.at, key: value.key };
-  } catch {
-    // falls through to the error below
-  }
-  throw invalidInput('before is not a timeline cursor from a previous page');
+function cursorOf(entry: TimelineEntry): PageCursor {
+  return entry.source === 'event'
+    ? { at: entry.at, seq: entry.event.seq }
+    : { at: entry.at, key: entry.message.idempotencyKey };
 }

@@ -256,7 +256,7 @@ for (const adapter of adapters) {
       }
       await assert.rejects(
         customerTimeline(store, { workspaceId: ws, customerId: 'c-merge', limit: 5, before: 'garbage' }),
-        /not a timeline cursor/,
+        /not a cursor this list gave out/,
       );
     });
 

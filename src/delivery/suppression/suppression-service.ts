@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock.ts';
 import { invalidInput, notFound } from '../../shared/errors.ts';
+import { decodeKeyCursor, encodePageCursor } from '../../shared/page-cursor.ts';
 import type { Store } from '../../storage/store.ts';
 import type { SuppressionReason, SuppressionRecord } from '../../storage/suppression-store.ts';
 import { CHANNELS } from '../channel-choice.ts';
@@ -25,7 +26,8 @@ export class SuppressionService {
     workspaceId: string,
     query: { channel?: string; limit: number; before?: string },
   ): Promise<{ suppressions: SuppressionView[]; next: string | null }> {
-    const before = query.before ? decodeCursor(query.before) : undefined;
+    const cursor = query.before ? decodeKeyCursor(query.before) : undefined;
+    const before = cursor && { createdAt: cursor.at, address: cursor.key };
     const rows = await this.options.store.suppressions.list({
       workspaceId,
       channel: query.channel,
@@ -33,7 +35,10 @@ export class SuppressionService {
       before,
     });
     const last = rows.length === query.limit ? rows.at(-1) : undefined;
-    return { suppressions: rows.map(viewOf), next: last ? encodeCursor(last) : null };
+    return {
+      suppressions: rows.map(viewOf),
+      next: last ? encodePageCursor({ at: last.createdAt, key: last.address }) : null,
+    };
   }
 
   /** Adds an address (`manual` unless a reason is given); an address already listed keeps its entry. */
@@ -76,16 +81,4 @@ export class SuppressionService {
 function viewOf(record: SuppressionRecord): SuppressionView {
   const { channel, address, reason, sourceMessage, detail, createdAt } = record;
   return { channel, address, reason, sourceMessage, detail, createdAt: new Date(createdAt).toISOString() };
-}
-
-function encodeCursor(record: SuppressionRecord): string {
-  return Buffer.from(JSON.stringify([record.createdAt, record.address])).toString('base64url');
-}
-
-function decodeCursor(text: string): { createdAt: number; address: string } {
-  try {
-    const [createdAt, address] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof createdAt === 'number' && typeof address === 'string') return { createdAt, address };
-  } catch {}
-  throw invalidInput('before: not a cursor this list gave out (use `next` from the previous page)');
 }

@@ -1,7 +1,8 @@
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import { api } from '../api/client.ts';
 import type { CustomerView, Run, TimelineEntry } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
+import { usePages } from '../api/use-pages.ts';
 import { Await } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ConsentTable } from './consent-table.tsx';
@@ -90,16 +91,13 @@ export default function CustomerPage({ id }: { id: string }) {
 
 /** The first page comes with the profile; older pages load as the list is scrolled to its end. */
 function PagedTimeline(props: { path: string; first: CustomerView['timeline'] }) {
-  const [entries, setEntries] = useState<TimelineEntry[]>(props.first.events);
-  const [next, setNext] = useState(props.first.next);
-  const [busy, setBusy] = useState(false);
-  const loadMore = useCallback(async () => {
-    if (!next || busy) return;
-    setBusy(true);
-    const page = await api<CustomerView>(`${props.path}?limit=${PAGE}&before=${encodeURIComponent(next)}`);
-    setEntries((current) => [...current, ...page.timeline.events]);
-    setNext(page.timeline.next);
-    setBusy(false);
-  }, [next, busy, props.path]);
-  return <Timeline entries={entries} hasMore={next !== null} loadMore={loadMore} />;
+  const older = useCallback(
+    async (before: string) => {
+      const { timeline } = await api<CustomerView>(`${props.path}?limit=${PAGE}&before=${encodeURIComponent(before)}`);
+      return { items: timeline.events, next: timeline.next };
+    },
+    [props.path],
+  );
+  const pages = usePages<TimelineEntry>({ items: props.first.events, next: props.first.next }, older);
+  return <Timeline entries={pages.items} hasMore={pages.hasMore} loadMore={pages.loadMore} />;
 }

@@ -167,6 +167,7 @@ export const en = {
   'messages.address': 'Address',
   'messages.provider': 'Provider',
   'messages.attempts': 'Attempts',
+  'messages.older': 'Older messages',
   'messages.view': 'View',
   'messages.retry': 'Retry',
   'messages.detail': 'Message',

@@ -168,6 +168,7 @@ export const zhCN: Dictionary = {
   'messages.address': '地址',
   'messages.provider': '服务商',
   'messages.attempts': '尝试次数',
+  'messages.older': '更早的消息',
   'messages.view': '查看',
   'messages.retry': '重试',
   'messages.detail': '消息',

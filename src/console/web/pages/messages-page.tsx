@@ -1,15 +1,19 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useCallback, useState } from 'react';
 import { MESSAGE_STATUSES } from '../../../storage/delivery-store.ts';
 import { CHANNELS } from '../api/channels.ts';
 import { api, query } from '../api/client.ts';
 import type { Message } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
-import { Await, Empty } from '../components/states.tsx';
+import { type Page, usePages } from '../api/use-pages.ts';
+import { Await, Empty, ErrorNote } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
 import { Tabs } from '../components/tabs.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { navigate, useLocation } from '../router.tsx';
 import { MessageDetailView } from './message-detail.tsx';
+
+/** Messages per page of the list; older ones load on request. */
+const PAGE = 200;
 
 export default function MessagesPage() {
   const { t } = useI18n();
@@ -42,7 +46,13 @@ function Outbox(props: { onSelect(key: string): void }) {
     channel: search.get('channel') ?? '',
     journey: search.get('journey') ?? '',
   };
-  const loaded = useApi<{ messages: Message[] }>(`/v1/messages${query({ ...filter, limit: 200 })}`);
+  const { status, channel, journey } = filter;
+  const loaded = useApi<MessagePage>(`/v1/messages${query({ status, channel, journey, limit: PAGE })}`);
+  const older = useCallback(
+    (before: string) =>
+      api<MessagePage>(`/v1/messages${query({ status, channel, journey, limit: PAGE, before })}`).then(itemsOf),
+    [status, channel, journey],
+  );
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -85,14 +95,20 @@ function Outbox(props: { onSelect(key: string): void }) {
         </label>
         <button type="submit">{t('messages.apply')}</button>
       </form>
-      <Await loaded={loaded}>{({ messages }) => <MessageTable messages={messages} onSelect={props.onSelect} />}</Await>
+      <Await loaded={loaded}>
+        {(page) => <MessageTable first={itemsOf(page)} older={older} onSelect={props.onSelect} />}
+      </Await>
     </>
   );
 }
 
 function DeadLetters(props: { onSelect(key: string): void }) {
   const { t } = useI18n();
-  const loaded = useApi<{ messages: Message[] }>('/v1/messages/dead?limit=200');
+  const loaded = useApi<MessagePage>(`/v1/messages/dead?limit=${PAGE}`);
+  const older = useCallback(
+    (before: string) => api<MessagePage>(`/v1/messages/dead${query({ limit: PAGE, before })}`).then(itemsOf),
+    [],
+  );
   const [error, setError] = useState<string>();
   const retry = async (key: string) => {
     try {
@@ -110,22 +126,31 @@ function DeadLetters(props: { onSelect(key: string): void }) {
         </p>
       )}
       <Await loaded={loaded}>
-        {({ messages }) => (
-          <MessageTable messages={messages} onSelect={props.onSelect} onRetry={retry} empty={t('messages.noDead')} />
+        {(page) => (
+          <MessageTable
+            first={itemsOf(page)}
+            older={older}
+            onSelect={props.onSelect}
+            onRetry={retry}
+            empty={t('messages.noDead')}
+          />
         )}
       </Await>
     </>
   );
 }
 
+/** Newest first, older pages on request. */
 function MessageTable(props: {
-  messages: Message[];
+  first: Page<Message>;
+  older(before: string): Promise<Page<Message>>;
   onSelect(key: string): void;
   onRetry?(key: string): void;
   empty?: string;
 }) {
   const { t, dateTime } = useI18n();
-  if (props.messages.length === 0) {
+  const pages = usePages(props.first, props.older);
+  if (pages.items.length === 0) {
     return (
       <Empty title={props.empty ?? t('messages.empty')}>
         <p>{t('messages.emptyHint')}</p>
@@ -133,45 +158,57 @@ function MessageTable(props: {
     );
   }
   return (
-    <table>
-      <TableHead
-        columns={[
-          'messages.created',
-          'messages.channel',
-          'messages.status',
-          'messages.template',
-          'messages.address',
-          'messages.provider',
-          'messages.attempts',
-        ]}
-        actions
-      />
-      <tbody>
-        {props.messages.map((m) => (
-          <tr key={m.key}>
-            <td>{dateTime(Date.parse(m.createdAt))}</td>
-            <td>{m.channel ?? '—'}</td>
-            <td>
-              <span className={`badge ${m.status}`}>{m.status}</span>
-              {m.lastError && <div className="muted small">{m.lastError}</div>}
-            </td>
-            <td>{m.template ?? '—'}</td>
-            <td>{m.address ?? '—'}</td>
-            <td>{m.provider ?? '—'}</td>
-            <td>{m.attempts}</td>
-            <td>
-              <button type="button" onClick={() => props.onSelect(m.key)}>
-                {t('messages.view')}
-              </button>
-              {props.onRetry && (
-                <button type="button" onClick={() => props.onRetry?.(m.key)}>
-                  {t('messages.retry')}
+    <>
+      <table>
+        <TableHead
+          columns={[
+            'messages.created',
+            'messages.channel',
+            'messages.status',
+            'messages.template',
+            'messages.address',
+            'messages.provider',
+            'messages.attempts',
+          ]}
+          actions
+        />
+        <tbody>
+          {pages.items.map((m) => (
+            <tr key={m.key}>
+              <td>{dateTime(Date.parse(m.createdAt))}</td>
+              <td>{m.channel ?? '—'}</td>
+              <td>
+                <span className={`badge ${m.status}`}>{m.status}</span>
+                {m.lastError && <div className="muted small">{m.lastError}</div>}
+              </td>
+              <td>{m.template ?? '—'}</td>
+              <td>{m.address ?? '—'}</td>
+              <td>{m.provider ?? '—'}</td>
+              <td>{m.attempts}</td>
+              <td>
+                <button type="button" onClick={() => props.onSelect(m.key)}>
+                  {t('messages.view')}
                 </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+                {props.onRetry && (
+                  <button type="button" onClick={() => props.onRetry?.(m.key)}>
+                    {t('messages.retry')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {pages.error && <ErrorNote error={pages.error} />}
+      {pages.hasMore && (
+        <button type="button" onClick={pages.loadMore} disabled={pages.busy}>
+          {t('messages.older')}
+        </button>
+      )}
+    </>
   );
 }
+
+type MessagePage = { messages: Message[]; next: string | null };
+
+const itemsOf = (page: MessagePage): Page<Message> => ({ items: page.messages, next: page.next });

@@ -1,0 +1,32 @@
+import { invalidInput } from './errors.ts';
+
+/**
+ * Where a newest-first page ended, handed to the client as an opaque string (`next`) and back as
+ * `before`: a row by its time and key (a message, a suppressed address), or an event by its time and seq.
+ */
+export type KeyCursor = { at: number; key: string };
+export type PageCursor = KeyCursor | { at: number; seq: number };
+
+export function encodePageCursor(position: PageCursor): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+export function decodePageCursor(text: string): PageCursor {
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString()) as Record<string, unknown>;
+    if (typeof value.at === 'number' && typeof value.seq === 'number') return { at: value.at, seq: value.seq };
+    if (typeof value.at === 'number' && typeof value.key === 'string') return { at: value.at, key: value.key };
+  } catch {
+    // falls through to the error below
+  }
+  throw notACursor();
+}
+
+/** For lists of keyed rows only. */
+export function decodeKeyCursor(text: string): KeyCursor {
+  const cursor = decodePageCursor(text);
+  if ('key' in cursor) return cursor;
+  throw notACursor();
+}
+
+const notACursor = () => invalidInput('before: not a cursor this list gave out (use `next` from the previous page)');
