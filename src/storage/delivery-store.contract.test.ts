@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addOutbox, outboxEntry, WS } from '../delivery/test-delivery.ts';
-import type { DeliveryOutcome } from './delivery-store.ts';
+import type { DeliveryOutcome, MessageStatus } from './delivery-store.ts';
 import type { OutboxRecord } from './journey-store.ts';
 import type { NewEvent, Store } from './store.ts';
 import { storeAdapters as adapters } from './test-store-adapters.ts';
@@ -224,28 +224,33 @@ for (const adapter of adapters) {
         assert.deepEqual(await store.delivery.countByStatus(), { pending: 3, suppressed: 1 });
       }));
 
-    it("pages a workspace's messages newest first across days, keys ascending at one instant", () =>
+    it("pages a workspace's messages newest first across days and statuses, keys ascending at one instant", () =>
       withStore(adapter, async (store) => {
         const day = 86_400_000;
-        const times = [3 * day + 5, day - 1, day, 2 * day + 7, day, 3 * day + 5, 2 * day - 1, 5];
+        const times = [3 * day + 5, day - 1, day, 2 * day + 7, day, 3 * day + 5, 2 * day - 1, 5, day];
+        const statuses = ['dead', 'failed', 'pending'] as const;
+        const status = (i: number) => statuses[i % 3] as MessageStatus;
         await addOutbox(
           store,
-          times.map((createdAt, i) => entry(`k${i}`, { createdAt, customerId: `c${i % 3}` })),
+          times.map((createdAt, i) => entry(`k${i}`, { createdAt, customerId: `c${i % 2}`, status: status(i) })),
         );
-        const expected = times
-          .map((at, i) => ({ at, key: `k${i}` }))
-          .sort((a, b) => b.at - a.at || a.key.localeCompare(b.key))
-          .map((m) => m.key);
-        const seen: string[] = [];
-        let before: { at: number; afterKey: string } | undefined;
-        for (;;) {
-          const page = await store.delivery.listMessages({ workspaceId: WS, limit: 2, before });
-          const last = page.at(-1);
-          if (!last) break;
-          seen.push(...page.map((m) => m.idempotencyKey));
-          before = { at: last.createdAt, afterKey: last.idempotencyKey };
+        for (const only of [undefined, ['failed', 'dead'] as MessageStatus[]]) {
+          const expected = times
+            .map((at, i) => ({ at, key: `k${i}`, status: status(i) }))
+            .filter((m) => !only || only.includes(m.status))
+            .sort((a, b) => b.at - a.at || a.key.localeCompare(b.key))
+            .map((m) => m.key);
+          const seen: string[] = [];
+          let before: { at: number; afterKey: string } | undefined;
+          for (;;) {
+            const page = await store.delivery.listMessages({ workspaceId: WS, statuses: only, limit: 2, before });
+            const last = page.at(-1);
+            if (!last) break;
+            seen.push(...page.map((m) => m.idempotencyKey));
+            before = { at: last.createdAt, afterKey: last.idempotencyKey };
+          }
+          assert.deepEqual(seen, expected, `statuses ${only ?? 'any'}`);
         }
-        assert.deepEqual(seen, expected);
       }));
 
     it('erasing a customer deletes their delivery events with their messages', () =>

@@ -165,31 +165,55 @@ export class KyselyDeliveryStore implements DeliveryStore {
   }
 
   async listMessages(query: MessageQuery): Promise<MessageRecord[]> {
-    let select = this.db.selectFrom('outbox').selectAll().where('workspace_id', '=', query.workspaceId);
-    if (query.statuses) select = select.where('status', 'in', query.statuses.length > 0 ? query.statuses : ['']);
-    if (query.channel) select = select.where('channel', '=', query.channel);
-    if (query.journeyId) select = select.where('journey_id', '=', query.journeyId);
-    if (query.customerId) select = select.where('customer_id', '=', query.customerId);
-    const { before } = query;
-    if (before) {
-      select = select.where((eb) =>
-        eb.or([
-          eb('created_at', '<', before.at),
-          eb.and([eb('created_at', '=', before.at), eb('idempotency_key', '>', before.afterKey)]),
-        ]),
-      );
-    }
-    if (!query.customerId && query.statuses?.length !== 1) {
-      // Newest first across the workspace: walk outbox_workspace_day from the newest day and sort only
-      // within the days read, instead of sorting the workspace (days order as their times do). One
-      // customer or one status already comes in time order from outbox_customer or outbox_status,
-      // which the day index must not displace (storage README, "Windowed reads").
+    const { customerId, statuses, before, limit } = query;
+    // Each list comes in time order from an index, so only ties are sorted, never a whole workspace
+    // (storage README, "Windowed reads"): one customer from outbox_customer, one status from outbox_status.
+    if (!customerId && statuses && statuses.length > 1) return this.newestOfEach(query, statuses);
+    let select = this.messagesWhere(query);
+    if (!customerId && !statuses) {
+      // The whole workspace walks outbox_workspace_day from the newest day (days order as their times
+      // do), sorting only within the days it reads.
       const day = dayOf('created_at');
       if (before) select = select.where(day, '<=', dayFloor(before.at));
       select = select.orderBy(day, 'desc');
     }
-    const rows = await select.orderBy('created_at', 'desc').orderBy('idempotency_key').limit(query.limit).execute();
+    const rows = await select.orderBy('created_at', 'desc').orderBy('idempotency_key').limit(limit).execute();
     return rows.map(messageFromRow);
+  }
+
+  /** Several statuses (dead letters): the newest of each status, merged, where they may be a handful in millions. */
+  private async newestOfEach(query: MessageQuery, statuses: readonly MessageStatus[]): Promise<MessageRecord[]> {
+    const [first, ...rest] = statuses.map((status, i) =>
+      this.db
+        .selectFrom(
+          this.messagesWhere({ ...query, statuses: [status] })
+            .orderBy('created_at', 'desc')
+            .orderBy('idempotency_key')
+            .limit(query.limit)
+            .as(`s${i}`),
+        )
+        .selectAll(),
+    );
+    if (!first) return [];
+    const union = rest.reduce((all, arm) => all.unionAll(arm), first);
+    const rows = await union.orderBy('created_at', 'desc').orderBy('idempotency_key').limit(query.limit).execute();
+    return rows.map(messageFromRow);
+  }
+
+  private messagesWhere(query: MessageQuery) {
+    const { statuses, before } = query;
+    let select = this.db.selectFrom('outbox').selectAll().where('workspace_id', '=', query.workspaceId);
+    if (statuses) select = select.where('status', 'in', statuses.length > 0 ? statuses : ['']);
+    if (query.channel) select = select.where('channel', '=', query.channel);
+    if (query.journeyId) select = select.where('journey_id', '=', query.journeyId);
+    if (query.customerId) select = select.where('customer_id', '=', query.customerId);
+    if (!before) return select;
+    return select.where((eb) =>
+      eb.or([
+        eb('created_at', '<', before.at),
+        eb.and([eb('created_at', '=', before.at), eb('idempotency_key', '>', before.afterKey)]),
+      ]),
+    );
   }
 
   async deliveryEvents(workspaceId: string, idempotencyKey: string): Promise<DeliveryEventRecord[]> {
