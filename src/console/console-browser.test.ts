@@ -266,6 +266,40 @@ describe('web console in Chromium', () => {
   );
 
   it(
+    'suppresses an address by hand and removes it again; refuses one that is not an address',
+    withFailureShot('suppressions', async () => {
+      await page.getByRole('tab', { name: 'Suppressions' }).click();
+      await page.getByText('No suppressed addresses').waitFor();
+      const form = page.getByRole('form', { name: 'Suppress address' });
+      await form.getByLabel('Address').fill(' Grace@Example.COM ');
+      await form.getByLabel('Note').fill('asked by phone');
+      await form.getByRole('button', { name: 'Suppress address' }).click();
+      // In the server's words: the address as it is stored.
+      await page.getByRole('status').getByText('grace@example.com is suppressed.', { exact: true }).waitFor();
+      const row = page.getByRole('row', { name: /grace@example\.com/ });
+      await row.getByText('Added by hand').waitFor();
+      await row.getByText('asked by phone').waitFor();
+      assert.equal((await callApi(godwit, 'GET', '/v1/suppressions')).body.suppressions.length, 1);
+      await shot('suppressions');
+
+      await form.getByLabel('Address').fill('grace@example.com');
+      await form.getByRole('button', { name: 'Suppress address' }).click();
+      await page.getByRole('status').getByText('grace@example.com was already suppressed (Added by hand).').waitFor();
+      await form.getByLabel('Address').fill('not an address');
+      await form.getByRole('button', { name: 'Suppress address' }).click();
+      await page
+        .getByRole('alert')
+        .getByText(/not a valid email address/)
+        .waitFor();
+
+      await row.getByRole('button', { name: 'Remove' }).click();
+      await page.getByRole('status').getByText('grace@example.com can be sent to again.').waitFor();
+      await page.getByText('No suppressed addresses').waitFor();
+      assert.deepEqual((await callApi(godwit, 'GET', '/v1/suppressions')).body.suppressions, []);
+    }),
+  );
+
+  it(
     'switches the same customer page to Simplified Chinese and remembers it',
     withFailureShot('chinese', async () => {
       await page.getByRole('link', { name: 'Customers' }).click();

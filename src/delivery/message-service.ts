@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.ts';
 import { GodwitError, notFound } from '../shared/errors.ts';
-import { decodeKeyCursor, encodePageCursor } from '../shared/page-cursor.ts';
+import { decodeKeyCursor, pageOf } from '../shared/page-cursor.ts';
 import {
   DEAD_LETTER_STATUSES,
   type DeliveryEventRecord,
@@ -68,10 +68,7 @@ export class MessageService {
       limit: limit + 1,
       before: cursor && { at: cursor.at, afterKey: cursor.key },
     });
-    const shown = rows.slice(0, limit);
-    const last = shown.at(-1);
-    const next =
-      rows.length > limit && last ? encodePageCursor({ at: last.createdAt, key: last.idempotencyKey }) : null;
+    const { shown, next } = pageOf(rows, limit, (row) => ({ at: row.createdAt, key: row.idempotencyKey }));
     return { messages: shown.map(summaryOf), next };
   }
 

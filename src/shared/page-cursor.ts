@@ -30,3 +30,14 @@ export function decodeKeyCursor(text: string): KeyCursor {
 }
 
 const notACursor = () => invalidInput('before: not a cursor this list gave out (use `next` from the previous page)');
+
+/** Splits the `limit + 1` rows a list read into the page shown and the `next` cursor (null at the end). */
+export function pageOf<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (row: T) => PageCursor,
+): { shown: T[]; next: string | null } {
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return { shown, next: rows.length > limit && last ? encodePageCursor(cursorOf(last)) : null };
+}

@@ -32,6 +32,7 @@ describe('suppressions API', () => {
     const rest = await call(`/v1/suppressions?limit=1&before=${page.body.next}`);
     assert.equal(rest.body.suppressions.length, 1);
     assert.notEqual(rest.body.suppressions[0].address, page.body.suppressions[0].address);
+    assert.equal(rest.body.next, null, 'no older page after the last address');
     assert.deepEqual(
       (await call('/v1/suppressions?channel=sms')).body.suppressions.map((s: { address: string }) => s.address),
       ['+442079460958'],

@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.ts';
 import { invalidInput, notFound } from '../../shared/errors.ts';
-import { decodeKeyCursor, encodePageCursor } from '../../shared/page-cursor.ts';
+import { decodeKeyCursor, pageOf } from '../../shared/page-cursor.ts';
 import type { Store } from '../../storage/store.ts';
 import type { SuppressionReason, SuppressionRecord } from '../../storage/suppression-store.ts';
 import { CHANNELS } from '../channel-choice.ts';
@@ -28,17 +28,15 @@ export class SuppressionService {
   ): Promise<{ suppressions: SuppressionView[]; next: string | null }> {
     const cursor = query.before ? decodeKeyCursor(query.before) : undefined;
     const before = cursor && { createdAt: cursor.at, address: cursor.key };
+    // One more row than shown tells whether an older page exists.
     const rows = await this.options.store.suppressions.list({
       workspaceId,
       channel: query.channel,
-      limit: query.limit,
+      limit: query.limit + 1,
       before,
     });
-    const last = rows.length === query.limit ? rows.at(-1) : undefined;
-    return {
-      suppressions: rows.map(viewOf),
-      next: last ? encodePageCursor({ at: last.createdAt, key: last.address }) : null,
-    };
+    const { shown, next } = pageOf(rows, query.limit, (row) => ({ at: row.createdAt, key: row.address }));
+    return { suppressions: shown.map(viewOf), next };
   }
 
   /** Adds an address (`manual` unless a reason is given); an address already listed keeps its entry. */

@@ -3,3 +3,6 @@
  * rather than imported because that module pulls provider code into the bundle.
  */
 export const CHANNELS = ['email', 'sms', 'whatsapp', 'voice', 'push', 'in_app', 'webhook'] as const;
+
+/** The channels with addresses to suppress, as the server's SUPPRESSIBLE_CHANNELS (suppression-service.ts). */
+export const SUPPRESSIBLE_CHANNELS = ['email', 'sms', 'whatsapp', 'push', 'voice'] as const;

@@ -49,3 +49,27 @@ export function FirstEventSnippet() {
     </>
   );
 }
+
+/** What a change did, or why it failed, under the form that made it. */
+export function StatusNote(props: { status?: { ok: boolean; text: string } }) {
+  const { status } = props;
+  if (!status) return null;
+  return (
+    <p className={status.ok ? 'ok' : 'error'} role={status.ok ? 'status' : 'alert'}>
+      {status.text}
+    </p>
+  );
+}
+
+/** The `<option>`s of a select whose values are their own labels (channels, statuses). */
+export function Options(props: { values: readonly string[] }) {
+  return (
+    <>
+      {props.values.map((value) => (
+        <option key={value} value={value}>
+          {value}
+        </option>
+      ))}
+    </>
+  );
+}

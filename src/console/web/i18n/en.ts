@@ -175,6 +175,23 @@ export const en = {
   'messages.notRendered': 'Not rendered yet.',
   'messages.events': 'Delivery events',
 
+  'suppressions.tab': 'Suppressions',
+  'suppressions.hint':
+    'Addresses Godwit never sends to. Hard bounces and complaints add themselves; add or remove one here.',
+  'suppressions.add': 'Suppress address',
+  'suppressions.note': 'Note',
+  'suppressions.reason': 'Reason',
+  'suppressions.hardBounce': 'Hard bounce',
+  'suppressions.complaint': 'Complaint',
+  'suppressions.softBounces': 'Repeated soft bounces',
+  'suppressions.manual': 'Added by hand',
+  'suppressions.remove': 'Remove',
+  'suppressions.older': 'Older addresses',
+  'suppressions.empty': 'No suppressed addresses',
+  'suppressions.added': '{address} is suppressed.',
+  'suppressions.already': '{address} was already suppressed ({reason}).',
+  'suppressions.removed': '{address} can be sent to again.',
+
   'settings.title': 'Settings',
   'settings.channels': 'Channels',
   'settings.channelsHint':

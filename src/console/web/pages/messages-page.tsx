@@ -5,12 +5,14 @@ import { api, query } from '../api/client.ts';
 import type { Message } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { type Page, usePages } from '../api/use-pages.ts';
-import { Await, Empty, ErrorNote } from '../components/states.tsx';
+import { LoadOlder } from '../components/paged-list.tsx';
+import { Await, Empty, Options } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
 import { Tabs } from '../components/tabs.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { navigate, useLocation } from '../router.tsx';
 import { MessageDetailView } from './message-detail.tsx';
+import { SuppressionsTab } from './suppressions-tab.tsx';
 
 /** Messages per page of the list; older ones load on request. */
 const PAGE = 200;
@@ -29,6 +31,7 @@ export default function MessagesPage() {
             tabs={[
               { id: 'outbox', label: t('messages.outbox'), render: () => <Outbox onSelect={setSelected} /> },
               { id: 'dead', label: t('messages.dead'), render: () => <DeadLetters onSelect={setSelected} /> },
+              { id: 'suppressions', label: t('suppressions.tab'), render: () => <SuppressionsTab /> },
             ]}
           />
         </div>
@@ -71,22 +74,14 @@ function Outbox(props: { onSelect(key: string): void }) {
           {t('messages.status')}
           <select name="status" defaultValue={filter.status}>
             <option value="">{t('messages.any')}</option>
-            {MESSAGE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <Options values={MESSAGE_STATUSES} />
           </select>
         </label>
         <label>
           {t('messages.channel')}
           <select name="channel" defaultValue={filter.channel}>
             <option value="">{t('messages.any')}</option>
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
+            <Options values={CHANNELS} />
           </select>
         </label>
         <label>
@@ -199,12 +194,7 @@ function MessageTable(props: {
           ))}
         </tbody>
       </table>
-      {pages.error && <ErrorNote error={pages.error} />}
-      {pages.hasMore && (
-        <button type="button" onClick={pages.loadMore} disabled={pages.busy}>
-          {t('messages.older')}
-        </button>
-      )}
+      <LoadOlder pages={pages} label={t('messages.older')} />
     </>
   );
 }

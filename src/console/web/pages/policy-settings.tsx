@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import type { Policy } from '../../../decisioning/policy-schema.ts';
 import { api } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
-import { Await } from '../components/states.tsx';
+import { Await, StatusNote } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 interface PolicyView {
@@ -66,11 +66,7 @@ export function PolicySettings() {
           </>
         )}
       </Await>
-      {status && (
-        <p className={status.ok ? 'ok' : 'error'} role={status.ok ? 'status' : 'alert'}>
-          {status.text}
-        </p>
-      )}
+      <StatusNote status={status} />
     </section>
   );
 }

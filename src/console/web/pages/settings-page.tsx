@@ -3,7 +3,7 @@ import { CHANNELS } from '../api/channels.ts';
 import { api } from '../api/client.ts';
 import type { ConsoleUser } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
-import { Await } from '../components/states.tsx';
+import { Await, StatusNote } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { PolicySettings } from './policy-settings.tsx';
@@ -85,11 +85,7 @@ function Credentials() {
         </label>
         <button type="submit">{t('settings.saveCredential')}</button>
       </form>
-      {status && (
-        <p className={status.ok ? 'ok' : 'error'} role={status.ok ? 'status' : 'alert'}>
-          {status.text}
-        </p>
-      )}
+      <StatusNote status={status} />
     </section>
   );
 }
