@@ -288,6 +288,14 @@ for (const adapter of adapters) {
       assert.deepEqual(await search(b, { query: 'grace' }), []);
       assert.deepEqual(await search(b, { query: 'g1' }), []);
       assert.equal(await store.countCustomers(a), 2);
+
+      // An exact identifier wins over trait values holding the same text.
+      await seedCustomer(store, a, `${a}-ref`, { traits: { referrer: 'ADA@x.io', motto: 'say "hi"\\o/' } });
+      assert.deepEqual(await search(a, { query: 'ada@x.io' }), [`${a}-ada`]);
+      assert.deepEqual(await search(a, { query: 'ada@x' }), [`${a}-ref`], 'no exact match: trait values');
+      // Text that JSON escapes is still found in trait values.
+      assert.deepEqual(await search(a, { query: 'SAY "HI"\\' }), [`${a}-ref`]);
+      assert.deepEqual(await search(a, { trait: { name: 'motto', value: 'say "hi"\\o/' } }), [`${a}-ref`]);
     });
 
     it('sets consent and exports a customer', async () => {
