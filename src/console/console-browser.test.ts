@@ -300,6 +300,26 @@ describe('web console in Chromium', () => {
   );
 
   it(
+    'pages the customers: the newest 50, older ones on request',
+    withFailureShot('customers-paged', async () => {
+      const identify = (i: number) => ({ type: 'identify', userId: `bulk-${i}`, traits: { name: `Bulk ${i}` } });
+      await sendBatch(
+        godwit,
+        Array.from({ length: 55 }, (_, i) => identify(i)),
+      );
+      await godwit.settle();
+      const total = await godwit.godwit.store.countCustomers(godwit.workspaceId);
+      await page.getByRole('link', { name: 'Customers' }).click();
+      await heading('Customers');
+      const rows = page.locator('tbody tr');
+      await eventually('the newest 50', async () => (await rows.count()) === 50);
+      await page.getByRole('button', { name: 'Older customers' }).click();
+      await eventually(`all ${total}`, async () => (await rows.count()) === total);
+      assert.equal(await page.getByRole('button', { name: 'Older customers' }).count(), 0, 'no page after the last');
+    }),
+  );
+
+  it(
     'switches the same customer page to Simplified Chinese and remembers it',
     withFailureShot('chinese', async () => {
       await page.getByRole('link', { name: 'Customers' }).click();

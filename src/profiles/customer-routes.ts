@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { summaryOf } from '../delivery/message-service.ts';
+import { decodeKeyCursor, pageOf } from '../shared/page-cursor.ts';
 import { parseInput } from '../shared/validation.ts';
 import type { Store, StoredEvent } from '../storage/store.ts';
 import { workspaceOfSecret } from '../workspaces/bearer-auth.ts';
@@ -21,6 +22,7 @@ const searchQuery = z.object({
     .regex(/^[^:]+:.*$/, 'must look like name:value')
     .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.string().min(1).optional(),
 });
 const consentBody = z.object({
   channel: z.string().min(1),
@@ -54,8 +56,16 @@ export function registerCustomerRoutes(
     const query = parseInput(searchQuery, request.query, 'query');
     const [name, ...rest] = query.trait?.split(':') ?? [];
     const trait = name ? { name, value: rest.join(':') } : undefined;
-    const customers = await deps.store.searchCustomers({ workspaceId, query: query.q, trait, limit: query.limit });
-    return { customers };
+    const cursor = query.before === undefined ? undefined : decodeKeyCursor(query.before);
+    const rows = await deps.store.searchCustomers({
+      workspaceId,
+      query: query.q,
+      trait,
+      limit: query.limit + 1,
+      before: cursor && { at: cursor.at, afterId: cursor.key },
+    });
+    const { shown, next } = pageOf(rows, query.limit, (profile) => ({ at: profile.createdAt, key: profile.id }));
+    return { customers: shown, next };
   });
 
   app.get<{ Params: { id: string }; Querystring: { by?: string } }>('/v1/customers/:id', async (request) => {

@@ -242,7 +242,7 @@ for (const adapter of adapters) {
             .map((m) => m.key);
           const seen: string[] = [];
           let before: { at: number; afterKey: string } | undefined;
-          for (;;) {
+          for (let pages = 0; pages < 10; pages++) {
             const page = await store.delivery.listMessages({ workspaceId: WS, statuses: only, limit: 2, before });
             const last = page.at(-1);
             if (!last) break;

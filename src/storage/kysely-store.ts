@@ -356,8 +356,17 @@ export abstract class KyselyStore implements Store {
       if (raw) query = query.where(raw);
       query = query.where(this.traitText(name), '=', value);
     }
+    const { before } = search;
+    if (before) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', before.at),
+          eb.and([eb('created_at', '=', before.at), eb('id', '>', before.afterId)]),
+        ]),
+      );
+    }
     const newest = async (q: typeof query) =>
-      (await q.orderBy('created_at', 'desc').limit(limit).execute()).map(profileFromRow);
+      (await q.orderBy('created_at', 'desc').orderBy('id').limit(limit).execute()).map(profileFromRow);
     const text = search.query?.trim();
     if (text) {
       // An exact id or identifier names the customer meant, through indexes: it wins over trait

@@ -298,6 +298,32 @@ for (const adapter of adapters) {
       assert.deepEqual(await search(a, { trait: { name: 'motto', value: 'say "hi"\\o/' } }), [`${a}-ref`]);
     });
 
+    it('pages customers newest first, ids ascending at one instant, with or without a search', async () => {
+      const ws = unique('ws');
+      const times = [3, 1, 3, 2, 3, 1];
+      const profiles = times.map((createdAt, i) => ({
+        ...profile(ws, `${ws}-${i}`, { plan: i % 2 ? 'pro' : 'free' }),
+        createdAt,
+      }));
+      await store.applyResolution(await change(store, { upsertProfiles: profiles }));
+      for (const query of [undefined, 'pro']) {
+        const expected = profiles
+          .filter((p) => !query || p.traits.plan === query)
+          .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1))
+          .map((p) => p.id);
+        const seen: string[] = [];
+        let before: { at: number; afterId: string } | undefined;
+        for (let pages = 0; pages < 10; pages++) {
+          const page = await store.searchCustomers({ workspaceId: ws, query, limit: 2, before });
+          const last = page.at(-1);
+          if (!last) break;
+          seen.push(...page.map((p) => p.id));
+          before = { at: last.createdAt, afterId: last.id };
+        }
+        assert.deepEqual(seen, expected, `search ${query ?? 'none'}`);
+      }
+    });
+
     it('sets consent and exports a customer', async () => {
       const ws = unique('ws');
       await seedCustomer(store, ws, 'c-consent', {

@@ -82,6 +82,8 @@ export interface CustomerSearch {
   /** Matches an identifier exactly or a trait value by substring. */
   query?: string;
   trait?: { name: string; value: string };
+  /** Continues the newest-first list: customers created before `at`, or at `at` with an id after `afterId`. */
+  before?: { at: number; afterId: string };
   limit: number;
 }
 

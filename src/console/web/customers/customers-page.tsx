@@ -1,19 +1,28 @@
-import { type FormEvent, useId } from 'react';
-import { query } from '../api/client.ts';
+import { type FormEvent, useCallback, useId } from 'react';
+import { api, query } from '../api/client.ts';
 import type { Profile } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
+import { type Page, usePages } from '../api/use-pages.ts';
+import { LoadOlder } from '../components/paged-list.tsx';
 import { Await, Empty, FirstEventSnippet } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { displayName } from './display-name.ts';
 
+/** Customers per page of the list; older ones load on request. */
+const PAGE = 50;
+
 export default function CustomersPage() {
-  const { t, dateTime } = useI18n();
+  const { t } = useI18n();
   const { search } = useLocation();
   const q = search.get('q') ?? '';
   const inputId = useId();
-  const loaded = useApi<{ customers: Profile[] }>(`/v1/customers${query({ q, limit: 50 })}`);
+  const loaded = useApi<CustomerPage>(`/v1/customers${query({ q, limit: PAGE })}`);
+  const older = useCallback(
+    (before: string) => api<CustomerPage>(`/v1/customers${query({ q, limit: PAGE, before })}`).then(itemsOf),
+    [q],
+  );
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const value = String(new FormData(event.currentTarget).get('q') ?? '').trim();
@@ -30,30 +39,46 @@ export default function CustomersPage() {
         </form>
       </search>
       <Await loaded={loaded}>
-        {({ customers }) =>
-          customers.length === 0 ? (
+        {(page) =>
+          page.customers.length === 0 ? (
             <Empty title={q ? t('customers.noMatch', { q }) : t('customers.empty')}>
               {!q && <FirstEventSnippet />}
             </Empty>
           ) : (
-            <table>
-              <TableHead columns={['customers.name', 'customers.email', 'customers.id', 'customers.updated']} />
-              <tbody>
-                {customers.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      <Link to={`/customers/${encodeURIComponent(c.id)}`}>{displayName(c)}</Link>
-                    </td>
-                    <td>{String(c.traits.email ?? '')}</td>
-                    <td className="mono">{c.id}</td>
-                    <td>{dateTime(c.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <CustomerTable first={itemsOf(page)} older={older} />
           )
         }
       </Await>
     </>
   );
 }
+
+/** Newest first; older customers on request. */
+function CustomerTable(props: { first: Page<Profile>; older(before: string): Promise<Page<Profile>> }) {
+  const { t, dateTime } = useI18n();
+  const pages = usePages(props.first, props.older);
+  return (
+    <>
+      <table>
+        <TableHead columns={['customers.name', 'customers.email', 'customers.id', 'customers.updated']} />
+        <tbody>
+          {pages.items.map((c) => (
+            <tr key={c.id}>
+              <td>
+                <Link to={`/customers/${encodeURIComponent(c.id)}`}>{displayName(c)}</Link>
+              </td>
+              <td>{String(c.traits.email ?? '')}</td>
+              <td className="mono">{c.id}</td>
+              <td>{dateTime(c.updatedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <LoadOlder pages={pages} label={t('customers.older')} />
+    </>
+  );
+}
+
+type CustomerPage = { customers: Profile[]; next: string | null };
+
+const itemsOf = (page: CustomerPage): Page<Profile> => ({ items: page.customers, next: page.next });

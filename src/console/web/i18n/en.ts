@@ -54,6 +54,7 @@ export const en = {
   'customers.searchButton': 'Search',
   'customers.empty': 'No customers yet',
   'customers.noMatch': 'No customer matches “{q}”',
+  'customers.older': 'Older customers',
   'customers.name': 'Name',
   'customers.email': 'Email',
   'customers.id': 'Godwit id',

@@ -56,6 +56,7 @@ export const zhCN: Dictionary = {
   'customers.searchButton': '搜索',
   'customers.empty': '还没有客户',
   'customers.noMatch': '没有与“{q}”匹配的客户',
+  'customers.older': '更早的客户',
   'customers.name': '姓名',
   'customers.email': '邮箱',
   'customers.id': 'Godwit ID',
