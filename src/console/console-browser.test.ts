@@ -320,6 +320,40 @@ describe('web console in Chromium', () => {
   );
 
   it(
+    'stops at a timeline page that fails, says why, and loads it when asked again',
+    withFailureShot('timeline-retry', async () => {
+      const scrolled = (i: number) => ({ type: 'track', userId: 'ada', event: 'Page Scrolled', properties: { i } });
+      await sendBatch(
+        godwit,
+        Array.from({ length: 150 }, (_, i) => scrolled(i)),
+      );
+      await godwit.settle();
+      const older = /\/v1\/customers\/[^/?]+\?limit=500&before=/;
+      let refused = 0;
+      await page.route(older, (route) => {
+        refused += 1;
+        const body = JSON.stringify({ error: { code: 'unavailable', message: 'Godwit is restarting' } });
+        return route.fulfill({ status: 503, contentType: 'application/json', body });
+      });
+      await page.getByRole('link', { name: 'Customers' }).click();
+      await page.getByLabel('Search customers').fill(CUSTOMER);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: 'Ada Lovelace' }).click();
+      await heading('Ada Lovelace');
+      await page.locator('section.timeline').evaluate((list) => list.scrollTo(0, list.scrollHeight));
+      await page.getByRole('alert').getByText('Godwit is restarting').waitFor();
+      await page.waitForTimeout(1_000);
+      assert.equal(refused, 1, 'a failed page is not asked for again by itself');
+      await page.unroute(older);
+      await page.getByRole('button', { name: 'Load older entries' }).click();
+      await page.getByText(/^\d+ entries$/).waitFor();
+      assert.equal(await page.getByRole('alert').count(), 0);
+      // The browser logged the 503s this test asked for.
+      for (let i = problems.length - 1; i >= 0; i--) if (/status of 503/.test(problems[i] ?? '')) problems.splice(i, 1);
+    }),
+  );
+
+  it(
     'switches the same customer page to Simplified Chinese and remembers it',
     withFailureShot('chinese', async () => {
       await page.getByRole('link', { name: 'Customers' }).click();

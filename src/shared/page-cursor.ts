@@ -11,11 +11,13 @@ export function encodePageCursor(position: PageCursor): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
+/** Only what a page could have ended at: whole times and seqs, keys the databases can hold (no NUL). */
 export function decodePageCursor(text: string): PageCursor {
   try {
     const value = JSON.parse(Buffer.from(text, 'base64url').toString()) as Record<string, unknown>;
-    if (typeof value.at === 'number' && typeof value.seq === 'number') return { at: value.at, seq: value.seq };
-    if (typeof value.at === 'number' && typeof value.key === 'string') return { at: value.at, key: value.key };
+    const { at, seq, key } = value;
+    if (Number.isSafeInteger(at) && Number.isSafeInteger(seq)) return { at: at as number, seq: seq as number };
+    if (Number.isSafeInteger(at) && typeof key === 'string' && !key.includes('\0')) return { at: at as number, key };
   } catch {
     // falls through to the error below
   }

@@ -296,6 +296,15 @@ for (const adapter of adapters) {
       // Text that JSON escapes is still found in trait values.
       assert.deepEqual(await search(a, { query: 'SAY "HI"\\' }), [`${a}-ref`]);
       assert.deepEqual(await search(a, { trait: { name: 'motto', value: 'say "hi"\\o/' } }), [`${a}-ref`]);
+      // And values each database writes otherwise than the raw JSON (1e21, [1,2]) are found as it writes them.
+      await seedCustomer(store, a, `${a}-num`, { traits: { big: 1e21, tags: [1, 2] } });
+      const written =
+        adapter.name === 'postgres' ? ['1000000000000000000000', '[1, 2]', '1, 2'] : ['1.0e+21', '[1,2]', '1,2'];
+      const [big, tags, within] = written as [string, string, string];
+      assert.deepEqual(await search(a, { query: big }), [`${a}-num`]);
+      assert.deepEqual(await search(a, { query: within }), [`${a}-num`]);
+      assert.deepEqual(await search(a, { trait: { name: 'big', value: big } }), [`${a}-num`]);
+      assert.deepEqual(await search(a, { trait: { name: 'tags', value: tags } }), [`${a}-num`]);
     });
 
     it('pages customers newest first, ids ascending at one instant, with or without a search', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 export interface Page<T> {
   items: T[];
@@ -8,26 +8,41 @@ export interface Page<T> {
 
 /**
  * A newest-first list that grows by older pages: `first` shows at once (and starts the list again
- * when it changes, as after a reload), `older(next)` fetches each following page.
+ * when it changes, as after a reload or a new filter), `older(next)` fetches each following page.
+ * After a failure `loadMore()` waits to be asked `again` (a click), so a list that loads as it
+ * scrolls does not retry in a loop.
  */
 export function usePages<T>(first: Page<T>, older: (before: string) => Promise<Page<T>>) {
   const [list, setList] = useState(first);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
+  // Which list a page belongs to: one still on its way when the list starts again is dropped.
+  const generation = useRef(0);
   // By its parts, so a caller may build `first` afresh on each render.
-  useEffect(() => setList({ items: first.items, next: first.next }), [first.items, first.next]);
-  const loadMore = useCallback(async () => {
-    if (!list.next || busy) return;
-    setBusy(true);
+  useEffect(() => {
+    generation.current += 1;
+    setList({ items: first.items, next: first.next });
     setError(undefined);
-    try {
-      const page = await older(list.next);
-      setList((current) => ({ items: [...current.items, ...page.items], next: page.next }));
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  }, [list.next, busy, older]);
+    setBusy(false);
+  }, [first.items, first.next]);
+  const loadMore = useCallback(
+    async (again = false) => {
+      if (!list.next || busy || (error && !again)) return;
+      const mine = generation.current;
+      setBusy(true);
+      setError(undefined);
+      try {
+        const page = await older(list.next);
+        if (mine === generation.current) {
+          setList((current) => ({ items: [...current.items, ...page.items], next: page.next }));
+        }
+      } catch (e) {
+        if (mine === generation.current) setError(e as Error);
+      } finally {
+        if (mine === generation.current) setBusy(false);
+      }
+    },
+    [list.next, busy, error, older],
+  );
   return { items: list.items, hasMore: list.next !== null, busy, error, loadMore };
 }

@@ -3,6 +3,7 @@ import { api } from '../api/client.ts';
 import type { CustomerView, Run, TimelineEntry } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { usePages } from '../api/use-pages.ts';
+import { LoadOlder } from '../components/paged-list.tsx';
 import { Await } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ConsentTable } from './consent-table.tsx';
@@ -99,5 +100,11 @@ function PagedTimeline(props: { path: string; first: CustomerView['timeline'] })
     [props.path],
   );
   const pages = usePages<TimelineEntry>({ items: props.first.events, next: props.first.next }, older);
-  return <Timeline entries={pages.items} hasMore={pages.hasMore} loadMore={pages.loadMore} />;
+  const { t } = useI18n();
+  return (
+    <>
+      <Timeline entries={pages.items} hasMore={pages.hasMore} loadMore={pages.loadMore} />
+      <LoadOlder pages={pages} label={t('customer.loadOlder')} scrolls />
+    </>
+  );
 }

@@ -80,6 +80,7 @@ export const en = {
   'customer.timeline': 'Timeline',
   'customer.noTimeline': 'Nothing on the timeline yet.',
   'customer.timelineCount': '{count} entries',
+  'customer.loadOlder': 'Load older entries',
   'customer.timelineCountMore': '{count} entries loaded; older ones load as you scroll',
 
   'identity.user_id': 'User id',

@@ -82,6 +82,7 @@ export const zhCN: Dictionary = {
   'customer.timeline': '时间线',
   'customer.noTimeline': '时间线上还没有内容。',
   'customer.timelineCount': '共 {count} 条',
+  'customer.loadOlder': '加载更早的记录',
   'customer.timelineCountMore': '已加载 {count} 条；向下滚动加载更早的记录',
 
   'identity.user_id': '用户 ID',
