@@ -45,10 +45,20 @@ export class KyselySuppressionStore implements SuppressionStore {
         eb.or([
           eb('created_at', '<', before.createdAt),
           eb.and([eb('created_at', '=', before.createdAt), eb('address', '>', before.address)]),
+          eb.and([
+            eb('created_at', '=', before.createdAt),
+            eb('address', '=', before.address),
+            eb('channel', '>', before.channel),
+          ]),
         ]),
       );
     }
-    const rows = await select.orderBy('created_at', 'desc').orderBy('address').limit(query.limit).execute();
+    const rows = await select
+      .orderBy('created_at', 'desc')
+      .orderBy('address')
+      .orderBy('channel')
+      .limit(query.limit)
+      .execute();
     return rows.map(suppressionFromRow);
   }
 }

@@ -136,15 +136,33 @@ describeEachStore('suppression store contract', (t) => {
     const page2 = await s.list({
       workspaceId: 'w1',
       limit: 2,
-      before: { createdAt: last.createdAt, address: last.address },
+      before: { createdAt: last.createdAt, address: last.address, channel: last.channel },
     });
     assert.deepEqual(
       page2.map((r) => r.address),
       ['a@example.com'],
     );
+    // One address on two channels at one instant: the page between them keeps both.
+    await s.add([entry('+15550002222', { channel: 'sms' }), entry('+15550002222', { channel: 'whatsapp' })]);
+    const seen: string[] = [];
+    let before: { createdAt: number; address: string; channel: string } | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await s.list({ workspaceId: 'w1', limit: 1, before });
+      const row = page.at(-1);
+      if (!row) break;
+      seen.push(`${row.channel} ${row.address}`);
+      before = row;
+    }
+    assert.deepEqual(seen, [
+      'email b@example.com',
+      'sms +15550001111',
+      'sms +15550002222',
+      'whatsapp +15550002222',
+      'email a@example.com',
+    ]);
     assert.deepEqual(
       (await s.list({ workspaceId: 'w1', channel: 'sms', limit: 10 })).map((r) => r.address),
-      ['+15550001111'],
+      ['+15550001111', '+15550002222'],
     );
     assert.equal(await s.remove('w1', { channel: 'email', address: 'a@example.com' }), true);
     assert.equal(await s.remove('w1', { channel: 'email', address: 'a@example.com' }), false);

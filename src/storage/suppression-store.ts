@@ -32,11 +32,11 @@ export interface SuppressionStore {
   remove(workspaceId: string, entry: SuppressionAddress): Promise<boolean>;
   /** The entries of these addresses that are on the list. */
   find(workspaceId: string, entries: readonly SuppressionAddress[]): Promise<SuppressionRecord[]>;
-  /** Newest first; `before` is the `createdAt` and address of the last one of the previous page. */
+  /** Newest first, then by address and channel; `before` is the last one of the previous page. */
   list(query: {
     workspaceId: string;
     channel?: string;
     limit: number;
-    before?: { createdAt: number; address: string };
+    before?: { createdAt: number; address: string; channel: string };
   }): Promise<SuppressionRecord[]>;
 }

@@ -27,7 +27,9 @@ export class SuppressionService {
     query: { channel?: string; limit: number; before?: string },
   ): Promise<{ suppressions: SuppressionView[]; next: string | null }> {
     const cursor = query.before ? decodeKeyCursor(query.before) : undefined;
-    const before = cursor && { createdAt: cursor.at, address: cursor.key };
+    // The key is "channel address": channels have no spaces, and one address may be on two channels.
+    const [channel = '', ...address] = cursor?.key.split(' ') ?? [];
+    const before = cursor && { createdAt: cursor.at, channel, address: address.join(' ') };
     // One more row than shown tells whether an older page exists.
     const rows = await this.options.store.suppressions.list({
       workspaceId,
@@ -35,7 +37,10 @@ export class SuppressionService {
       limit: query.limit + 1,
       before,
     });
-    const { shown, next } = pageOf(rows, query.limit, (row) => ({ at: row.createdAt, key: row.address }));
+    const { shown, next } = pageOf(rows, query.limit, (row) => ({
+      at: row.createdAt,
+      key: `${row.channel} ${row.address}`,
+    }));
     return { suppressions: shown.map(viewOf), next };
   }
 
