@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.ts';
 import { GodwitError, notFound } from '../shared/errors.ts';
-import { decodeKeyCursor, pageOf } from '../shared/page-cursor.ts';
+import { readPage } from '../shared/page-cursor.ts';
 import {
   DEAD_LETTER_STATUSES,
   type DeliveryEventRecord,
@@ -60,15 +60,18 @@ export class MessageService {
     return this.page({ workspaceId, statuses: DEAD_LETTER_STATUSES }, limit, before);
   }
 
-  /** One more row than shown tells whether an older page exists. */
   private async page(query: Omit<MessageQuery, 'limit' | 'before'>, limit: number, before?: string) {
-    const cursor = before === undefined ? undefined : decodeKeyCursor(before);
-    const rows = await this.options.store.delivery.listMessages({
-      ...query,
-      limit: limit + 1,
-      before: cursor && { at: cursor.at, afterKey: cursor.key },
-    });
-    const { shown, next } = pageOf(rows, limit, (row) => ({ at: row.createdAt, key: row.idempotencyKey }));
+    const { shown, next } = await readPage(
+      before,
+      limit,
+      (cursor, rows) =>
+        this.options.store.delivery.listMessages({
+          ...query,
+          limit: rows,
+          before: cursor && { at: cursor.at, afterKey: cursor.key },
+        }),
+      (row) => ({ at: row.createdAt, key: row.idempotencyKey }),
+    );
     return { messages: shown.map(summaryOf), next };
   }
 

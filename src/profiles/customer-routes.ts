@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { summaryOf } from '../delivery/message-service.ts';
-import { decodeKeyCursor, pageOf } from '../shared/page-cursor.ts';
+import { readPage } from '../shared/page-cursor.ts';
 import { parseInput } from '../shared/validation.ts';
 import type { Store, StoredEvent } from '../storage/store.ts';
 import { workspaceOfSecret } from '../workspaces/bearer-auth.ts';
@@ -56,15 +56,19 @@ export function registerCustomerRoutes(
     const query = parseInput(searchQuery, request.query, 'query');
     const [name, ...rest] = query.trait?.split(':') ?? [];
     const trait = name ? { name, value: rest.join(':') } : undefined;
-    const cursor = query.before === undefined ? undefined : decodeKeyCursor(query.before);
-    const rows = await deps.store.searchCustomers({
-      workspaceId,
-      query: query.q,
-      trait,
-      limit: query.limit + 1,
-      before: cursor && { at: cursor.at, afterId: cursor.key },
-    });
-    const { shown, next } = pageOf(rows, query.limit, (profile) => ({ at: profile.createdAt, key: profile.id }));
+    const { shown, next } = await readPage(
+      query.before,
+      query.limit,
+      (cursor, limit) =>
+        deps.store.searchCustomers({
+          workspaceId,
+          query: query.q,
+          trait,
+          limit,
+          before: cursor && { at: cursor.at, afterId: cursor.key },
+        }),
+      (profile) => ({ at: profile.createdAt, key: profile.id }),
+    );
     return { customers: shown, next };
   });
 

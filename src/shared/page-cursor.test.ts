@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeKeyCursor, decodePageCursor, encodePageCursor, pageOf } from './page-cursor.ts';
+import { decodeKeyCursor, decodePageCursor, encodePageCursor, readPage } from './page-cursor.ts';
 
 const raw = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -26,15 +26,23 @@ describe('page cursors', () => {
     assert.throws(() => decodeKeyCursor(encodePageCursor({ at: 5, seq: 9 })), /not a cursor this list gave out/);
   });
 
-  it('split the rows read into the page and the cursor of the next', () => {
+  it('read one row more than the page, to give the cursor of the next only when there is one', async () => {
     const rows = [1, 2, 3].map((n) => ({ at: 10 - n, key: `k${n}` }));
-    assert.deepEqual(
-      pageOf(rows, 2, (r) => r),
-      { shown: rows.slice(0, 2), next: encodePageCursor({ at: 8, key: 'k2' }) },
-    );
-    assert.deepEqual(
-      pageOf(rows, 3, (r) => r),
-      { shown: rows, next: null },
+    const asked: [unknown, number][] = [];
+    const read = async (cursor: unknown, limit: number) => {
+      asked.push([cursor, limit]);
+      return rows.slice(0, limit);
+    };
+    const page = await readPage(undefined, 2, read, (r) => r);
+    assert.deepEqual(page, { shown: rows.slice(0, 2), next: encodePageCursor({ at: 8, key: 'k2' }) });
+    assert.deepEqual(await readPage(page.next ?? '', 3, read, (r) => r), { shown: rows, next: null });
+    assert.deepEqual(asked, [
+      [undefined, 3],
+      [{ at: 8, key: 'k2' }, 4],
+    ]);
+    await assert.rejects(
+      readPage('garbage', 2, read, (r) => r),
+      { code: 'invalid_input' },
     );
   });
 });

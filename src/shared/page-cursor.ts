@@ -33,12 +33,17 @@ export function decodeKeyCursor(text: string): KeyCursor {
 
 const notACursor = () => invalidInput('before: not a cursor this list gave out (use `next` from the previous page)');
 
-/** Splits the `limit + 1` rows a list read into the page shown and the `next` cursor (null at the end). */
-export function pageOf<T>(
-  rows: T[],
+/**
+ * One page of a newest-first list: `read` gets the decoded `before` and asks for one row more than
+ * the page, which tells whether an older page exists; `next` names the last row shown (null at the end).
+ */
+export async function readPage<T>(
+  before: string | undefined,
   limit: number,
-  cursorOf: (row: T) => PageCursor,
-): { shown: T[]; next: string | null } {
+  read: (cursor: KeyCursor | undefined, limit: number) => Promise<T[]>,
+  cursorOf: (row: T) => KeyCursor,
+): Promise<{ shown: T[]; next: string | null }> {
+  const rows = await read(before === undefined ? undefined : decodeKeyCursor(before), limit + 1);
   const shown = rows.slice(0, limit);
   const last = shown.at(-1);
   return { shown, next: rows.length > limit && last ? encodePageCursor(cursorOf(last)) : null };

@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.ts';
 import { invalidInput, notFound } from '../../shared/errors.ts';
-import { decodeKeyCursor, pageOf } from '../../shared/page-cursor.ts';
+import { readPage } from '../../shared/page-cursor.ts';
 import type { Store } from '../../storage/store.ts';
 import type { SuppressionReason, SuppressionRecord } from '../../storage/suppression-store.ts';
 import { CHANNELS } from '../channel-choice.ts';
@@ -26,21 +26,17 @@ export class SuppressionService {
     workspaceId: string,
     query: { channel?: string; limit: number; before?: string },
   ): Promise<{ suppressions: SuppressionView[]; next: string | null }> {
-    const cursor = query.before ? decodeKeyCursor(query.before) : undefined;
-    // The key is "channel address": channels have no spaces, and one address may be on two channels.
-    const [channel = '', ...address] = cursor?.key.split(' ') ?? [];
-    const before = cursor && { createdAt: cursor.at, channel, address: address.join(' ') };
-    // One more row than shown tells whether an older page exists.
-    const rows = await this.options.store.suppressions.list({
-      workspaceId,
-      channel: query.channel,
-      limit: query.limit + 1,
-      before,
-    });
-    const { shown, next } = pageOf(rows, query.limit, (row) => ({
-      at: row.createdAt,
-      key: `${row.channel} ${row.address}`,
-    }));
+    const { shown, next } = await readPage(
+      query.before,
+      query.limit,
+      (cursor, limit) => {
+        // The key is "channel address": channels have no spaces, and one address may be on two channels.
+        const [channel = '', ...address] = cursor?.key.split(' ') ?? [];
+        const before = cursor && { createdAt: cursor.at, channel, address: address.join(' ') };
+        return this.options.store.suppressions.list({ workspaceId, channel: query.channel, limit, before });
+      },
+      (row) => ({ at: row.createdAt, key: `${row.channel} ${row.address}` }),
+    );
     return { suppressions: shown.map(viewOf), next };
   }
 
