@@ -15,6 +15,7 @@ import {
   type RetryResult,
   SEND_STARTED,
 } from './delivery-store.ts';
+import { afterCursor } from './keyset.ts';
 import { insertSuppressions } from './kysely-suppression-store.ts';
 import type { Database } from './schema.ts';
 import type { SuppressionRecord } from './suppression-store.ts';
@@ -208,12 +209,7 @@ export class KyselyDeliveryStore implements DeliveryStore {
     if (query.journeyId) select = select.where('journey_id', '=', query.journeyId);
     if (query.customerId) select = select.where('customer_id', '=', query.customerId);
     if (!before) return select;
-    return select.where((eb) =>
-      eb.or([
-        eb('created_at', '<', before.at),
-        eb.and([eb('created_at', '=', before.at), eb('idempotency_key', '>', before.afterKey)]),
-      ]),
-    );
+    return select.where(afterCursor('created_at', before.at, [['idempotency_key', before.afterKey]]));
   }
 
   async deliveryEvents(workspaceId: string, idempotencyKey: string): Promise<DeliveryEventRecord[]> {

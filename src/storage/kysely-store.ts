@@ -7,6 +7,7 @@ import { CUSTOMER_OWNED_TABLES } from './customer-owned-tables.ts';
 import type { DecisionStore } from './decision-store.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JourneyStore } from './journey-store.ts';
+import { afterCursor } from './keyset.ts';
 import { KyselyAccountStore, userFromRow } from './kysely-account-store.ts';
 import { KyselyChannelStore } from './kysely-channel-store.ts';
 import { KyselyDecisionStore } from './kysely-decision-store.ts';
@@ -356,14 +357,7 @@ export abstract class KyselyStore implements Store {
       query = query.where(this.traitText(name), '=', value);
     }
     const { before } = search;
-    if (before) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', before.at),
-          eb.and([eb('created_at', '=', before.at), eb('id', '>', before.afterId)]),
-        ]),
-      );
-    }
+    if (before) query = query.where(afterCursor('created_at', before.at, [['id', before.afterId]]));
     const newest = async (q: typeof query) =>
       (await q.orderBy('created_at', 'desc').orderBy('id').limit(limit).execute()).map(profileFromRow);
     const text = search.query?.trim();

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { chunk } from './chunk.ts';
+import { afterCursor } from './keyset.ts';
 import type { Database } from './schema.ts';
 import { suppressionFromRow, suppressionToRow } from './suppression-rows.ts';
 import type { SuppressionAddress, SuppressionRecord, SuppressionStore } from './suppression-store.ts';
@@ -41,17 +42,11 @@ export class KyselySuppressionStore implements SuppressionStore {
     if (query.channel) select = select.where('channel', '=', query.channel);
     const { before } = query;
     if (before) {
-      select = select.where((eb) =>
-        eb.or([
-          eb('created_at', '<', before.createdAt),
-          eb.and([eb('created_at', '=', before.createdAt), eb('address', '>', before.address)]),
-          eb.and([
-            eb('created_at', '=', before.createdAt),
-            eb('address', '=', before.address),
-            eb('channel', '>', before.channel),
-          ]),
-        ]),
-      );
+      const ties = [
+        ['address', before.address],
+        ['channel', before.channel],
+      ] as const;
+      select = select.where(afterCursor('created_at', before.createdAt, ties));
     }
     const rows = await select
       .orderBy('created_at', 'desc')
