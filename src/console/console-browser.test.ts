@@ -268,6 +268,8 @@ describe('web console in Chromium', () => {
   it(
     'suppresses an address by hand and removes it again; refuses one that is not an address',
     withFailureShot('suppressions', async () => {
+      await page.getByRole('tab', { name: 'Dead letters' }).click();
+      await page.getByText('No dead letters').waitFor();
       await page.getByRole('tab', { name: 'Suppressions' }).click();
       await page.getByText('No suppressed addresses').waitFor();
       const form = page.getByRole('form', { name: 'Suppress address' });

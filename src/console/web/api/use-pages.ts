@@ -1,4 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api } from './client.ts';
+import { type Loaded, useApi } from './use-api.ts';
 
 export interface Page<T> {
   items: T[];
@@ -45,4 +47,26 @@ export function usePages<T>(first: Page<T>, older: (before: string) => Promise<P
     [list.next, busy, error, older],
   );
   return { items: list.items, hasMore: list.next !== null, busy, error, loadMore };
+}
+
+/**
+ * A paged list of the API: its first page from `url` (items under `field`), and `older` for
+ * usePages, which asks the same URL for what comes `before`.
+ */
+export function usePagedApi<T, K extends string>(url: string, field: K) {
+  type Response = { [key in K]: T[] } & { next: string | null };
+  const loaded = useApi<Response>(url);
+  const first = useMemo(
+    () => (loaded.data ? { items: loaded.data[field], next: loaded.data.next } : undefined),
+    [loaded.data, field],
+  );
+  const older = useCallback(
+    async (before: string): Promise<Page<T>> => {
+      const page = await api<Response>(`${url}${url.includes('?') ? '&' : '?'}before=${encodeURIComponent(before)}`);
+      return { items: page[field], next: page.next };
+    },
+    [url, field],
+  );
+  const list: Loaded<Page<T>> = { ...loaded, data: first };
+  return { list, older };
 }

@@ -1,8 +1,7 @@
-import { type FormEvent, useCallback, useId } from 'react';
-import { api, query } from '../api/client.ts';
+import { type FormEvent, useId } from 'react';
+import { query } from '../api/client.ts';
 import type { Profile } from '../api/types.ts';
-import { useApi } from '../api/use-api.ts';
-import { type Page, usePages } from '../api/use-pages.ts';
+import { type Page, usePagedApi, usePages } from '../api/use-pages.ts';
 import { LoadOlder } from '../components/paged-list.tsx';
 import { Await, Empty, FirstEventSnippet } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
@@ -18,11 +17,7 @@ export default function CustomersPage() {
   const { search } = useLocation();
   const q = search.get('q') ?? '';
   const inputId = useId();
-  const loaded = useApi<CustomerPage>(`/v1/customers${query({ q, limit: PAGE })}`);
-  const older = useCallback(
-    (before: string) => api<CustomerPage>(`/v1/customers${query({ q, limit: PAGE, before })}`).then(itemsOf),
-    [q],
-  );
+  const { list, older } = usePagedApi<Profile, 'customers'>(`/v1/customers${query({ q, limit: PAGE })}`, 'customers');
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const value = String(new FormData(event.currentTarget).get('q') ?? '').trim();
@@ -38,14 +33,14 @@ export default function CustomersPage() {
           <button type="submit">{t('customers.searchButton')}</button>
         </form>
       </search>
-      <Await loaded={loaded}>
-        {(page) =>
-          page.customers.length === 0 ? (
+      <Await loaded={list}>
+        {(first) =>
+          first.items.length === 0 ? (
             <Empty title={q ? t('customers.noMatch', { q }) : t('customers.empty')}>
               {!q && <FirstEventSnippet />}
             </Empty>
           ) : (
-            <CustomerTable first={itemsOf(page)} older={older} />
+            <CustomerTable first={first} older={older} />
           )
         }
       </Await>
@@ -78,7 +73,3 @@ function CustomerTable(props: { first: Page<Profile>; older(before: string): Pro
     </>
   );
 }
-
-type CustomerPage = { customers: Profile[]; next: string | null };
-
-const itemsOf = (page: CustomerPage): Page<Profile> => ({ items: page.customers, next: page.next });

@@ -1,10 +1,9 @@
-import { type FormEvent, useCallback, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { MESSAGE_STATUSES } from '../../../storage/delivery-store.ts';
 import { CHANNELS } from '../api/channels.ts';
 import { api, query } from '../api/client.ts';
 import type { Message } from '../api/types.ts';
-import { useApi } from '../api/use-api.ts';
-import { type Page, usePages } from '../api/use-pages.ts';
+import { type Page, usePagedApi, usePages } from '../api/use-pages.ts';
 import { LoadOlder } from '../components/paged-list.tsx';
 import { Await, Empty, Options } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
@@ -49,12 +48,9 @@ function Outbox(props: { onSelect(key: string): void }) {
     channel: search.get('channel') ?? '',
     journey: search.get('journey') ?? '',
   };
-  const { status, channel, journey } = filter;
-  const loaded = useApi<MessagePage>(`/v1/messages${query({ status, channel, journey, limit: PAGE })}`);
-  const older = useCallback(
-    (before: string) =>
-      api<MessagePage>(`/v1/messages${query({ status, channel, journey, limit: PAGE, before })}`).then(itemsOf),
-    [status, channel, journey],
+  const { list, older } = usePagedApi<Message, 'messages'>(
+    `/v1/messages${query({ ...filter, limit: PAGE })}`,
+    'messages',
   );
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -90,25 +86,19 @@ function Outbox(props: { onSelect(key: string): void }) {
         </label>
         <button type="submit">{t('messages.apply')}</button>
       </form>
-      <Await loaded={loaded}>
-        {(page) => <MessageTable first={itemsOf(page)} older={older} onSelect={props.onSelect} />}
-      </Await>
+      <Await loaded={list}>{(first) => <MessageTable first={first} older={older} onSelect={props.onSelect} />}</Await>
     </>
   );
 }
 
 function DeadLetters(props: { onSelect(key: string): void }) {
   const { t } = useI18n();
-  const loaded = useApi<MessagePage>(`/v1/messages/dead?limit=${PAGE}`);
-  const older = useCallback(
-    (before: string) => api<MessagePage>(`/v1/messages/dead${query({ limit: PAGE, before })}`).then(itemsOf),
-    [],
-  );
+  const { list, older } = usePagedApi<Message, 'messages'>(`/v1/messages/dead?limit=${PAGE}`, 'messages');
   const [error, setError] = useState<string>();
   const retry = async (key: string) => {
     try {
       await api(`/v1/messages/${encodeURIComponent(key)}/retry`, { method: 'POST' });
-      loaded.reload();
+      list.reload();
     } catch (e) {
       setError((e as Error).message);
     }
@@ -120,10 +110,10 @@ function DeadLetters(props: { onSelect(key: string): void }) {
           {error}
         </p>
       )}
-      <Await loaded={loaded}>
-        {(page) => (
+      <Await loaded={list}>
+        {(first) => (
           <MessageTable
-            first={itemsOf(page)}
+            first={first}
             older={older}
             onSelect={props.onSelect}
             onRetry={retry}
@@ -198,7 +188,3 @@ function MessageTable(props: {
     </>
   );
 }
-
-type MessagePage = { messages: Message[]; next: string | null };
-
-const itemsOf = (page: MessagePage): Page<Message> => ({ items: page.messages, next: page.next });

@@ -1,10 +1,9 @@
-import { type FormEvent, useCallback, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import type { SuppressionView } from '../../../delivery/suppression/suppression-service.ts';
 import type { SuppressionReason } from '../../../storage/suppression-store.ts';
 import { SUPPRESSIBLE_CHANNELS } from '../api/channels.ts';
-import { api, query } from '../api/client.ts';
-import { useApi } from '../api/use-api.ts';
-import { usePages } from '../api/use-pages.ts';
+import { api } from '../api/client.ts';
+import { type Page, usePagedApi, usePages } from '../api/use-pages.ts';
 import { LoadOlder } from '../components/paged-list.tsx';
 import { Await, Empty, Options, StatusNote } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
@@ -23,19 +22,19 @@ const REASON_LABELS = {
 } as const satisfies Record<SuppressionReason, MessageKey>;
 
 type Added = { suppression: SuppressionView; added: boolean };
-type SuppressionPage = { suppressions: SuppressionView[]; next: string | null };
-
-const itemsOf = (page: SuppressionPage) => ({ items: page.suppressions, next: page.next });
 
 export function SuppressionsTab() {
   const { t } = useI18n();
-  const loaded = useApi<SuppressionPage>(`/v1/suppressions?limit=${PAGE}`);
+  const { list, older } = usePagedApi<SuppressionView, 'suppressions'>(
+    `/v1/suppressions?limit=${PAGE}`,
+    'suppressions',
+  );
   const [status, setStatus] = useState<{ ok: boolean; text: string }>();
   /** Runs a change, then says what it did (in the server's words for the address) and reloads the list. */
   const change = async (work: () => Promise<string>) => {
     try {
       setStatus({ ok: true, text: await work() });
-      loaded.reload();
+      list.reload();
     } catch (e) {
       setStatus({ ok: false, text: (e as Error).message });
     }
@@ -80,21 +79,18 @@ export function SuppressionsTab() {
         <button type="submit">{t('suppressions.add')}</button>
       </form>
       <StatusNote status={status} />
-      <Await loaded={loaded}>{(page) => <SuppressionTable first={itemsOf(page)} onRemove={remove} />}</Await>
+      <Await loaded={list}>{(first) => <SuppressionTable first={first} older={older} onRemove={remove} />}</Await>
     </>
   );
 }
 
 function SuppressionTable(props: {
-  first: { items: SuppressionView[]; next: string | null };
+  first: Page<SuppressionView>;
+  older(before: string): Promise<Page<SuppressionView>>;
   onRemove(s: SuppressionView): void;
 }) {
   const { t, dateTime } = useI18n();
-  const older = useCallback(
-    (before: string) => api<SuppressionPage>(`/v1/suppressions${query({ limit: PAGE, before })}`).then(itemsOf),
-    [],
-  );
-  const pages = usePages(props.first, older);
+  const pages = usePages(props.first, props.older);
   if (pages.items.length === 0) return <Empty title={t('suppressions.empty')} />;
   return (
     <>
