@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addOutbox, outboxEntry } from '../delivery/test-delivery.ts';
 import { customerTimeline } from '../profiles/customer-timeline.ts';
+import { SEARCH_RECENT_FIRST } from './kysely-store.ts';
 import type {
   AuditRecord,
   IdentityKind,
@@ -305,6 +306,30 @@ for (const adapter of adapters) {
       assert.deepEqual(await search(a, { query: within }), [`${a}-num`]);
       assert.deepEqual(await search(a, { trait: { name: 'big', value: big } }), [`${a}-num`]);
       assert.deepEqual(await search(a, { trait: { name: 'tags', value: tags } }), [`${a}-num`]);
+    });
+
+    it('finds values past the newest profiles it reads first, and never stops short of a page', async () => {
+      const ws = unique('ws');
+      // Oldest first: two needles, then hay in the middle, then a wall of newer profiles, the newest hay.
+      const traits = (i: number) =>
+        i < 2 ? { word: 'needle', school: 'ÉCOLE' } : i === 2 || i === SEARCH_RECENT_FIRST + 2 ? { word: 'hay' } : {};
+      const profiles = Array.from({ length: SEARCH_RECENT_FIRST + 3 }, (_, i) => ({
+        ...profile(ws, `${ws}-${String(i).padStart(6, '0')}`, traits(i)),
+        createdAt: i,
+      }));
+      await store.applyResolution(await change(store, { upsertProfiles: profiles }));
+      const search = (rest: { query?: string; trait?: { name: string; value: string } }, limit = 2) =>
+        store.searchCustomers({ workspaceId: ws, limit, ...rest }).then((found) => found.map((p) => p.id));
+      const id = (i: number) => `${ws}-${String(i).padStart(6, '0')}`;
+      assert.deepEqual(await search({ query: 'needle' }), [id(1), id(0)]);
+      assert.deepEqual(await search({ query: 'hay' }), [id(SEARCH_RECENT_FIRST + 2), id(2)]);
+      assert.deepEqual(await search({ query: 'hay' }, 1), [id(SEARCH_RECENT_FIRST + 2)]);
+      assert.deepEqual(await search({ trait: { name: 'word', value: 'needle' } }), [id(1), id(0)]);
+      assert.deepEqual(await search({ trait: { name: 'word', value: 'NEEDLE' } }), [], 'trait values match exactly');
+      // SQLite's lower() folds ASCII only: a value outside it is still found as written.
+      assert.deepEqual(await search({ trait: { name: 'school', value: 'ÉCOLE' } }, 1), [id(1)]);
+      assert.deepEqual(await search({ query: 'école' }, 1), [id(1)], 'lower-cased beyond ASCII');
+      assert.deepEqual(await search({ query: 'ÉCOLE' }, 1), [id(1)]);
     });
 
     it('pages customers newest first, ids ascending at one instant, with or without a search', async () => {

@@ -10,6 +10,7 @@ import * as consoleSessions from './009-console-sessions.ts';
 import * as suppressions from './010-suppressions.ts';
 import * as decisioning from './011-decisioning.ts';
 import * as overviewIndexes from './012-overview-indexes.ts';
+import * as traitSearchIndex from './013-trait-search-index.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -32,6 +33,7 @@ export const migrations: Record<string, VersionedMigration> = {
   '010-suppressions': suppressions,
   '011-decisioning': decisioning,
   '012-overview-indexes': overviewIndexes,
+  '013-trait-search-index': traitSearchIndex,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -101,6 +101,10 @@ export class PostgresStore extends KyselyStore {
     return sql<string | null>`(traits::jsonb ->> ${name})`;
   }
 
+  protected lowerCase(text: RawBuilder<string>): RawBuilder<string> {
+    return sql<string>`lower(${text})`;
+  }
+
   protected traitValueLike(pattern: string): RawBuilder<boolean> {
     return sql<boolean>`exists (select 1 from jsonb_each_text(customers.traits::jsonb) as t(key, value)
       where lower(t.value) like ${pattern} escape '\\')`;

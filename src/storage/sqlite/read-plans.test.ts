@@ -146,6 +146,16 @@ describe('SQLite plans of the store reads', () => {
     });
   }
 
+  it('searchCustomers reads the newest profiles through customers_workspace_created first', async () => {
+    const read = () => store.searchCustomers({ workspaceId: 'w', query: 'ada', limit: 50 });
+    const plans = await plansOf(read, /from \(select/);
+    for (const { plan } of plans) {
+      const lines = plan.join(' | ');
+      assert.match(lines, /SEARCH customers USING INDEX customers_workspace_created/, lines);
+      assert.doesNotMatch(lines, /TEMP B-TREE FOR ORDER BY/, `sorts the workspace: ${lines}`);
+    }
+  });
+
   // One customer's newest rows: the day indexes also start with workspace_id, and must not win here.
   const oneCustomer: [string, RegExp, () => Promise<unknown>][] = [
     ['timeline', /events_timeline/, () => store.timeline({ workspaceId: 'w', customerId: 'c1', limit: 50 })],

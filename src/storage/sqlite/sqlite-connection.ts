@@ -41,6 +41,10 @@ export function openSqliteConnection(file: string, lock = new WriteLock()): Bett
   // Zero the old copy whenever a row moves or shrinks (e.g. an event gaining its customer id):
   // without it, stale copies of erased data stay in pages' free space. FAST adds no I/O.
   raw.pragma('secure_delete = FAST');
+  // lower() beyond ASCII, for customer search (SqliteStore.lowerCase).
+  raw.function('unicode_lower', { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? text.toLowerCase() : text,
+  );
   return raw;
 }
 

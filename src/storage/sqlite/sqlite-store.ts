@@ -129,8 +129,13 @@ export class SqliteStore extends KyselyStore {
   }
 
   protected traitValueLike(pattern: string): RawBuilder<boolean> {
+    const value = sql<string>`(case t.type when 'true' then 'true' when 'false' then 'false' else cast(t.value as text) end)`;
     return sql<boolean>`exists (select 1 from json_each(customers.traits) as t
-      where lower(case t.type when 'true' then 'true' when 'false' then 'false' else cast(t.value as text) end)
-      like ${pattern} escape '\\')`;
+      where ${this.lowerCase(value, pattern)} like ${pattern} escape '\\')`;
+  }
+
+  // SQLite's lower() folds ASCII only ('ÉCOLE' → 'École'): other text goes through JavaScript's.
+  protected lowerCase(text: RawBuilder<string>, lowerText: string): RawBuilder<string> {
+    return /[\u0080-\uffff]/.test(lowerText) ? sql<string>`unicode_lower(${text})` : sql<string>`lower(${text})`;
   }
 }
