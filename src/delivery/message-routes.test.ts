@@ -117,6 +117,10 @@ describe('messages API', () => {
     assert.equal(refused.body.error.code, 'conflict');
     assert.equal((await json('/v1/messages/nope')).status, 404);
     assert.equal((await json('/v1/messages?status=lost')).status, 400);
+    const pigeon = await json('/v1/messages?channel=pigeon');
+    assert.equal(pigeon.status, 400);
+    assert.match(pigeon.body.error.message, /query\.channel: .*email/);
+    assert.equal((await json('/v1/messages?channel=webhook')).status, 200);
     const stats = await json('/v1/messages/stats');
     assert.equal(stats.body.statuses.delivered, 1);
   });

@@ -6,12 +6,13 @@ import { MESSAGE_STATUSES } from '../storage/delivery-store.ts';
 import { workspaceOfSecret } from '../workspaces/bearer-auth.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 import type { MessageService } from './message-service.ts';
+import { DELIVERY_CHANNELS } from './provider-registry.ts';
 
 /** The outbox over HTTP: messages by filter and dead letters in pages, one message with its content, retry. */
 
 const listQuery = z.strictObject({
   status: z.enum(MESSAGE_STATUSES).optional(),
-  channel: z.string().min(1).optional(),
+  channel: z.enum(DELIVERY_CHANNELS, { error: `must be one of ${DELIVERY_CHANNELS.join(', ')}` }).optional(),
   journey: z.string().min(1).optional(),
   customer: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

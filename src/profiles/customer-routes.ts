@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { CHANNELS } from '../delivery/channel-choice.ts';
 import { summaryOf } from '../delivery/message-service.ts';
 import { readPage } from '../shared/page-cursor.ts';
 import { parseInput } from '../shared/validation.ts';
@@ -25,7 +26,7 @@ const searchQuery = z.object({
   before: z.string().min(1).optional(),
 });
 const consentBody = z.object({
-  channel: z.string().min(1),
+  channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }),
   topic: z.string().min(1).default(ALL_TOPICS),
   status: z.enum(['granted', 'denied']),
   source: z.string().default('api'),

@@ -13,7 +13,7 @@ import type { SegmentService } from './segment-service.ts';
 
 const sourceBody = z.strictObject({ source: z.string().min(1, { error: 'must be YAML or JSON text' }) });
 const membersQuery = z.strictObject({
-  limit: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1000).default(100),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
   after: z.string().min(1).optional(),
 });
 

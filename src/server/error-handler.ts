@@ -16,7 +16,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       request.log.error({ err: error }, 'request failed');
       return reply.status(status).send({ error: { code: 'internal', message: 'internal error; see the server log' } });
     }
-    const code = status === 413 ? 'too_large' : status === 404 ? 'not_found' : 'invalid_input';
+    const code =
+      ({ 413: 'too_large', 404: 'not_found', 415: 'unsupported_media_type' } as const)[status] ?? 'invalid_input';
     return reply.status(status === 413 ? 400 : status).send({ error: { code, message: error.message } });
   });
   app.setNotFoundHandler((request, reply) =>

@@ -74,6 +74,24 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       assert.equal((await call('DELETE', '/v1/templates/receipt')).status, 404);
     });
 
+    it('customises a built-in template by storing its own version, and never deletes the built-in', async () => {
+      const builtin = (await call('GET', '/v1/templates/cart_reminder')).body.template;
+      assert.equal(builtin.builtin, true);
+      const refused = await call('DELETE', '/v1/templates/cart_reminder');
+      assert.deepEqual(
+        [refused.status, refused.body.error.message],
+        [409, 'template cart_reminder is built in and cannot be deleted'],
+      );
+      const own = { ...builtin.definition, name: 'Our cart reminder' };
+      const saved = await call('PUT', '/v1/templates/cart_reminder', own);
+      assert.deepEqual([saved.status, saved.body.template.builtin, saved.body.template.latestVersion], [200, false, 1]);
+      assert.equal((await call('GET', '/v1/templates/cart_reminder')).body.template.name, 'Our cart reminder');
+      // Deleting the workspace's version brings the built-in back.
+      assert.deepEqual((await call('DELETE', '/v1/templates/cart_reminder')).body, { deleted: true });
+      assert.equal((await call('GET', '/v1/templates/cart_reminder')).body.template.builtin, true);
+      assert.equal((await call('PUT', '/v1/templates/nope', { ...own, id: 'nope' })).status, 404);
+    });
+
     it('refuses invalid templates with each problem at its path', async () => {
       const bad = await call(
         'POST',

@@ -108,7 +108,8 @@ export class TemplateService {
     if (definition.id !== id)
       throw invalidInput(`the definition is template ${definition.id}, not ${id}; ids do not change`);
     return this.serially(async () => {
-      if (!(await this.store.getTemplate(workspaceId, id))) throw notFound(`no template ${id}`);
+      // A built-in is customised by storing the workspace's own version, which then takes its place.
+      if (!(await this.store.getTemplate(workspaceId, id)) && !catalogTemplate(id)) throw notFound(`no template ${id}`);
       return this.write(workspaceId, definition);
     });
   }
@@ -119,7 +120,10 @@ export class TemplateService {
   }
 
   async delete(workspaceId: string, id: string): Promise<void> {
-    if (!(await this.store.deleteTemplate(workspaceId, id))) throw notFound(`no template ${id}`);
+    if (!(await this.store.deleteTemplate(workspaceId, id))) {
+      if (catalogTemplate(id)) throw new GodwitError('conflict', `template ${id} is built in and cannot be deleted`);
+      throw notFound(`no template ${id}`);
+    }
     this.recent.delete(keyOf(workspaceId, id));
   }
 

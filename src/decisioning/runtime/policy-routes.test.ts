@@ -41,6 +41,11 @@ describe('policy API', () => {
     const fromYaml = await call({ method: 'PUT', body: yaml }, 'text/yaml');
     assert.equal(fromYaml.status, 200);
     assert.deepEqual((await call()).body.policy.caps, [{ classes: ['marketing'], per: 'week', max: 2 }]);
+    const xYaml = await call({ method: 'PUT', body: yaml.replace('max: 2', 'max: 3') }, 'application/x-yaml');
+    assert.equal(xYaml.status, 200, 'the other common YAML type');
+    assert.equal((await call()).body.policy.caps[0].max, 3);
+    const csv = await call({ method: 'PUT', body: 'a,b' }, 'text/csv');
+    assert.deepEqual([csv.status, csv.body.error.code], [415, 'unsupported_media_type']);
   });
 
   it('refuses an invalid policy with 400 naming the path, and a missing key with 401', async () => {

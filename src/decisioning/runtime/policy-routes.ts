@@ -15,7 +15,7 @@ export function registerPolicyRoutes(
 ): void {
   const policies = new PolicyService(deps);
   const workspaceOf = (request: FastifyRequest) => workspaceOfSecret(deps.workspaces, request);
-  for (const type of ['text/yaml', 'application/yaml', 'text/plain']) {
+  for (const type of ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/x-yaml', 'text/plain']) {
     if (!app.hasContentTypeParser(type))
       app.addContentTypeParser(type, { parseAs: 'string' }, (_r, body, done) => done(null, body));
   }

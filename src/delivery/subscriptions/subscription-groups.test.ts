@@ -67,6 +67,9 @@ describe('subscription groups', () => {
     const consentGiven = { channel: 'email', topic: 'newsletter', status: 'granted' };
     const granted = await call('/v1/customers/yes/consent', 'PUT', consentGiven);
     assert.equal(granted.status, 200);
+    const pigeon = await call('/v1/customers/yes/consent', 'PUT', { ...consentGiven, channel: 'pigeon' });
+    assert.equal(pigeon.status, 400);
+    assert.match(pigeon.body.error.message, /channel: must be one of email, sms/);
     await sendBatch(t, [
       { type: 'track', userId: 'yes', event: 'Week Started' },
       { type: 'track', userId: 'silent', event: 'Week Started' },
