@@ -1,7 +1,12 @@
 import cliProgress from 'cli-progress';
 
+export interface ProgressBar {
+  update(value: number, total: number): void;
+  stop(): void;
+}
+
 /** A progress bar on stderr (stdout stays clean for scripts); plain lines when stderr is not a terminal. */
-export function progressBar(label: string, unit: string): { update(value: number, total: number): void; stop(): void } {
+export function progressBar(label: string, unit: string): ProgressBar {
   if (!process.stderr.isTTY) {
     let lastPrinted = 0;
     return {
@@ -30,5 +35,25 @@ export function progressBar(label: string, unit: string): { update(value: number
       bar.update(value);
     },
     stop: () => bar.stop(),
+  };
+}
+
+const BYTE_UNITS = [
+  { name: 'MB', size: 1e6 },
+  { name: 'KB', size: 1e3 },
+  { name: 'bytes', size: 1 },
+] as const;
+
+/** Progress through a file, in the largest unit it fills: a small file in MB would read "0 / 0". */
+export function bytesProgressBar(label: string): ProgressBar {
+  let bar: ProgressBar | undefined;
+  return {
+    update(bytes, totalBytes) {
+      const unit = BYTE_UNITS.find((u) => totalBytes >= u.size) ?? BYTE_UNITS[2];
+      bar ??= progressBar(label, unit.name);
+      const inUnit = (n: number) => Math.round((n / unit.size) * 10) / 10;
+      bar.update(inUnit(bytes), inUnit(totalBytes));
+    },
+    stop: () => bar?.stop(),
   };
 }

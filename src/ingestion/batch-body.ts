@@ -1,3 +1,4 @@
+import { describeIssue } from '../shared/definition-parsing.ts';
 import { GodwitError, invalidInput } from '../shared/errors.ts';
 import { isObject } from '../shared/json.ts';
 import { describeIssues } from '../shared/validation.ts';
@@ -30,7 +31,7 @@ export function prepareBatchBody(
     return failed('body', undefined, error);
   }
   const writeKey = isObject(body) && typeof body.writeKey === 'string' ? body.writeKey : undefined;
-  const envelope = batchEnvelope.safeParse(body);
+  const envelope = batchEnvelope.safeParse(body, { error: describeIssue });
   if (!envelope.success) return failed('messages', writeKey, invalidInput(describeIssues(envelope.error)));
   const { events, errors } = prepareMessages(envelope.data.batch, {
     workspaceId: '',

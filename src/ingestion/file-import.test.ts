@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,8 +41,13 @@ describe('file import', () => {
     assert.equal(first.rows, 5);
     assert.equal(first.imported, 3);
     assert.equal(first.rejected, 2);
-    assert.match(first.rejections.find((r) => r.line === 4)?.reason ?? '', /no user_id.*email or phone/);
-    assert.match(first.rejections.find((r) => r.line === 5)?.reason ?? '', /Record Length/);
+    // In line order, though csv-parse reports the malformed line 5 before line 4 is read.
+    assert.deepEqual(
+      first.rejections.map((r) => r.line),
+      [4, 5],
+    );
+    assert.match(first.rejections[0]?.reason ?? '', /no user_id.*email or phone/);
+    assert.match(first.rejections[1]?.reason ?? '', /Record Length/);
 
     const again = await run(csv, 'customers');
     assert.equal(again.imported, 0);
@@ -61,28 +67,52 @@ describe('file import', () => {
     assert.equal((await t.godwit.store.getProfile(t.workspaceId, grace))?.traits.name, 'Grace');
   });
 
-  it('imports Segment events from NDJSON and rejects bad lines by number', async () => {
+  it('imports Segment events from NDJSON and rejects bad lines by number, in line order', async () => {
     const ndjson = file(
       'events.ndjson',
       [
         JSON.stringify({ type: 'track', userId: 'n-1', event: 'Order Completed', messageId: 'n1' }),
-        '{ not json',
-        '',
         JSON.stringify({ type: 'track', event: 'No Id' }),
+        '',
+        '{ not json',
         JSON.stringify({ type: 'identify', userId: 'n-1', traits: { vip: true } }),
+        JSON.stringify({ type: 'track', userId: 'null', event: 'Placeholder' }),
       ].join('\n'),
     );
     const summary = await run(ndjson, 'events');
     assert.equal(summary.imported, 2);
+    // Line 4's JSON error is found as it is read, line 2's and 6's only when their chunk is validated.
     assert.deepEqual(
       summary.rejections.map((r) => r.line),
-      [2, 4],
+      [2, 4, 6],
     );
-    assert.match(summary.rejections[0]?.reason ?? '', /not valid JSON/);
-    assert.match(summary.rejections[1]?.reason ?? '', /userId or anonymousId/);
+    assert.match(summary.rejections[0]?.reason ?? '', /userId or anonymousId/);
+    assert.match(summary.rejections[1]?.reason ?? '', /not valid JSON/);
+    assert.match(summary.rejections[2]?.reason ?? '', /userId: "null" is a placeholder/);
     await t.settle();
     const id = await t.godwit.customers.resolveId(t.workspaceId, 'n-1');
     assert.equal((await t.godwit.store.getProfile(t.workspaceId, id))?.traits.vip, true);
+  });
+
+  it('derives a messageId from each whole NDJSON line, so re-importing adds nothing and different events stay apart', async () => {
+    const events = [
+      { type: 'track', userId: 'r-1', event: 'Viewed', properties: { sku: 'a' }, timestamp: '2026-01-01T10:00:00Z' },
+      { type: 'track', userId: 'r-1', event: 'Viewed', properties: { sku: 'b' }, timestamp: '2026-01-01T10:00:00Z' },
+      { type: 'identify', userId: 'r-1', traits: { plan: 'pro' } },
+    ];
+    const ndjson = file('reimport.ndjson', events.map((e) => JSON.stringify(e)).join('\n'));
+    assert.equal((await run(ndjson, 'events')).imported, 3, 'events differing in one property are two events');
+    const again = await run(ndjson, 'events');
+    assert.deepEqual([again.imported, again.duplicates], [0, 3]);
+    const spaced = file(
+      'reimport-spaced.ndjson',
+      events.map((e) => JSON.stringify(e, null, 1).replace(/\n/g, ' ')).join('\n'),
+    );
+    assert.equal((await run(spaced, 'events')).imported, 0, 'spacing is not content');
+    await t.settle();
+    const r1 = await t.godwit.customers.resolveId(t.workspaceId, 'r-1');
+    const view = await t.godwit.customers.view(t.workspaceId, r1, { limit: 10 });
+    assert.equal(view.timeline.entries.length, 3);
   });
 
   it('runs from the command line with a summary and a non-zero exit when rows were rejected', () => {
@@ -94,5 +124,44 @@ describe('file import', () => {
     assert.equal(result.status, 2, result.stderr);
     assert.match(result.stderr, /2 rows: 1 imported, 0 already present, 1 rejected/);
     assert.match(result.stderr, /line 3: no user_id/);
+    assert.match(result.stderr, /Importing customers: 26 \/ 26 bytes/, 'a tiny file in bytes, not "0 / 0 MB"');
+  });
+
+  it('counts profile progress only up to the imported events while live traffic lengthens the log', async () => {
+    // The command line folds here (the server's processor gives up its lease), and folding runs to the end of
+    // the log: past the import's last event, into the traffic the server takes meanwhile.
+    await t.godwit.processor.stop();
+    const note = 'x'.repeat(2000);
+    const ndjson = file(
+      'busy.ndjson',
+      JSON.stringify({ type: 'track', userId: 'busy-1', event: 'I', properties: { note } }),
+    );
+    const child = spawn(process.execPath, ['bin/godwit.mjs', 'import', ndjson], {
+      env: { ...process.env, GODWIT_DATA_DIR: t.dataDir, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    let running = true;
+    const exited = once(child, 'close').finally(() => {
+      running = false;
+    });
+    const headers = {
+      authorization: `Basic ${Buffer.from(`${t.writeKey}:`).toString('base64')}`,
+      'content-type': 'application/json',
+    };
+    const body = JSON.stringify({ userId: 'busy-2', event: 'Live' });
+    const traffic = async () => {
+      while (running) await fetch(`${t.url}/v1/track`, { method: 'POST', headers, body });
+    };
+    await Promise.all([exited, traffic(), traffic(), traffic(), traffic()]);
+    assert.match(stderr, /1 rows: 1 imported/);
+    assert.match(stderr, /Importing events: 2\.1 \/ 2\.1 KB/, 'a small file in KB, not "0 / 0 MB"');
+    const counts = [...stderr.matchAll(/Building profiles: ([\d,]+) \/ ([\d,]+) events/g)];
+    const count = (text = '') => Number(text.replaceAll(',', ''));
+    assert.ok(counts.length > 0, stderr);
+    for (const [line, done, total] of counts) assert.ok(count(done) <= count(total), line);
   });
 });

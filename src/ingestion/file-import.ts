@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
+import { isObject } from '../shared/json.ts';
 import type { Store } from '../storage/store.ts';
 import type { IngestionService } from './ingestion-service.ts';
 
@@ -43,7 +44,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
 
   const reject = (line: number, reason: string) => {
     summary.rejected += 1;
-    if (summary.rejections.length < MAX_LISTED_REJECTIONS) summary.rejections.push({ line, reason });
+    listInLineOrder(summary.rejections, { line, reason });
   };
   const flush = async () => {
     const batch = pending;
@@ -78,11 +79,19 @@ async function* eventRows(stream: NodeJS.ReadableStream): AsyncGenerator<Row> {
   for await (const text of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
     line += 1;
     if (text.trim() === '') continue;
+    let message: unknown;
     try {
-      yield { line, message: JSON.parse(text) };
+      message = JSON.parse(text);
     } catch (error) {
       yield { line, error: `not valid JSON: ${(error as Error).message}` };
+      continue;
     }
+    // The whole message is the content, so events differing in any field (a property, the timestamp) stay
+    // apart; two identical lines are one event. Spacing is not content: the parsed line is re-serialised.
+    if (isObject(message) && message.messageId === undefined) {
+      message.messageId = contentMessageId(JSON.stringify(message));
+    }
+    yield { line, message };
   }
 }
 
@@ -121,7 +130,6 @@ export function customerRow(record: Record<string, string>, line: number): Row {
   const userId = idColumn ? record[idColumn] : undefined;
   const contact = traits.email ?? traits.phone;
   if (!userId && !contact) return { line, error: `no ${USER_ID_COLUMNS.join('/')}, email or phone value` };
-  const content = JSON.stringify([userId ?? null, traits]);
   return {
     line,
     message: {
@@ -130,7 +138,25 @@ export function customerRow(record: Record<string, string>, line: number): Row {
       // Without a user id, the contact itself stands in as the anonymous id so the row is still addressable.
       anonymousId: userId ? undefined : `import:${contact}`,
       traits,
-      messageId: `import-${createHash('sha1').update(content).digest('base64url')}`,
+      messageId: contentMessageId(JSON.stringify([userId ?? null, traits])),
     },
   };
+}
+
+/** The same content always gets the same messageId, so importing it again stores nothing new. */
+function contentMessageId(content: string): string {
+  return `import-${createHash('sha1').update(content).digest('base64url')}`;
+}
+
+type Rejection = ImportSummary['rejections'][number];
+
+/**
+ * Keeps the listed rejections in line order, the first MAX_LISTED_REJECTIONS of them: they are found out of
+ * order, as JSON and CSV errors show when a line is read (csv-parse reads ahead) and invalid messages only
+ * when their chunk is validated.
+ */
+function listInLineOrder(list: Rejection[], rejection: Rejection): void {
+  const later = list.findIndex((r) => r.line > rejection.line);
+  list.splice(later === -1 ? list.length : later, 0, rejection);
+  list.length = Math.min(list.length, MAX_LISTED_REJECTIONS);
 }

@@ -115,6 +115,49 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await customer('bad-batch')).status, 404, 'the valid half of a rejected batch is not stored');
     });
 
+    it('refuses a message whose only ids are placeholders, naming the field, and stores nothing', async () => {
+      const before = await t.godwit.store.countEvents(t.workspaceId);
+      await expectError(
+        await post('/v1/track', { userId: 'null', event: 'PH' }),
+        400,
+        /^userId: "null" is a placeholder, not an id: userId or anonymousId is required$/,
+      );
+      await expectError(
+        await post('/v1/track', { anonymousId: 'anonymous', event: 'PH' }),
+        400,
+        /^anonymousId: "anonymous" is a placeholder/,
+      );
+      const batch = [
+        { type: 'track', userId: 'ph-ok', event: 'ok' },
+        { type: 'page', userId: 0, anonymousId: 'nil' },
+      ];
+      await expectError(await post('/v1/batch', { batch }), 400, /^batch\[1\]\.userId: "0" is a placeholder/);
+      assert.equal(await t.godwit.store.countEvents(t.workspaceId), before);
+
+      const identify = await post('/v1/identify', {
+        userId: 'null',
+        anonymousId: 'ph-anon-1',
+        traits: { name: 'Pat' },
+      });
+      assert.equal(identify.status, 200, 'a real anonymousId beside a placeholder userId is enough');
+      const { status, body } = await customer('ph-anon-1');
+      assert.deepEqual([status, body.profile.traits.name], [200, 'Pat']);
+    });
+
+    it("words validation errors in Godwit's terms, not zod's", async () => {
+      await expectError(await post('/v1/track', { userId: 'x' }), 400, /^event: is required$/);
+      await expectError(await post('/v1/track', { userId: 'x', event: 5 }), 400, /^event: must be text$/);
+      await expectError(
+        await post('/v1/track', { userId: 'x', event: 'e', context: 'web' }),
+        400,
+        /^context: must be an object$/,
+      );
+      await expectError(await post('/v1/alias', { userId: 'x' }), 400, /^previousId: is required$/);
+      const batch = [{ type: 'track', userId: true, event: 'e' }];
+      await expectError(await post('/v1/batch', { batch }), 400, /^batch\[0\]\.userId: must be text or a number$/);
+      await expectError(await post('/v1/batch', { batch: 'all' }), 400, /^batch: must be a list$/);
+    });
+
     it('enforces 32 KB per event and 500 KB per batch, after gunzip', async () => {
       const big = 'x'.repeat(33 * 1024);
       await expectError(await post('/v1/track', { userId: 'big', event: 'e', properties: { big } }), 400, /32 KB/);

@@ -1,3 +1,4 @@
+import { describeIssue } from '../shared/definition-parsing.ts';
 import { newId } from '../shared/ids.ts';
 import { describeIssues } from '../shared/validation.ts';
 import type { NewEvent } from '../storage/store.ts';
@@ -35,7 +36,7 @@ export function prepareMessages(messages: readonly unknown[], options: PrepareOp
     const where = options.prefix ? `${options.prefix}[${index}]` : '';
     let message = fastSegmentMessage(raw);
     if (!message) {
-      const result = segmentMessage.safeParse(raw);
+      const result = segmentMessage.safeParse(raw, { error: describeIssue });
       if (!result.success) {
         errors.push({ index, message: describeIssues(result.error, where) });
         return;

@@ -13,6 +13,7 @@ describe('segment fast path', () => {
       { type: 'identify', traits: null, userId: 'u', anonymousId: null, timestamp: null, integrations: {} },
       { type: 'page', name: 'Home', category: null, properties: {}, ...base, zeta: [1] },
       { type: 'screen', name: 'Main', userId: 'u', originalTimestamp: '2024-05-01' },
+      { type: 'identify', userId: 'null', anonymousId: 'a1' },
     ];
     for (const message of messages) {
       const fast = fastSegmentMessage(structuredClone(message));
@@ -35,6 +36,8 @@ describe('segment fast path', () => {
       { type: 'track', event: 'E', userId: 'u', messageId: '' },
       { type: 'track', event: '', userId: 'u' },
       { type: 'track', event: 'E' },
+      { type: 'track', event: 'E', userId: 'null' },
+      { type: 'track', event: 'E', userId: null, anonymousId: ' Anonymous ' },
       { type: 'track', event: 'E', userId: 'u', timestamp: 'yesterday' },
       { type: 'track', event: 'E', userId: 'u', context: null },
       { type: 'track', event: 'E', userId: 'u', properties: [1] },

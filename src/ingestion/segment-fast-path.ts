@@ -1,4 +1,4 @@
-import type { SegmentMessage } from './segment-schema.ts';
+import { missingIdentifier, type SegmentMessage } from './segment-schema.ts';
 
 /**
  * Validation for the common well-formed message shapes without zod, which costs more than the
@@ -17,7 +17,7 @@ export function fastSegmentMessage(raw: unknown): SegmentMessage | undefined {
   ) {
     return undefined;
   }
-  if (!optionalString(m.userId) || !optionalString(m.anonymousId) || !(m.userId || m.anonymousId)) return undefined;
+  if (!optionalString(m.userId) || !optionalString(m.anonymousId) || missingIdentifier(m)) return undefined;
   if (!optionalObject(m.context, false) || !optionalObject(m.integrations, false)) return undefined;
   if (!optionalTime(m.timestamp) || !optionalTime(m.sentAt) || !optionalTime(m.originalTimestamp)) return undefined;
   if (m.type === 'track' && !(typeof m.event === 'string' && m.event.length > 0)) return undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPlaceholder } from '../profiles/placeholder-ids.ts';
 
 /** Segment spec messages (https://segment.com/docs/connections/spec/), validated at the edge. */
 
@@ -14,7 +15,7 @@ const time = z.union([
 
 const common = {
   messageId: z
-    .union([z.string().min(1).max(256), z.number()])
+    .union([z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'), z.number()])
     .transform(String)
     .optional(),
   userId: id,
@@ -49,13 +50,13 @@ const screen = z.looseObject({
 const group = z.looseObject({
   ...common,
   type: z.literal('group'),
-  groupId: z.union([z.string().min(1), z.number()]).transform(String),
+  groupId: z.union([z.string().min(1, 'must not be empty'), z.number()]).transform(String),
   traits: object.nullish(),
 });
 const alias = z.looseObject({
   ...common,
   type: z.literal('alias'),
-  previousId: z.union([z.string().min(1), z.number()]).transform(String),
+  previousId: z.union([z.string().min(1, 'must not be empty'), z.number()]).transform(String),
 });
 
 export const messageTypes = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;
@@ -63,15 +64,30 @@ export type MessageType = (typeof messageTypes)[number];
 
 export const segmentMessage = z
   .discriminatedUnion('type', [identify, track, page, screen, group, alias], {
-    error: `type must be one of ${messageTypes.join(', ')}`,
+    error: `must be one of ${messageTypes.join(', ')}`,
   })
-  .refine((m) => Boolean(m.userId) || Boolean(m.anonymousId), {
-    message: 'userId or anonymousId is required',
-    path: ['userId'],
+  .superRefine((m, ctx) => {
+    const missing = missingIdentifier(m);
+    if (missing) ctx.addIssue({ code: 'custom', path: [missing.field], message: missing.message });
   })
   .refine((m) => m.type !== 'alias' || Boolean(m.userId), { message: 'alias needs a userId', path: ['userId'] });
 
 export type SegmentMessage = z.infer<typeof segmentMessage>;
+
+/**
+ * Why a message names nobody, or undefined when it names someone. A placeholder ("null", "anonymous", …)
+ * would link no profile, so it counts as missing; zod and the fast path both ask here.
+ */
+export function missingIdentifier(m: {
+  readonly userId?: unknown;
+  readonly anonymousId?: unknown;
+}): { field: 'userId' | 'anonymousId'; message: string } | undefined {
+  if (!isPlaceholder(m.userId) || !isPlaceholder(m.anonymousId)) return undefined;
+  const field = (['userId', 'anonymousId'] as const).find((f) => String(m[f] ?? '').trim() !== '');
+  const required = 'userId or anonymousId is required';
+  if (!field) return { field: 'userId', message: required };
+  return { field, message: `"${String(m[field]).trim()}" is a placeholder, not an id: ${required}` };
+}
 
 export const batchEnvelope = z.looseObject({
   batch: z.array(z.unknown()).min(1, 'batch must hold at least one message'),

@@ -1,26 +1,7 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { isObject } from '../shared/json.ts';
 import type { IdentityKind } from '../storage/store.ts';
-
-/** Values that SDKs and forms send when they have no real id; they must never link two people. */
-const PLACEHOLDERS = new Set([
-  '',
-  'null',
-  'undefined',
-  'anonymous',
-  '0',
-  '-1',
-  'none',
-  'nil',
-  'nan',
-  'unknown',
-  '[object object]',
-]);
-
-export function isPlaceholder(value: unknown): boolean {
-  if (value === null || value === undefined) return true;
-  return PLACEHOLDERS.has(String(value).trim().toLowerCase());
-}
+import { isPlaceholder } from './placeholder-ids.ts';
 
 export function normaliseEmail(value: unknown): string | undefined {
   if (typeof value !== 'string' || isPlaceholder(value)) return undefined;

@@ -1,5 +1,6 @@
 import type { AuditRecord, IdentityRecord, ProfileRecord, ResolutionChange } from '../storage/store.ts';
-import { type IdentityKey, identifiersOf, isPlaceholder } from './identifiers.ts';
+import { type IdentityKey, identifiersOf } from './identifiers.ts';
+import { isPlaceholder } from './placeholder-ids.ts';
 import { applyEventTraits, mergeProfileInto } from './profile-merge.ts';
 
 /** The parts of an event that identity resolution reads. */

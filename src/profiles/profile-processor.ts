@@ -5,8 +5,9 @@ import { groupBy } from '../shared/group-by.ts';
 import { newId } from '../shared/ids.ts';
 import { isObject } from '../shared/json.ts';
 import type { ResolutionChange, Store, StoredEvent } from '../storage/store.ts';
-import { identifiersOf, isPlaceholder } from './identifiers.ts';
+import { identifiersOf } from './identifiers.ts';
 import { type ResolvableEvent, resolveIdentities } from './identity-resolution.ts';
+import { isPlaceholder } from './placeholder-ids.ts';
 
 export const PROFILE_CURSOR = 'profiles';
 

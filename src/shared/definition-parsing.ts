@@ -45,13 +45,23 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .replace(/^\./, '');
 }
 
-const EXPECTED: Readonly<Record<string, string>> = { object: 'an object', array: 'a list', string: 'text' };
+const EXPECTED: Readonly<Record<string, string>> = {
+  object: 'an object',
+  record: 'an object',
+  array: 'a list',
+  string: 'text',
+};
 
-/** A zod error map: "is required" and "must be a list" instead of zod's type jargon. */
+/** A zod error map: "is required" and "must be a list" (or "text or a number" for a union) instead of zod's type jargon. */
 export function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code !== 'invalid_type') return undefined;
+  if (issue.code !== 'invalid_type' && issue.code !== 'invalid_union') return undefined;
   if (issue.input === undefined) return 'is required';
-  return `must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}`;
+  const expected =
+    issue.code === 'invalid_type'
+      ? [issue.expected]
+      : issue.errors.flat().flatMap((i) => (i.code === 'invalid_type' && i.path.length === 0 ? [i.expected] : []));
+  if (expected.length === 0) return undefined;
+  return `must be ${[...new Set(expected)].map((e) => EXPECTED[e] ?? `a ${e}`).join(' or ')}`;
 }
 
 /** One zod issue as issues a person can act on: each unknown key gets its own line. */
