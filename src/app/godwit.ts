@@ -160,6 +160,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     segments: store.segments,
     clock,
     onChange: () => segmentRuntime.segmentsChanged(),
+    liveJourneysUsing: (workspaceId, segmentId) => journeys.liveJourneysUsingSegment(workspaceId, segmentId),
   });
   const journeys = new JourneyService({
     journeys: store.journeys,
@@ -167,6 +168,11 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     onChange: () => {
       runtime.journeysChanged();
       journeyThread?.journeysChanged();
+    },
+    references: {
+      // What a send renders: the workspace's template, else the built-in one.
+      hasTemplate: async (workspaceId, id) => (await templates.definitionFor(workspaceId, id)) !== undefined,
+      hasSegment: async (workspaceId, id) => (await store.segments.getSegment(workspaceId, id)) !== undefined,
     },
   });
   const channels = new ChannelKit({

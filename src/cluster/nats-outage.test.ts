@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { freePort } from '../app/test-processes.ts';
 import { createTestPostgresDatabase } from '../storage/test-databases.ts';
+import { createThrough, emailTemplate } from './cluster-drill.ts';
 import { LocalCluster } from './local-cluster.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -69,6 +70,12 @@ describe('NATS down', () => {
   it('the API still commits and acknowledges; the events wait in the log and take effect when NATS is back', async () => {
     const [api, worker] = [cluster.apis[0], cluster.workers[0]];
     const admin = { authorization: `Bearer ${cluster.secretKey}`, 'content-type': 'application/json' };
+    // A journey goes live only with its templates in place.
+    await createThrough(
+      { url: api?.url ?? '', secretKey: cluster.secretKey },
+      '/v1/templates',
+      emailTemplate('thanks'),
+    );
     const created = await fetch(`${api?.url}/v1/journeys`, {
       method: 'POST',
       headers: admin,

@@ -6,7 +6,7 @@ import type { Store } from '../storage/store.ts';
 import { type CustomerHistory, HISTORY_LIMIT, loadCustomerHistory } from './customer-history.ts';
 import { matchesEventTrigger } from './event-match.ts';
 import { durationSchema, propertiesSchema } from './field-schema.ts';
-import { requirementsOf } from './journey-requirements.ts';
+import { eventsListenedTo } from './journey-requirements.ts';
 import type { JourneyDefinition } from './journey-schema.ts';
 import type { TriggerSnapshot } from './run-state.ts';
 import { seededRandom } from './seeded-random.ts';
@@ -126,7 +126,7 @@ function explain({ definition, history, result, now, supplied }: Explained): str
   if (supplied) return [`started by the supplied trigger at ${new Date(now).toISOString()}`];
   if (definition.trigger.type !== 'event') return [`the journey starts on ${trigger}; simulated as if it fired now`];
   const started = result.trigger?.timestamp ?? now;
-  const listened = new Set(requirementsOf(definition).events);
+  const listened = new Set(eventsListenedTo(definition));
   const missed = history.events.filter((e) => e.timestamp > started && e.timestamp < now && listened.has(e.event));
   if (missed.length === 0) return [];
   const names = [...new Set(missed.map((e) => e.event))].join(', ');

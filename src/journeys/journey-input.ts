@@ -17,7 +17,7 @@ export interface CatalogSummary {
   readonly description: string | null;
   readonly category: JourneyDefinition['category'];
   readonly useCase: UseCase;
-  /** Declared requirements plus every event the journey listens for. */
+  /** Declared requirements plus the events the journey starts on or waits for (not its exits). */
   readonly requires: ReturnType<typeof requirementsOf>;
 }
 

@@ -67,6 +67,7 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       assert.equal(yaml.status, 201, JSON.stringify(yaml.body));
       assert.equal(yaml.body.journey.id, 'abandoned-cart');
 
+      const onlyNew = /body\.status: must be one of draft, live$/;
       const cases: [string, string, unknown, number, RegExp][] = [
         ['POST', '/v1/journeys', { id: 'x' }, 400, /journey is not valid: name: is required/],
         ['POST', '/v1/journeys', welcome('1d', { id: 'catalog' }), 400, /reserved/],
@@ -81,6 +82,9 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
         ['POST', '/v1/journeys/abandoned-cart/status', { status: 'paused' }, 409, /draft; it can only become live/],
         ['POST', '/v1/journeys/abandoned-cart/status', {}, 400, /body\.status/],
         ['POST', '/v1/journeys/catalog/nope/install', {}, 404, /no catalog journey nope/],
+        ['POST', '/v1/journeys/catalog/churn-risk-retention/install', { status: 'paused' }, 400, onlyNew],
+        ['POST', '/v1/journeys/catalog/churn-risk-retention/install', { status: 'archived' }, 400, onlyNew],
+        ['POST', '/v1/journeys', welcome('1d', { id: 'resting', status: 'paused' }), 400, /draft or live, not paused/],
       ];
       for (const [method, path, body, status, message] of cases) {
         const reply = await call(method, path, body);
@@ -99,6 +103,48 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       assert.match(revived.body.error.message, /archived journeys do not change/);
     });
 
+    it('goes live only when the templates and segments it names exist; a draft may wait for them', async () => {
+      const sends = (template: string, fields: Record<string, unknown> = {}) => ({
+        ...welcome('1d', fields),
+        start: 'hello',
+        nodes: { hello: { type: 'send', template, channel: 'email', next: 'end' }, end: { type: 'exit' } },
+      });
+      const draft = await call('POST', '/v1/journeys', sends('welcome_email', { id: 'greet' }));
+      assert.equal(draft.status, 201, JSON.stringify(draft.body));
+      assert.deepEqual(draft.body.warnings, ['nodes.hello.template: no template welcome_email in this workspace']);
+      const refused = await call('POST', '/v1/journeys/greet/status', { status: 'live' });
+      assert.equal(refused.status, 409);
+      assert.match(
+        refused.body.error.message,
+        /greet cannot be live: nodes\.hello\.template: no template welcome_email/,
+      );
+      const bySegment = sends('cart_reminder', { id: 'greet-vips', status: 'live' }); // a built-in template
+      const segmentTrigger = { ...bySegment, trigger: { type: 'segment', segment: 'vips' } };
+      const noSegment = await call('POST', '/v1/journeys', segmentTrigger);
+      assert.equal(noSegment.status, 409);
+      assert.deepEqual(noSegment.body.error.details, [
+        { path: 'trigger.segment', message: 'no segment vips in this workspace' },
+      ]);
+
+      const template = {
+        id: 'welcome_email',
+        name: 'Welcome',
+        channels: { email: { subject: 'Hi', html: '<p>Hi</p>' } },
+      };
+      assert.equal((await call('POST', '/v1/templates', template)).status, 201);
+      const live = await call('POST', '/v1/journeys/greet/status', { status: 'live' });
+      assert.equal(live.status, 200, JSON.stringify(live.body));
+      const vips = { id: 'vips', name: 'VIPs', rule: { trait: 'plan', op: 'eq', value: 'vip' } };
+      assert.equal((await call('POST', '/v1/segments', vips)).status, 201);
+      assert.equal((await call('POST', '/v1/journeys', segmentTrigger)).status, 201);
+
+      const inUse = await call('DELETE', '/v1/segments/vips');
+      assert.equal(inUse.status, 409);
+      assert.match(inUse.body.error.message, /segment vips is used by live journeys: greet-vips/);
+      assert.equal((await call('POST', '/v1/journeys/greet-vips/status', { status: 'paused' })).status, 200);
+      assert.equal((await call('DELETE', '/v1/segments/vips')).status, 200);
+    });
+
     it('installs a catalog journey and says what data is missing', async () => {
       await sendBatch(t, [
         { type: 'identify', userId: 'ada', traits: { email: 'ada@example.com' }, timestamp: iso(T0) },
@@ -113,6 +159,7 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       assert.ok(installed.body.missing.events.length > 0);
       assert.ok(!installed.body.missing.traits.includes('email'), 'ada has an email');
       assert.match(installed.body.warnings.join(' '), /not sent these events yet/);
+      assert.match(installed.body.warnings.join(' '), /trigger\.segment: no segment no-activity-30d in this workspace/);
       const twice = await call('POST', `/v1/journeys/catalog/${id}/install`);
       assert.equal(twice.status, 409);
     });

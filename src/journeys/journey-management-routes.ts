@@ -7,7 +7,7 @@ import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 import { journeyOrThrow } from './journey-input.ts';
 import { type JourneyDefinition, parseJourney, parseJourneyText } from './journey-schema.ts';
 import type { JourneyService } from './journey-service.ts';
-import { JOURNEY_STATUSES } from './journey-status.ts';
+import { JOURNEY_STATUSES, NEW_JOURNEY_STATUSES } from './journey-status.ts';
 
 /**
  * Stored journeys: list, create, read, update, change status, read a version, install from the
@@ -17,7 +17,8 @@ import { JOURNEY_STATUSES } from './journey-status.ts';
 const statusSchema = z.enum(JOURNEY_STATUSES, { error: `must be one of ${JOURNEY_STATUSES.join(', ')}` });
 const listQuery = z.strictObject({ status: statusSchema.optional() });
 const statusBody = z.strictObject({ status: statusSchema });
-const installBody = z.strictObject({ status: statusSchema.optional() });
+const newStatusSchema = z.enum(NEW_JOURNEY_STATUSES, { error: `must be one of ${NEW_JOURNEY_STATUSES.join(', ')}` });
+const installBody = z.strictObject({ status: newStatusSchema.optional() });
 const versionParams = z.object({
   id: z.string(),
   version: z.coerce.number({ error: 'must be a version number' }).int().min(1, { error: 'must be 1 or more' }),
@@ -42,7 +43,8 @@ export function registerJourneyManagementRoutes(
   app.post('/v1/journeys', async (request, reply) => {
     const workspaceId = await workspaceOf(request);
     const journey = await journeys.create(workspaceId, definitionOf(request.body));
-    return reply.code(201).send({ journey });
+    const warnings = await journeys.referenceWarnings(workspaceId, journey.definition);
+    return reply.code(201).send({ journey, warnings });
   });
 
   app.get<WithId>('/v1/journeys/:id', async (request) => {
@@ -52,7 +54,8 @@ export function registerJourneyManagementRoutes(
 
   app.put<WithId>('/v1/journeys/:id', async (request) => {
     const workspaceId = await workspaceOf(request);
-    return journeys.update(workspaceId, request.params.id, definitionOf(request.body));
+    const update = await journeys.update(workspaceId, request.params.id, definitionOf(request.body));
+    return { ...update, warnings: await journeys.referenceWarnings(workspaceId, update.journey.definition) };
   });
 
   app.post<WithId>('/v1/journeys/:id/status', async (request) => {

@@ -6,16 +6,29 @@ export interface JourneyRequirements {
   readonly traits: readonly string[];
 }
 
-/** The declared requirements plus every event the definition itself listens for. */
+/**
+ * The declared requirements plus the events the definition waits for: its trigger, goals and
+ * `wait_for_event` nodes. Not its exits: an exit (an unsubscribe) often first happens once the
+ * journey runs, and a journey that never sees one still works.
+ */
 export function requirementsOf(journey: JourneyDefinition): JourneyRequirements {
-  const events = new Set(journey.requires.events);
-  if (journey.trigger.type === 'event') events.add(journey.trigger.event);
-  for (const matcher of [...journey.goals, ...journey.exits]) events.add(matcher.event);
-  for (const node of Object.values(journey.nodes)) if (node.type === 'wait_for_event') events.add(node.event);
+  const events = new Set([...journey.requires.events, ...awaitedEvents(journey)]);
   const traits = new Set(journey.requires.traits);
   // A date trigger is only as good as the trait it counts from.
   if (journey.trigger.type === 'date_trait') traits.add(journey.trigger.trait);
   return { events: [...events].sort(), traits: [...traits].sort() };
+}
+
+/** The required events and the exits: every event whose arrival matters to a run. */
+export function eventsListenedTo(journey: JourneyDefinition): string[] {
+  return [...new Set([...requirementsOf(journey).events, ...journey.exits.map((exit) => exit.event)])].sort();
+}
+
+function awaitedEvents(journey: JourneyDefinition): string[] {
+  const events = [...journey.goals.map((goal) => goal.event)];
+  if (journey.trigger.type === 'event') events.push(journey.trigger.event);
+  for (const node of Object.values(journey.nodes)) if (node.type === 'wait_for_event') events.push(node.event);
+  return events;
 }
 
 /** Which required events and traits the workspace has never seen. */

@@ -82,7 +82,7 @@ describe('journey API', () => {
     assert.equal(list.body.journeys.length, 5);
     const cart = list.body.journeys.find((j: { id: string }) => j.id === 'abandoned-cart');
     assert.deepEqual(Object.keys(cart).sort(), ['category', 'description', 'id', 'name', 'requires', 'useCase']);
-    assert.deepEqual(cart.requires.events, ['Cart Abandoned', 'Order Completed', 'Unsubscribed']);
+    assert.deepEqual(cart.requires.events, ['Cart Abandoned', 'Order Completed']);
     const one = await call('GET', '/v1/journeys/catalog/abandoned-cart');
     assert.equal(one.body.journey.start, 'wait_an_hour');
     const missing = await call('GET', '/v1/journeys/catalog/nope');
@@ -116,10 +116,29 @@ describe('journey API', () => {
     );
     assert.equal(sim.body.path[0].what, 'wait 1h until 2025-01-06 15:00 UTC');
     assert.equal(sim.body.path[4].what, 'condition → then');
+    assert.equal(
+      sim.body.path[5].what,
+      'send cart_discount via email (marketing) → delayed until 2025-01-07 15:00 UTC on email',
+    );
+    assert.deepEqual(sim.body.outcomes, { send: 1, delay: 1, suppress: 0 });
     assert.equal(sim.body.dryRun, true);
     await t.settle();
     assert.equal(await t.godwit.store.countEvents(t.workspaceId), before.events);
     assert.deepEqual(rowCounts(t), before.rows);
+  });
+
+  it('words each send as its decision says: suppressed when consent is denied', async () => {
+    await sendBatch(t, cartCustomer('dee', 'k3', T0 + 5 * HOUR - 10 * MINUTE));
+    const denied = { channel: 'email', topic: 'marketing', status: 'denied' };
+    assert.equal((await call('PUT', '/v1/customers/dee/consent', denied)).status, 200);
+    const body = { catalogId: 'abandoned-cart', customer: 'dee', now: iso(T0 + 5 * HOUR) };
+    const sim = await call('POST', '/v1/journeys/simulate', body);
+    const discount = sim.body.messages[1];
+    assert.equal(discount.decision.outcome, 'suppress');
+    assert.match(discount.what, /^suppressed because email: email consent denied for marketing/);
+    assert.equal(sim.body.path[5].what, `send cart_discount via email (marketing) → ${discount.what}`);
+    assert.equal(sim.body.path[1].what, 'send cart_reminder via best (marketing) → sent on in_app');
+    assert.deepEqual(sim.body.outcomes, { send: 1, delay: 0, suppress: 1 });
   });
 
   it('replays from the trigger to see the cart bought, and says when later events were not replayed', async () => {

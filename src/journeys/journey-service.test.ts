@@ -178,16 +178,17 @@ describe('JourneyService', () => {
     });
     await store.appendEvents([event('Cart Abandoned', 1), event('Order Completed', 2)]);
     const installed = await service.install(w, 'abandoned-cart', { status: 'live' });
-    assert.deepEqual(installed.missing, { events: ['Unsubscribed'], traits: ['email'] });
+    assert.deepEqual(installed.missing, { events: [], traits: ['email'] });
     assert.equal(installed.journey.status, 'draft', 'missing data keeps it a draft');
-    assert.match(installed.warnings.join('\n'), /not sent these events yet: Unsubscribed/);
+    assert.match(installed.warnings.join('\n'), /no customer has these traits yet: email/);
     assert.match(installed.warnings.join('\n'), /installed as a draft rather than live/);
     assert.equal(installed.journey.definition.name, findCatalogJourney('abandoned-cart')?.name);
     await assert.rejects(service.install(w, 'abandoned-cart'), { code: 'conflict' });
     await assert.rejects(service.install(w, 'nope'), { code: 'not_found', message: /the catalog has/ });
 
     const other = ws();
-    const names = ['Cart Abandoned', 'Order Completed', 'Unsubscribed'];
+    // No Unsubscribed yet: an exit event does not hold a journey back from going live.
+    const names = ['Cart Abandoned', 'Order Completed'];
     await store.appendEvents(names.map((name, i) => ({ ...event(name, i), workspaceId: other })));
     await store.acquireCursor({ name: `cursor-${other}`, owner: 't', now: 1, leaseMs: 1e9 });
     await store.applyResolution({
@@ -204,5 +205,15 @@ describe('JourneyService', () => {
     assert.deepEqual(complete.missing, { events: [], traits: [] });
     assert.deepEqual(complete.warnings, []);
     assert.equal(complete.journey.status, 'live');
+  });
+
+  it('begins a journey as a draft or live: never paused or archived without having been live', async () => {
+    const w = ws();
+    for (const status of ['paused', 'archived'] as const) {
+      const refused = { code: 'invalid_input', message: new RegExp(`a new journey is draft or live, not ${status}`) };
+      await assert.rejects(service.install(w, 'churn-risk-retention', { status }), refused);
+      await assert.rejects(service.create(w, welcome({ status })), refused);
+    }
+    assert.deepEqual(await service.list(w), []);
   });
 });

@@ -2,9 +2,16 @@ import type { Clock } from '../shared/clock.ts';
 import { GodwitError, invalidInput, notFound } from '../shared/errors.ts';
 import type { JourneyRecord, JourneyStatus, JourneyStore, JourneyVersionRecord } from '../storage/journey-store.ts';
 import { catalogJourney } from './journey-input.ts';
+import {
+  describeMissing,
+  missingLines,
+  missingReferences,
+  type ReferenceLookup,
+  referencesOf,
+} from './journey-references.ts';
 import { type JourneyRequirements, missingRequirements } from './journey-requirements.ts';
 import type { JourneyDefinition } from './journey-schema.ts';
-import { archivedConflict, checkStatusChange, statusAfterUpdate } from './journey-status.ts';
+import { archivedConflict, checkNewStatus, checkStatusChange, statusAfterUpdate } from './journey-status.ts';
 import { sameDefinition } from './journey-yaml.ts';
 
 /**
@@ -64,6 +71,8 @@ export interface JourneyServiceOptions {
   clock: Clock;
   /** Called after every change, so the runtime can reload the live journeys. */
   onChange?: () => void;
+  /** Where templates and segments a journey names are looked up; without it they are not checked. */
+  references?: ReferenceLookup;
 }
 
 /** These would be unreachable as `/v1/journeys/<id>`: the paths belong to other calls. */
@@ -75,6 +84,7 @@ export class JourneyService {
   private readonly journeys: JourneyStore;
   private readonly clock: Clock;
   private readonly onChange: () => void;
+  private readonly references: ReferenceLookup | undefined;
   /** Changes in this process one at a time, so two updates never take the same version number. */
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -82,6 +92,7 @@ export class JourneyService {
     this.journeys = options.journeys;
     this.clock = options.clock;
     this.onChange = options.onChange ?? (() => {});
+    this.references = options.references;
   }
 
   async list(workspaceId: string, filter: { status?: JourneyStatus } = {}): Promise<JourneySummary[]> {
@@ -121,18 +132,33 @@ export class JourneyService {
 
   /** What `apply` would do with this definition: create, update or nothing. Throws what `apply` would. */
   async plan(workspaceId: string, definition: JourneyDefinition): Promise<JourneyPlan> {
-    const current = await this.find(workspaceId, definition.id);
-    if (!current) {
-      checkNewId(definition.id);
-      return { action: 'create', definition };
-    }
-    return planUpdate(current, definition);
+    const plan = await this.planOf(workspaceId, definition);
+    await this.checkReferences(workspaceId, plan);
+    return plan;
+  }
+
+  /**
+   * The templates and segments a draft names that the workspace does not have, as warnings: a draft
+   * may be saved before them, but it cannot go live until they exist.
+   */
+  async referenceWarnings(workspaceId: string, definition: JourneyDefinition): Promise<string[]> {
+    if (!this.references) return [];
+    return missingLines(await missingReferences(this.references, workspaceId, definition));
+  }
+
+  /** The live journeys of the workspace that name segment `segmentId` (as trigger or in a condition). */
+  async liveJourneysUsingSegment(workspaceId: string, segmentId: string): Promise<string[]> {
+    const live = (await this.journeys.listJourneys(workspaceId)).filter((j) => j.status === 'live');
+    const versions = await Promise.all(live.map((j) => this.journeys.getVersion(workspaceId, j.id, j.latestVersion)));
+    const uses = (definition: JourneyDefinition) =>
+      referencesOf(definition).some((ref) => ref.kind === 'segment' && ref.id === segmentId);
+    return versions.flatMap((v) => (v && uses(v.definition) ? [v.journeyId] : []));
   }
 
   /** Creates the journey, or updates it when the id exists: what `journeys apply` does per file. */
   apply(workspaceId: string, definition: JourneyDefinition): Promise<JourneyUpdate & { created: boolean }> {
     return this.serially(async () => {
-      const plan = await this.plan(workspaceId, definition);
+      const plan = await this.planOf(workspaceId, definition);
       if (plan.action === 'create') return { ...(await this.write(workspaceId, plan)), created: true };
       return { ...(await this.write(workspaceId, plan)), created: false };
     });
@@ -141,7 +167,7 @@ export class JourneyService {
   /** Stores version 1 with the definition's status (draft unless it says otherwise); a 409 if the id exists. */
   create(workspaceId: string, definition: JourneyDefinition): Promise<JourneyDetail> {
     return this.serially(async () => {
-      const plan = await this.plan(workspaceId, definition);
+      const plan = await this.planOf(workspaceId, definition);
       if (plan.action !== 'create') {
         throw new GodwitError('conflict', `journey ${definition.id} already exists; update it instead`);
       }
@@ -189,6 +215,7 @@ export class JourneyService {
     if (missing.events.length > 0)
       warnings.push(`the workspace has not sent these events yet: ${list(missing.events)}`);
     if (missing.traits.length > 0) warnings.push(`no customer has these traits yet: ${list(missing.traits)}`);
+    warnings.push(...(await this.referenceWarnings(workspaceId, definition)));
     let status = options.status ?? 'draft';
     if (warnings.length > 0 && status === 'live') {
       status = 'draft';
@@ -198,8 +225,29 @@ export class JourneyService {
     return { journey, missing, warnings };
   }
 
+  private async planOf(workspaceId: string, definition: JourneyDefinition): Promise<JourneyPlan> {
+    const current = await this.find(workspaceId, definition.id);
+    if (!current) {
+      checkNewId(definition.id);
+      checkNewStatus(definition.id, definition.status);
+      return { action: 'create', definition };
+    }
+    return planUpdate(current, definition);
+  }
+
+  /** A live journey runs straight into a template or segment that does not exist: a 409 naming each. */
+  private async checkReferences(workspaceId: string, plan: JourneyPlan): Promise<void> {
+    if (plan.action === 'unchanged' || plan.definition.status !== 'live' || !this.references) return;
+    const missing = await missingReferences(this.references, workspaceId, plan.definition);
+    if (missing.length === 0) return;
+    const { id } = plan.definition;
+    const lines = missingLines(missing).join('; ');
+    throw new GodwitError('conflict', `journey ${id} cannot be live: ${lines}`, describeMissing(missing));
+  }
+
   private async write(workspaceId: string, plan: JourneyPlan): Promise<JourneyUpdate> {
     if (plan.action === 'unchanged') return unchanged(plan.current);
+    await this.checkReferences(workspaceId, plan);
     const now = this.clock.now();
     const { definition } = plan;
     const version = plan.action === 'create' ? 1 : plan.definition.version;

@@ -1,4 +1,4 @@
-import { GodwitError } from '../shared/errors.ts';
+import { GodwitError, invalidInput } from '../shared/errors.ts';
 import type { JourneyStatus } from '../storage/journey-store.ts';
 
 /**
@@ -20,6 +20,17 @@ const ALLOWED: Readonly<Record<JourneyStatus, readonly JourneyStatus[]>> = {
 };
 
 export const JOURNEY_STATUSES = ['draft', 'live', 'paused', 'archived'] as const satisfies readonly JourneyStatus[];
+
+/** A journey begins as a draft or goes straight live; paused and archived are reached from there. */
+export const NEW_JOURNEY_STATUSES = ['draft', 'live'] as const satisfies readonly JourneyStatus[];
+
+/** A 400 when a journey would be created paused or archived, having never been live. */
+export function checkNewStatus(journeyId: string, status: JourneyStatus): void {
+  if ((NEW_JOURNEY_STATUSES as readonly JourneyStatus[]).includes(status)) return;
+  throw invalidInput(
+    `status: a new journey is ${NEW_JOURNEY_STATUSES.join(' or ')}, not ${status} (journey ${journeyId} does not exist yet)`,
+  );
+}
 
 /** A 409 that says what the journey may do instead, when `from → to` is not allowed. */
 export function checkStatusChange(journeyId: string, from: JourneyStatus, to: JourneyStatus): void {

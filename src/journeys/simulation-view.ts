@@ -1,7 +1,7 @@
 import type { ProfileRecord } from '../storage/store.ts';
 import type { JourneyDefinition, JourneyNode } from './journey-schema.ts';
 import type { Properties } from './run-state.ts';
-import type { PathStep, SimulatedWait, SimulationResult } from './simulate.ts';
+import type { PathStep, SimulatedMessage, SimulatedWait, SimulationResult } from './simulate.ts';
 
 /** A simulation as the API and CLI show it: ISO times, and each step of the path in words. */
 export interface SimulationView {
@@ -20,7 +20,10 @@ export interface SimulationView {
     readonly until: string;
     readonly endedAt: string;
   })[];
-  readonly messages: readonly (Omit<SimulationResult['messages'][number], 'at'> & { readonly at: string })[];
+  /** Each send with what its decision does to it, in words (`what`). */
+  readonly messages: readonly (Omit<SimulatedMessage, 'at'> & { readonly at: string; readonly what: string })[];
+  /** The sends by their decision's outcome; a send without a decision counts as sent. */
+  readonly outcomes: Readonly<Record<SimulatedOutcome, number>>;
   /** Trait updates and webhook calls the run would make. */
   readonly effects: readonly Record<string, unknown>[];
   /** How many of the customer's events the simulation read. */
@@ -63,7 +66,8 @@ export function simulationView(options: {
     },
     path: result.path.map((step) => ({ ...step, at: iso(step.at), what: describeStep(definition, result, step) })),
     waits: result.waits.map((w) => ({ ...w, from: iso(w.from), until: iso(w.until), endedAt: iso(w.endedAt) })),
-    messages: result.messages.map((m) => ({ ...m, at: iso(m.at) })),
+    messages: result.messages.map((m) => ({ ...m, at: iso(m.at), what: describeMessage(m) })),
+    outcomes: countOutcomes(result.messages),
     effects: result.timeline.flatMap(({ at, command }): Record<string, unknown>[] => {
       if (command.type === 'update_traits') {
         return [
@@ -103,7 +107,8 @@ export function describeStep(definition: JourneyDefinition, result: SimulationRe
       return `random split → ${step.branch ?? '?'}`;
     case 'send': {
       const sent = result.messages.find((m) => m.nodeId === step.nodeId && m.at === step.at);
-      return `send ${node.template} via ${node.channel}${sent ? ` (${sent.priority})` : ''}`;
+      const what = `send ${node.template} via ${node.channel}`;
+      return sent ? `${what} (${sent.priority}) → ${describeMessage(sent)}` : what;
     }
     case 'update_traits': {
       const set = Object.keys(node.set).map((k) => `set ${k}`);
@@ -114,6 +119,25 @@ export function describeStep(definition: JourneyDefinition, result: SimulationRe
     case 'exit':
       return node.reason ? `exit: ${node.reason}` : 'exit';
   }
+}
+
+type SimulatedOutcome = NonNullable<SimulatedMessage['decision']>['outcome'];
+
+/** "sent on email", "delayed until 2025-01-07 15:00 UTC on email", "suppressed because …": the decision decides. */
+function describeMessage(message: SimulatedMessage): string {
+  const decision = message.decision;
+  if (!decision || decision.outcome === 'send') return `sent on ${decision?.channel ?? message.channel}`;
+  if (decision.outcome === 'delay') {
+    return `delayed until ${decision.at === null ? '?' : shortTime(decision.at)} on ${decision.channel}`;
+  }
+  // The summary reads "suppressed: <reasons>"; the reasons are the "because".
+  return `suppressed because ${decision.summary.replace(/^suppressed:\s*/, '') || 'of the policy'}`;
+}
+
+function countOutcomes(messages: readonly SimulatedMessage[]): Record<SimulatedOutcome, number> {
+  const counts = { send: 0, delay: 0, suppress: 0 };
+  for (const message of messages) counts[message.decision?.outcome ?? 'send'] += 1;
+  return counts;
 }
 
 function waitEnding(wait: SimulatedWait): string {

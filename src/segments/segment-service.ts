@@ -19,7 +19,15 @@ export interface SegmentView {
 
 /** The one place that changes segments; each change tells the runtime, which re-evaluates in the background. */
 export class SegmentService {
-  constructor(private readonly options: { segments: SegmentStore; clock: Clock; onChange?: () => void }) {}
+  constructor(
+    private readonly options: {
+      segments: SegmentStore;
+      clock: Clock;
+      onChange?: () => void;
+      /** The live journeys that name a segment, which its deletion would leave pointing at nothing. */
+      liveJourneysUsing?: (workspaceId: string, segmentId: string) => Promise<string[]>;
+    },
+  ) {}
 
   async create(workspaceId: string, definition: SegmentDefinition): Promise<SegmentView> {
     const { segments, clock } = this.options;
@@ -62,9 +70,16 @@ export class SegmentService {
     return memberships.map((m) => ({ id: m.segmentId, name: names.get(m.segmentId) ?? m.segmentId, since: m.since }));
   }
 
-  /** Removes the segment with its memberships and timers; journeys triggered by it simply never start again. */
+  /** Removes the segment with its memberships and timers; a 409 while a live journey names it. */
   async delete(workspaceId: string, id: string): Promise<void> {
-    if (!(await this.options.segments.deleteSegment(workspaceId, id))) throw notFound(`no segment with id ${id}`);
+    const { segments, liveJourneysUsing } = this.options;
+    if (!(await segments.getSegment(workspaceId, id))) throw notFound(`no segment with id ${id}`);
+    const journeys = (await liveJourneysUsing?.(workspaceId, id)) ?? [];
+    if (journeys.length > 0) {
+      const names = journeys.join(', ');
+      throw new GodwitError('conflict', `segment ${id} is used by live journeys: ${names}; pause or change them first`);
+    }
+    if (!(await segments.deleteSegment(workspaceId, id))) throw notFound(`no segment with id ${id}`);
     this.options.onChange?.();
   }
 

@@ -110,13 +110,25 @@ describe('journey runs API', () => {
     assert.match(again.body.error.message, /already finished/);
     const listed = await callApi(t, 'GET', '/v1/journeys/welcome_api/runs?status=finished&limit=1');
     assert.equal(listed.body.runs.length, 1);
-    assert.ok(listed.body.next, 'a full page says where the next one starts');
+    assert.ok(listed.body.next, 'a full page with older runs says where the next one starts');
+    const older = await callApi(
+      t,
+      'GET',
+      `/v1/journeys/welcome_api/runs?status=finished&limit=1&before=${listed.body.next}`,
+    );
+    assert.equal(older.status, 200, JSON.stringify(older.body));
+    assert.notEqual(older.body.runs[0].runId, listed.body.runs[0].runId);
+    assert.equal(older.body.next, null, 'the last page, though full, has no next');
+    const all = await callApi(t, 'GET', '/v1/journeys/welcome_api/runs?limit=2');
+    assert.deepEqual([all.body.runs.length, all.body.next], [2, null]);
   });
 
   it('answers clear errors', async () => {
     const cases: [string, string, unknown, number, RegExp][] = [
       ['POST', '/v1/journeys/event_started/trigger', { customer: 'ann' }, 409, /Signed Up|event trigger/],
-      ['POST', '/v1/journeys/nope/trigger', { customer: 'ann' }, 409, /not live/],
+      ['POST', '/v1/journeys/nope/trigger', { customer: 'ann' }, 404, /no journey with id nope/],
+      ['GET', '/v1/journeys/nope/runs', undefined, 404, /no journey with id nope/],
+      ['GET', '/v1/journeys/welcome_api/runs?before=garbage', undefined, 400, /before: not a cursor/],
       ['POST', '/v1/journeys/welcome_api/trigger', { customer: 'nobody' }, 404, /nobody/],
       ['POST', '/v1/journeys/welcome_api/trigger', { who: 'ann' }, 400, /customer/],
       ['GET', '/v1/runs/missing', undefined, 404, /missing/],

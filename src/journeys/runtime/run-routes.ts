@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CustomerService } from '../../profiles/customer-service.ts';
 import { notFound } from '../../shared/errors.ts';
+import { readPage } from '../../shared/page-cursor.ts';
 import { parseInput } from '../../shared/validation.ts';
 import type { Store } from '../../storage/store.ts';
 import { workspaceOfSecret } from '../../workspaces/bearer-auth.ts';
@@ -36,24 +37,44 @@ export interface RunRouteDeps {
 export function registerRunRoutes(app: FastifyInstance, deps: RunRouteDeps): void {
   const workspaceOf = (request: FastifyRequest) => workspaceOfSecret(deps.workspaces, request);
   const { journeys } = deps.store;
-
-  app.get<{ Params: { id: string } }>('/v1/journeys/:id/stats', async (request) => {
+  /** The workspace of the request, after checking it has journey `id` (a 404 otherwise). */
+  const journeyWorkspaceOf = async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const workspaceId = await workspaceOf(request);
     const { id } = request.params;
     if (!(await journeys.getJourney(workspaceId, id))) throw notFound(`no journey with id ${id}`);
+    return workspaceId;
+  };
+
+  app.get<{ Params: { id: string } }>('/v1/journeys/:id/stats', async (request) => {
+    const workspaceId = await journeyWorkspaceOf(request);
+    const { id } = request.params;
     return { journeyId: id, ...journeyStats(await journeys.nodeCounts(workspaceId, id)) };
   });
 
   app.get<{ Params: { id: string } }>('/v1/journeys/:id/runs', async (request) => {
-    const workspaceId = await workspaceOf(request);
-    const query = parseInput(runListQuery, request.query, 'query');
-    const customerId = query.customer ? await deps.customers.resolveId(workspaceId, query.customer) : undefined;
-    const runs = await journeys.listRuns({ workspaceId, journeyId: request.params.id, ...query, customerId });
-    return { runs, next: runs.length === query.limit ? (runs.at(-1)?.runId ?? null) : null };
+    const workspaceId = await journeyWorkspaceOf(request);
+    const { status, customer, limit, before } = parseInput(runListQuery, request.query, 'query');
+    const customerId = customer ? await deps.customers.resolveId(workspaceId, customer) : undefined;
+    const { shown, next } = await readPage(
+      before,
+      limit,
+      (cursor, rows) =>
+        journeys.listRuns({
+          workspaceId,
+          journeyId: request.params.id,
+          status,
+          customerId,
+          limit: rows,
+          before: cursor?.key,
+        }),
+      // Run ids sort by start time, so the id alone places the page; the start time fills the cursor's `at`.
+      (run) => ({ at: run.startedAt, key: run.runId }),
+    );
+    return { runs: shown, next };
   });
 
   app.post<{ Params: { id: string } }>('/v1/journeys/:id/trigger', async (request) => {
-    const workspaceId = await workspaceOf(request);
+    const workspaceId = await journeyWorkspaceOf(request);
     const body = parseInput(triggerBody, request.body ?? {}, 'body');
     const customerId = await deps.customers.resolveId(workspaceId, body.customer, body.by);
     return deps.runtime.trigger(workspaceId, request.params.id, { customerId, properties: body.properties });

@@ -264,11 +264,23 @@ export async function runJourneyCrash(input: CrashRunOptions): Promise<CrashRunR
 }
 
 async function installJourney(url: string, secretKey: string, wait: string): Promise<void> {
-  const response = await fetch(`${url}/v1/journeys`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${secretKey}` },
-    body: JSON.stringify(crashJourney(wait)),
-  });
+  const post = (path: string, definition: unknown) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secretKey}` },
+      body: JSON.stringify(definition),
+    });
+  // A journey goes live only once the templates it sends exist.
+  for (const id of ['welcome-1', 'welcome-2', 'welcome-3']) {
+    const template = await post('/v1/templates', {
+      id,
+      name: id,
+      channels: { email: { subject: id, html: `<p>${id}</p>` } },
+    });
+    if (template.status !== 201)
+      throw new Error(`POST /v1/templates answered ${template.status}: ${await template.text()}`);
+  }
+  const response = await post('/v1/journeys', crashJourney(wait));
   const body = (await response.json()) as { journey?: { status?: string } };
   if (response.status !== 201 || body.journey?.status !== 'live') {
     throw new Error(`POST /v1/journeys answered ${response.status}: ${JSON.stringify(body)}`);

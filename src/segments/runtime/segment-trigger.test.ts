@@ -59,6 +59,9 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
     before(async () => {
       t = await startTestGodwit({ store: storeName });
       assert.equal((await callApi(t, 'POST', '/v1/segments', bigSpenders)).status, 201);
+      // A journey goes live only with the templates it sends.
+      const template = { id: 'vip_welcome', name: 'VIP', channels: { email: { subject: 'Hi', html: '<p>Hi</p>' } } };
+      assert.equal((await callApi(t, 'POST', '/v1/templates', template)).status, 201);
       const created = await callApi(t, 'POST', '/v1/journeys', welcomeSpender);
       assert.equal(created.status, 201, JSON.stringify(created.body));
       const live = await callApi(t, 'POST', '/v1/journeys/welcome_spender/status', { status: 'live' });

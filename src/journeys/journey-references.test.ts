@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { missingReferences, referencesOf } from './journey-references.ts';
+import { defineJourney } from './test-journeys.ts';
+
+const journey = defineJourney({
+  trigger: { type: 'schedule', at: '09:00', segment: 'vip' },
+  entry: { policy: 'every_time' },
+  nodes: {
+    first: {
+      type: 'condition',
+      rules: [
+        { property: 'traits.plan', op: 'eq', value: 'pro' },
+        { property: 'segments.lapsed.since', op: 'lt', value: '2025-01-01' },
+      ],
+      then: 'offer',
+      else: 'done',
+    },
+    offer: { type: 'send', template: 'winback_offer', channel: 'email', next: 'again' },
+    again: { type: 'send', template: 'welcome_email', channel: 'sms', next: 'done' },
+    done: { type: 'exit' },
+  },
+});
+
+describe('journey references', () => {
+  it('finds the segments a trigger or condition names and the templates sends render', () => {
+    assert.deepEqual(
+      referencesOf(journey).map(({ kind, id, path }) => `${kind} ${id} at ${path}`),
+      [
+        'segment vip at trigger.segment',
+        'segment lapsed at nodes.first.rules[1].property',
+        'template winback_offer at nodes.offer.template',
+        'template welcome_email at nodes.again.template',
+      ],
+    );
+  });
+
+  it('reports each place a missing one is named, asking once per name', async () => {
+    const asked: string[] = [];
+    const has = (existing: string) => async (_: string, id: string) => {
+      asked.push(id);
+      return id === existing;
+    };
+    const lookup = { hasTemplate: has('winback_offer'), hasSegment: has('vip') };
+    const again = { type: 'send', template: 'welcome_email', channel: 'email', next: 'end' };
+    const twice = defineJourney({ ...journey, nodes: { ...journey.nodes, done: again, end: { type: 'exit' } } });
+    const missing = await missingReferences(lookup, 'w', twice);
+    assert.deepEqual(
+      missing.map((ref) => ref.path),
+      ['nodes.first.rules[1].property', 'nodes.again.template', 'nodes.done.template'],
+    );
+    assert.deepEqual(asked.sort(), ['lapsed', 'vip', 'welcome_email', 'winback_offer']);
+  });
+});

@@ -1,0 +1,67 @@
+import type { JourneyDefinition } from './journey-schema.ts';
+
+/**
+ * What a journey names that lives elsewhere in the workspace: the templates its sends render and
+ * the segments it starts on or reads. A live journey naming one that does not exist fails only when
+ * a run gets there, so going live checks them first.
+ */
+
+/** One name a journey uses, and where in the definition (`nodes.welcome.template`). */
+export interface JourneyReference {
+  readonly kind: 'template' | 'segment';
+  readonly id: string;
+  readonly path: string;
+}
+
+/** Whether the workspace has a template (stored or built in) or a segment; the journeys core asks, the app answers. */
+export interface ReferenceLookup {
+  hasTemplate(workspaceId: string, id: string): Promise<boolean>;
+  hasSegment(workspaceId: string, id: string): Promise<boolean>;
+}
+
+export function referencesOf(journey: JourneyDefinition): JourneyReference[] {
+  const found: JourneyReference[] = [];
+  const { trigger } = journey;
+  const segment = trigger.type === 'segment' || trigger.type === 'schedule' ? trigger.segment : undefined;
+  if (segment) found.push({ kind: 'segment', id: segment, path: 'trigger.segment' });
+  for (const [nodeId, node] of Object.entries(journey.nodes)) {
+    if (node.type === 'send') found.push({ kind: 'template', id: node.template, path: `nodes.${nodeId}.template` });
+    if (node.type !== 'condition') continue;
+    node.rules.forEach((rule, index) => {
+      const [root, id] = rule.property.split('.');
+      if (root === 'segments' && id) {
+        found.push({ kind: 'segment', id, path: `nodes.${nodeId}.rules[${index}].property` });
+      }
+    });
+  }
+  return found;
+}
+
+/** The references the workspace does not have, each once per place it is used. */
+export async function missingReferences(
+  lookup: ReferenceLookup,
+  workspaceId: string,
+  journey: JourneyDefinition,
+): Promise<JourneyReference[]> {
+  const references = referencesOf(journey);
+  const exists = new Map<string, Promise<boolean>>();
+  const check = ({ kind, id }: JourneyReference) => {
+    const key = `${kind}:${id}`;
+    if (!exists.has(key)) {
+      exists.set(key, kind === 'template' ? lookup.hasTemplate(workspaceId, id) : lookup.hasSegment(workspaceId, id));
+    }
+    return exists.get(key) as Promise<boolean>;
+  };
+  const found = await Promise.all(references.map(check));
+  return references.filter((_, index) => !found[index]);
+}
+
+/** `{ path, message }` per missing reference, as validation details are. */
+export function describeMissing(missing: readonly JourneyReference[]): { path: string; message: string }[] {
+  return missing.map(({ kind, id, path }) => ({ path, message: `no ${kind} ${id} in this workspace` }));
+}
+
+/** One line per missing reference: `nodes.welcome.template: no template welcome_email in this workspace`. */
+export function missingLines(missing: readonly JourneyReference[]): string[] {
+  return describeMissing(missing).map(({ path, message }) => `${path}: ${message}`);
+}
