@@ -118,12 +118,12 @@ async function healthy(url: string | undefined): Promise<boolean> {
 export function runCli(
   args: string[],
   store: StoreEnv,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [godwitBin, ...args], {
       cwd: repoRoot,
-      env: childEnv(store),
+      env: childEnv(store, options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

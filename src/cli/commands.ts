@@ -6,7 +6,9 @@ import { PROFILE_CURSOR } from '../profiles/profile-processor.ts';
 import { loadConfig } from '../shared/config.ts';
 import { GodwitError } from '../shared/errors.ts';
 import { sqliteFile } from '../storage/open-store.ts';
-import { progressBar } from './progress.ts';
+import { checkReadableFile } from './input-files.ts';
+import { listenOrExplain } from './listen-problems.ts';
+import { bytesProgressBar, progressBar } from './progress.ts';
 
 export type Flags = Record<string, string | boolean | undefined>;
 const say = (line = '') => process.stderr.write(`${line}\n`);
@@ -21,15 +23,24 @@ export async function withGodwit<T>(run: (godwit: Godwit) => Promise<T>): Promis
   }
 }
 
-export const workspaceOf = async (godwit: Godwit, flags: Flags) =>
-  typeof flags.workspace === 'string' ? flags.workspace : godwit.workspaces.defaultWorkspaceId();
+/** The workspace `--workspace` names, checked so that a typo never writes orphaned rows; else the first one. */
+export async function workspaceOf(godwit: Godwit, flags: Flags): Promise<string> {
+  const id = flags.workspace;
+  if (typeof id !== 'string') return godwit.workspaces.defaultWorkspaceId();
+  const known = await godwit.store.listWorkspaces();
+  if (!known.some((workspace) => workspace.id === id)) {
+    throw new GodwitError('not_found', `no workspace ${id}: \`godwit workspaces list\` shows them`);
+  }
+  return id;
+}
 
 /** `godwit start`: the API and every role in one process; `godwit api` is this with no roles. */
 export async function start(options: { roles?: readonly Role[] } = {}): Promise<void> {
   const config = loadConfig();
   const godwit = await createGodwit(config);
+  // Listen first: credentials created by a start that then cannot listen would never be shown.
+  const url = await listenOrExplain(godwit, options);
   const first = await godwit.workspaces.ensureFirstWorkspace();
-  const url = await godwit.listen(options);
   const where = config.DATABASE_URL ? 'PostgreSQL' : `embedded store ${sqliteFile(config.GODWIT_DATA_DIR)}`;
   const what = options.roles?.length === 0 ? 'The Godwit API' : 'Godwit';
   console.log(`\n${what} is running on the ${where}`);
@@ -60,22 +71,6 @@ export function stopOnSignal(godwit: Godwit): void {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-export async function createKey(flags: Flags): Promise<void> {
-  const type = flags.type;
-  if (type !== 'write' && type !== 'secret') throw new GodwitError('invalid_input', '--type must be write or secret');
-  await withGodwit(async (godwit) => {
-    const key = await godwit.workspaces.createKey(await workspaceOf(godwit, flags), type, 'created with the CLI');
-    console.log(key);
-  });
-}
-
-export async function createWorkspace(name: string): Promise<void> {
-  await withGodwit(async (godwit) => {
-    const created = await godwit.workspaces.createWorkspace(name);
-    console.log(JSON.stringify(created, null, 2));
-  });
-}
-
 export async function exportCustomer(id: string, flags: Flags): Promise<void> {
   await withGodwit(async (godwit) => {
     const workspaceId = await workspaceOf(godwit, flags);
@@ -103,17 +98,17 @@ export async function importCommand(file: string, flags: Flags): Promise<void> {
   if (kind !== 'customers' && kind !== 'events') {
     throw new GodwitError('invalid_input', '--type must be customers or events');
   }
+  checkReadableFile(file);
   await withGodwit(async (godwit) => {
     const workspaceId = await workspaceOf(godwit, flags);
-    const reading = progressBar(`Importing ${kind}`, 'MB');
-    const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+    const reading = bytesProgressBar(`Importing ${kind}`);
     const summary = await importFile({
       store: godwit.store,
       ingestion: godwit.ingestion,
       workspaceId,
       file,
       kind,
-      onProgress: (p) => reading.update(mb(p.bytes), mb(p.totalBytes)),
+      onProgress: (p) => reading.update(p.bytes, p.totalBytes),
     });
     reading.stop();
     await buildProfiles(godwit, summary.lastSeq);
@@ -131,11 +126,14 @@ export async function importCommand(file: string, flags: Flags): Promise<void> {
 /** Folds the imported events into profiles here, or waits while a running server does it. */
 async function buildProfiles(godwit: Godwit, untilSeq: number): Promise<void> {
   const startAt = await godwit.store.readCursor(PROFILE_CURSOR);
+  if (startAt >= untilSeq) return; // a running server has folded them already
   const bar = progressBar('Building profiles', 'events');
   for (;;) {
     await godwit.processor.processAvailable();
     const position = await godwit.store.readCursor(PROFILE_CURSOR);
-    bar.update(Math.max(0, position - startAt), Math.max(1, untilSeq - startAt));
+    // Folding does not stop at untilSeq: it goes on into traffic that came after the import, and into the
+    // segment and journey events the import caused. Only the import's share is progress.
+    bar.update(Math.min(position, untilSeq) - startAt, untilSeq - startAt);
     if (position >= untilSeq) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { readCatalogText } from '../journeys/catalog/journey-catalog.ts';
-import { cartCustomer, DAY, HOUR, iso, MINUTE, sendBatch, T0 } from '../journeys/test-journey-api.ts';
+import { callApi, cartCustomer, DAY, HOUR, iso, MINUTE, sendBatch, T0 } from '../journeys/test-journey-api.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'godwit-journeys-'));
 const file = (name: string, text: string) => {
@@ -48,7 +48,12 @@ describe('godwit journeys (CLI)', () => {
     assert.match(text.stdout, /Abandoned cart reminder \(abandoned-cart v1\)/);
     assert.match(text.stdout, /2025-01-06 15:00 UTC {2}reminder {6}send cart_reminder via best \(marketing\)/);
     assert.match(text.stdout, /→ completed at 2025-01-07 09:00 UTC/);
-    assert.match(text.stdout, /2 message\(s\) would be sent; nothing was sent/);
+    assert.match(text.stdout, /reminder {6}send cart_reminder via best \(marketing\) → sent on email/);
+    assert.match(
+      text.stdout,
+      /discount {6}send cart_discount via email \(marketing\) → delayed until 2025-01-07 15:00 UTC/,
+    );
+    assert.match(text.stdout, /2 message\(s\) would be sent \(1 delayed\); nothing was sent/);
     const mine = file('mine.yaml', readCatalogText('abandoned-cart.yaml'));
     const json = godwit('simulate', mine, '--customer', 'ada', '--now', now, '--json');
     assert.equal(json.status, 0, json.stderr);
@@ -58,5 +63,19 @@ describe('godwit journeys (CLI)', () => {
     const unknown = godwit('simulate', 'abandoned-cart', '--customer', 'zed');
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /no customer with id or identifier zed/);
+  });
+
+  it('simulate words and counts each send as its decision says: a suppressed one is not sent', async () => {
+    await sendBatch(t, cartCustomer('eve', 'k2', T0 + 5 * HOUR - 10 * MINUTE));
+    const denied = { channel: 'email', topic: 'marketing', status: 'denied' };
+    assert.equal((await callApi(t, 'PUT', '/v1/customers/eve/consent', denied)).status, 200);
+    const text = godwit('simulate', 'abandoned-cart', '--customer', 'eve@example.com', '--now', iso(T0 + 5 * HOUR));
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /send cart_reminder via best \(marketing\) → sent on in_app/);
+    assert.match(
+      text.stdout,
+      /send cart_discount via email \(marketing\) → suppressed because email: email consent denied for marketing/,
+    );
+    assert.match(text.stdout, /1 message\(s\) would be sent, 1 suppressed; nothing was sent/);
   });
 });

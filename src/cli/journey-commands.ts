@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { simulateForCustomer, simulationParamsSchema } from '../journeys/customer-simulation.ts';
 import { catalogJourney, journeyOrThrow } from '../journeys/journey-input.ts';
 import { formatJourneyIssues, parseJourneyText } from '../journeys/journey-schema.ts';
@@ -6,6 +6,7 @@ import { type SimulationView, shortTime as when } from '../journeys/simulation-v
 import { GodwitError, invalidInput } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { type Flags, withGodwit, workspaceOf } from './commands.ts';
+import { readText } from './input-files.ts';
 
 /** `godwit journeys validate|simulate`: the journey core from the command line; nothing is sent. */
 
@@ -24,14 +25,6 @@ export const journeyUsage = `  journeys validate <file>            check a journ
   journeys simulate <file|catalog-id> --customer <id> [--now <ISO>] [--horizon 90d] [--seed n]
            [--from now|trigger] [--trigger '<json properties>'] [--json]
                                       what the journey would do for a customer; sends nothing`;
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw invalidInput(`cannot read ${file}: ${(error as Error).message}`);
-  }
-}
 
 export function validateJourneyFile(file: string): void {
   const result = parseJourneyText(readText(file));
@@ -94,7 +87,13 @@ export function describeSimulation(view: SimulationView): string {
   } else if (view.status === 'waiting') {
     lines.push(`  → still waiting at the horizon, ${when(view.endedAt)}`);
   } else lines.push('  → not started');
-  lines.push(`  ${view.messages.length} message(s) would be sent; nothing was sent`);
+  lines.push(`  ${countMessages(view.outcomes)}; nothing was sent`);
   for (const note of view.notes) lines.push(`  note: ${note}`);
   return lines.join('\n');
+}
+
+/** "2 message(s) would be sent (1 delayed), 1 suppressed", as the decisions say. */
+function countMessages({ send, delay, suppress }: SimulationView['outcomes']): string {
+  const sent = `${send + delay} message(s) would be sent${delay > 0 ? ` (${delay} delayed)` : ''}`;
+  return suppress > 0 ? `${sent}, ${suppress} suppressed` : sent;
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config.ts';
 import { GodwitError } from '../shared/errors.ts';
-import { createKey, createWorkspace, deleteCustomer, exportCustomer, importCommand, start } from './commands.ts';
+import { deleteCustomer, exportCustomer, importCommand, start } from './commands.ts';
 import {
   applyJourneys,
   exportJourneys,
@@ -28,6 +28,13 @@ import {
   templateOptions,
   templateUsage,
 } from './template-commands.ts';
+import {
+  createKey,
+  createWorkspace,
+  listWorkspaces,
+  resetAdminPassword,
+  workspaceUsage,
+} from './workspace-commands.ts';
 
 const usage = `Usage: godwit <command>
 
@@ -37,8 +44,7 @@ ${processUsage}
                                       import customers from CSV or Segment events from NDJSON
   export customer <id> [--out file]   everything stored about one customer, as JSON
   delete customer <id>                erase a customer and all their data
-  keys create --type write|secret     print a new API key
-  workspaces create <name>            create a workspace with its first keys
+${workspaceUsage}
 ${journeyUsage}
 ${journeyApplyUsage}
 ${messageUsage}
@@ -82,6 +88,8 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'delete' && sub === 'customer') return deleteCustomer(need(arg, 'the customer id'), values);
   if (command === 'keys' && sub === 'create') return createKey(values);
   if (command === 'workspaces' && sub === 'create') return createWorkspace(need(arg, 'the workspace name'));
+  if (command === 'workspaces' && sub === 'list') return listWorkspaces();
+  if (command === 'admin' && sub === 'reset-password') return resetAdminPassword(need(arg, 'the admin email'), values);
   if (command === 'journeys' && sub === 'validate') return validateJourneyFile(need(arg, 'the journey file'));
   if (command === 'journeys' && sub === 'simulate') return simulateJourney(need(arg, 'a file or catalog id'), values);
   if (command === 'journeys' && sub === 'list') return listJourneys(values);

@@ -3,6 +3,7 @@ import { parseRoles, ROLES, rolesProblem } from '../cluster/cluster-config.ts';
 import { type Config, loadConfig } from '../shared/config.ts';
 import { GodwitError } from '../shared/errors.ts';
 import { type Flags, start, stopOnSignal } from './commands.ts';
+import { listenOrExplain } from './listen-problems.ts';
 
 export const processUsage = `  api                                 serve the HTTP API only (scale-out: run several)
   worker [--roles ${ROLES.join(',')}]
@@ -36,7 +37,7 @@ export async function worker(flags: Flags): Promise<void> {
   if (problem) throw new GodwitError('invalid_input', `--roles ${JSON.stringify(given)}: ${problem}`);
   const roles = parseRoles(given);
   const godwit = await createGodwit(config);
-  const url = await godwit.listen({ roles, ops: true });
+  const url = await listenOrExplain(godwit, { roles, ops: true });
   const bus = config.NATS_URL
     ? `NATS ${config.NATS_URL}, ${config.GODWIT_PARTITIONS} partitions`
     : 'no NATS (store cursors)';

@@ -1,3 +1,4 @@
+import { ConfigError } from '../shared/config.ts';
 import { CHANNELS } from './channel-choice.ts';
 import { CircuitBreaker, type CircuitBreakerOptions, DEFAULT_BREAKER } from './circuit-breaker.ts';
 import { ConcurrencyLimit } from './concurrency-limit.ts';
@@ -96,11 +97,29 @@ export function channelProviders(options: {
   for (const part of parts.filter(Boolean)) {
     const [channel, name] = part.split('=').map((s) => s.trim());
     if (!channel || !name || !DELIVERY_CHANNELS.includes(channel as DeliveryChannel)) {
-      throw new Error(
+      throw new ConfigError(
         `GODWIT_CHANNEL_PROVIDERS: "${part}" must be channel=provider with a channel among ${DELIVERY_CHANNELS.join(', ')}`,
       );
     }
+    const problem = providerProblem(name, channel as DeliveryChannel, options);
+    if (problem) throw new ConfigError(`GODWIT_CHANNEL_PROVIDERS: "${part}": ${problem}`);
     out[channel as DeliveryChannel] = name;
   }
   return out;
+}
+
+/** Why `name` cannot carry `channel`: not configured, or a provider of other channels. The fallback carries every one. */
+function providerProblem(
+  name: string,
+  channel: DeliveryChannel,
+  options: { providers: readonly ChannelProvider[]; fallback: string },
+): string | undefined {
+  if (name === options.fallback) return undefined;
+  const provider = options.providers.find((p) => p.name === name);
+  if (!provider) {
+    const known = [...options.providers.map((p) => p.name), options.fallback].join(', ');
+    return `no provider ${name} is configured (configured: ${known})`;
+  }
+  if (!provider.channels.includes(channel)) return `${name} does not send ${channel} messages`;
+  return undefined;
 }

@@ -35,6 +35,28 @@ describe('configuration', () => {
     assert.equal(config.GODWIT_DATA_DIR, '/srv/godwit');
   });
 
+  it('takes only a country the phone library knows', () => {
+    assert.equal(loadConfig({ GODWIT_DEFAULT_COUNTRY: 'GB' }, emptyDir()).GODWIT_DEFAULT_COUNTRY, 'GB');
+    for (const country of ['XX', 'gb', 'GBR']) {
+      assert.throws(
+        () => loadConfig({ GODWIT_DEFAULT_COUNTRY: country }, emptyDir()),
+        /GODWIT_DEFAULT_COUNTRY=".*": must be a two-letter \(ISO 3166\) country code/,
+      );
+    }
+  });
+
+  it('names each key of the file that is not a setting, rather than ignoring it', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'godwit.config.json'), JSON.stringify({ PORT: 9000, PROT: 9100, LOGLEVEL: 'debug' }));
+    assert.throws(
+      () => loadConfig({}, dir),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        /\n {2}PROT: not a Godwit setting/.test(error.message) &&
+        /\n {2}LOGLEVEL: not a Godwit setting/.test(error.message),
+    );
+  });
+
   it('says which file is broken', () => {
     const dir = emptyDir();
     writeFileSync(join(dir, 'custom.json'), '{ nope');

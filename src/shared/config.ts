@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { checkClusterConfig, clusterConfigShape } from '../cluster/cluster-config.ts';
 import { deliveryConfigShape } from '../delivery/delivery-config.ts';
@@ -11,7 +12,8 @@ const portSchema = z.coerce
   .min(0, 'must be between 0 (any free port) and 65535')
   .max(65535, 'must be between 0 (any free port) and 65535');
 
-const configSchema = z.object({
+// Strict: an unknown name in godwit.config.json is a typo that would otherwise be ignored in silence.
+const configSchema = z.strictObject({
   PORT: portSchema.default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   GODWIT_DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
@@ -25,7 +27,7 @@ const configSchema = z.object({
     .optional(),
   GODWIT_DEFAULT_COUNTRY: z
     .string()
-    .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as US or CN')
+    .refine(isSupportedCountry, 'must be a two-letter (ISO 3166) country code such as US or CN')
     .optional(),
   /** 32 bytes (64 hex digits or base64) sealing secrets and signing links; else <data dir>/master.key. */
   GODWIT_MASTER_KEY: z.string().min(1).optional(),
@@ -62,7 +64,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 export function parseConfig(input: ConfigInput): Config {
   const result = configSchema.superRefine(checkProviderConfig).superRefine(checkClusterConfig).safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
+  const lines = result.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => `  ${key}: not a Godwit setting (a typo?); the README's Configuration lists them`);
+    }
     const name = issue.path.length > 0 ? String(issue.path[0]) : 'config';
     const given = input[name as keyof Config];
     return `  ${name}=${given === undefined ? '(unset)' : JSON.stringify(given)}: ${issue.message}`;

@@ -61,5 +61,16 @@ for (const adapter of adapters) {
       assert.equal(await store.accounts.deleteExpiredSessions(6_000), 1);
       assert.equal((await store.accounts.findSession('t3', 6_000))?.tokenHash, 't3');
     });
+
+    it("sets a new password and ends that account's sessions, not another's", async () => {
+      const session = { csrfHash: 'c', workspaceId: 'w1', createdAt: 1_000, expiresAt: 9_000 };
+      await store.accounts.createSession({ ...session, tokenHash: 'bob-1', userId: 'u3' });
+      await store.accounts.createSession({ ...session, tokenHash: 'ada-1', userId: 'u1' });
+      await store.accounts.setUserPassword('u3', 'hash-new');
+      assert.equal((await store.accounts.getUser('u3'))?.passwordHash, 'hash-new');
+      assert.equal((await store.accounts.getUser('u1'))?.passwordHash, 'hash-u1');
+      assert.equal(await store.accounts.findSession('bob-1', 1_000), undefined, 'signed out');
+      assert.equal((await store.accounts.findSession('ada-1', 1_000))?.userId, 'u1');
+    });
   });
 }

@@ -17,6 +17,8 @@ export interface AccountStore {
   getUser(userId: string): Promise<UserRecord | undefined>;
   listUsers(workspaceId: string): Promise<UserRecord[]>;
   setUserLocale(userId: string, locale: string | null): Promise<void>;
+  /** Replaces the password and ends every console session of the account, in one transaction. */
+  setUserPassword(userId: string, passwordHash: string): Promise<void>;
   createSession(session: SessionRecord): Promise<void>;
   /** The session if it exists and has not expired at `now`. */
   findSession(tokenHash: string, now: number): Promise<SessionRecord | undefined>;

@@ -47,6 +47,13 @@ export class KyselyAccountStore implements AccountStore {
     await this.db.updateTable('users').set({ locale }).where('id', '=', userId).execute();
   }
 
+  async setUserPassword(userId: string, passwordHash: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+      await trx.deleteFrom('console_sessions').where('user_id', '=', userId).execute();
+    });
+  }
+
   async createSession(session: SessionRecord): Promise<void> {
     await this.db
       .insertInto('console_sessions')

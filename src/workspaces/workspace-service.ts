@@ -17,6 +17,7 @@ export interface FirstStart {
 }
 
 const KEY_CACHE_MS = 30_000;
+const newPassword = () => randomBytes(12).toString('base64url');
 
 /** Workspaces, their API keys and admin accounts. Keys are shown once and stored only as hashes. */
 export class WorkspaceService {
@@ -35,7 +36,7 @@ export class WorkspaceService {
   async ensureFirstWorkspace(adminEmail = 'admin@godwit.local'): Promise<FirstStart | undefined> {
     if ((await this.store.listWorkspaces()).length > 0) return undefined;
     const { workspaceId, writeKey, secretKey } = await this.createWorkspace('Default');
-    const adminPassword = randomBytes(12).toString('base64url');
+    const adminPassword = newPassword();
     await this.store.insertUser({
       id: newId(),
       workspaceId,
@@ -45,6 +46,15 @@ export class WorkspaceService {
       createdAt: this.clock.now(),
     });
     return { workspaceId, adminEmail, adminPassword, writeKey, secretKey };
+  }
+
+  /** A new random password for an admin who lost theirs; their console sessions end. Returns it (shown once). */
+  async resetPassword(workspaceId: string, email: string): Promise<string> {
+    const user = await this.store.findUser(workspaceId, email.trim().toLowerCase());
+    if (!user) throw new GodwitError('not_found', `no admin ${email} in workspace ${workspaceId}`);
+    const password = newPassword();
+    await this.store.accounts.setUserPassword(user.id, await hashPassword(password));
+    return password;
   }
 
   async createWorkspace(name: string): Promise<{ workspaceId: string; writeKey: string; secretKey: string }> {

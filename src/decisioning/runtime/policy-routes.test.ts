@@ -56,6 +56,8 @@ describe('policy API', () => {
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'invalid_input');
     assert.match(bad.body.error.message, /quietHours\.0\.from|quietHours\[0\]\.from/);
+    const broken = await call({ method: 'PUT', body: 'caps: [\n' }, 'text/yaml');
+    assert.match(broken.body.error.message, /^invalid policy: not valid YAML: line 2/, 'no empty path before it');
     const unknown = await call({ method: 'PUT', body: JSON.stringify({ quiet: [] }) });
     assert.equal(unknown.status, 400);
     assert.equal((await fetch(`${t.url}/v1/policy`)).status, 401);

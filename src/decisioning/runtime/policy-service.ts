@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/clock.ts';
+import { formatDefinitionIssues } from '../../shared/definition-parsing.ts';
 import { invalidInput } from '../../shared/errors.ts';
 import type { Store } from '../../storage/store.ts';
 import { DEFAULT_POLICY, type Policy, type PolicyParseResult, parsePolicy, parsePolicyText } from '../policy-schema.ts';
@@ -27,8 +28,9 @@ export class PolicyService {
   async put(workspaceId: string, input: unknown): Promise<PolicyView> {
     const parsed: PolicyParseResult = typeof input === 'string' ? parsePolicyText(input) : parsePolicy(input);
     if (!parsed.ok) {
-      const first = parsed.issues[0];
-      throw invalidInput(`invalid policy: ${first ? `${first.path}: ${first.message}` : 'unknown problem'}`, {
+      // The first problem in the message (a YAML syntax error has no path); every one in details.
+      const first = parsed.issues.slice(0, 1);
+      throw invalidInput(`invalid policy: ${formatDefinitionIssues(first) || 'unknown problem'}`, {
         issues: parsed.issues,
       });
     }

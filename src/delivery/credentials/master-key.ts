@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ConfigError } from '../../shared/config.ts';
 
 export const MASTER_KEY_FILE = 'master.key';
 
@@ -30,7 +31,9 @@ export function loadMasterKey(options: { fromEnv?: string; dataDir: string }): B
 export function parseMasterKey(text: string, source: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
   if (key.length !== 32) {
-    throw new Error(`${source}: the master key must be 32 bytes, as 64 hex digits or base64 (openssl rand -hex 32)`);
+    throw new ConfigError(
+      `${source}: the master key must be 32 bytes, as 64 hex digits or base64 (openssl rand -hex 32)`,
+    );
   }
   return key;
 }

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
+import { runCli } from '../app/test-processes.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'godwit-policy-'));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('godwit policy apply (CLI)', () => {
+  let t: TestGodwit;
+  const godwit = (...args: string[]) => runCli(['policy', ...args], { dataDir: t.dataDir });
+  before(async () => {
+    t = await startTestGodwit();
+  });
+  after(() => t.close());
+
+  it('prints every problem of an invalid policy with its path, applies nothing and exits 1', async () => {
+    const broken = file(
+      'broken.yaml',
+      'quietHours:\n  - { channels: [fax], from: "25:00", to: "08:00" }\nholdout: { percent: 500 }\n',
+    );
+    const run = await godwit('apply', broken);
+    assert.equal(run.code, 1);
+    const lines = run.stderr.trim().split('\n');
+    assert.equal(lines[0], `godwit: ${broken} is not a valid policy; nothing was applied:`);
+    assert.match(lines[1] ?? '', /^ {2}quietHours\[0\]\.channels\[0\]: must be one of email/);
+    assert.match(lines[2] ?? '', /^ {2}quietHours\[0\]\.from: must be a local time like 09:00/);
+    assert.match(lines[3] ?? '', /^ {2}holdout\.percent: /);
+    assert.equal(lines.length, 4, run.stderr);
+    assert.equal(await t.godwit.store.decisions.getPolicy(t.workspaceId), undefined);
+  });
+
+  it('names a syntax error without an empty path before it', async () => {
+    const run = await godwit('apply', file('syntax.yaml', 'caps: [\n'));
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /nothing was applied:\n {2}not valid YAML: line 2, column 1: /);
+  });
+
+  it('applies a valid policy', async () => {
+    const run = await godwit('apply', file('policy.yaml', 'holdout: { percent: 5 }\n'));
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^policy applied: 0 quiet-hour rules, 0 caps, 0 suppression rules, holdout 5%/);
+  });
+});
