@@ -1,13 +1,13 @@
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import type { AccountStore } from './account-store.ts';
 import type { ChannelStore } from './channel-store.ts';
 import { chunk } from './chunk.ts';
 import { heldPosition } from './cursor-lease.ts';
 import { CUSTOMER_OWNED_TABLES } from './customer-owned-tables.ts';
+import { searchCustomers } from './customer-search.ts';
 import type { DecisionStore } from './decision-store.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JourneyStore } from './journey-store.ts';
-import { afterCursor } from './keyset.ts';
 import { KyselyAccountStore, userFromRow } from './kysely-account-store.ts';
 import { KyselyChannelStore } from './kysely-channel-store.ts';
 import { KyselyDecisionStore } from './kysely-decision-store.ts';
@@ -90,11 +90,9 @@ export abstract class KyselyStore implements Store {
   abstract appendEvents(events: readonly NewEvent[]): Promise<number>;
   /** Sets customer_id on many events inside an open transaction. */
   protected abstract assignEvents(trx: Transaction<Database>, pairs: ResolutionChange['assignEvents']): Promise<void>;
-  /** A trait's value as text, for filtering. */
+  // The dialect's trait SQL, for customer search (TraitSql in customer-search.ts says what each writes).
   protected abstract traitText(name: string): RawBuilder<string | null>;
-  /** True when some trait value (not a trait name), as lower-case text, is LIKE the pattern (backslash escapes). */
   protected abstract traitValueLike(pattern: string): RawBuilder<boolean>;
-  /** The text lower-cased as far as matching `lowerText` (lower-cased by JavaScript) needs. */
   protected abstract lowerCase(text: RawBuilder<string>, lowerText: string): RawBuilder<string>;
 
   async createWorkspace(workspace: { id: string; name: string; createdAt: number }): Promise<void> {
@@ -349,80 +347,13 @@ export abstract class KyselyStore implements Store {
     return { events, next: rows.length > options.limit && last ? encodeTimelineCursor(last) : null };
   }
 
-  async searchCustomers(search: CustomerSearch): Promise<ProfileRecord[]> {
-    const { workspaceId, limit, before } = search;
-    const filters: RawBuilder<boolean>[] = [];
-    if (search.trait) {
-      const { name, value } = search.trait;
-      // Folded where SQL lower() and JavaScript agree (ASCII), so PostgreSQL's trigram index can serve it.
-      const raw = /^[\x20-\x7e]*$/.test(value)
-        ? this.rawTraitsHold(value.toLowerCase(), 'lower')
-        : this.rawTraitsHold(value);
-      if (raw) filters.push(raw);
-      filters.push(sql<boolean>`${this.traitText(name)} = ${value}`);
-    }
-    const text = search.query?.trim();
-    if (text) {
-      // An exact id or identifier names the customer meant, through indexes: it wins over trait values.
-      const exact = await this.exactCustomers(text, search, filters);
-      if (exact.length > 0) return exact;
-      filters.push(this.traitValueContains(text.toLowerCase()));
-    }
-    let listed = this.db.selectFrom('customers').selectAll().where('workspace_id', '=', workspaceId);
-    if (before) listed = listed.where(afterCursor('created_at', before.at, [['id', before.afterId]]));
-    const newest = (q: typeof listed, rows: number) => q.orderBy('created_at', 'desc').orderBy('id').limit(rows);
-    const read = async (q: typeof listed) => (await newest(q, limit).execute()).map(profileFromRow);
-    if (filters.length === 0) return read(listed);
-    // A common value is among the newest profiles: look there first, through the (workspace, created)
-    // index. Only a rarer one reads the whole workspace, where the planner may take the trigram index
-    // (PostgreSQL, migration 013) or scan every profile.
-    const recent = this.db.selectFrom(newest(listed, SEARCH_RECENT_FIRST).as('customers')).selectAll();
-    const found = await newest(whereAll(recent, filters), limit).execute();
-    return found.length === limit ? found.map(profileFromRow) : read(whereAll(listed, filters));
-  }
-
-  /** Customers whose id or an identifier is the text, newest first, within the search's page. */
-  private async exactCustomers(
-    text: string,
-    { workspaceId, before, limit }: CustomerSearch,
-    filters: readonly RawBuilder<boolean>[],
-  ): Promise<ProfileRecord[]> {
-    const owners = await this.db
-      .selectFrom('identities')
-      .select('customer_id')
-      .where('workspace_id', '=', workspaceId)
-      .where('value', 'in', [text, text.toLowerCase()])
-      .execute();
-    let query = this.db
-      .selectFrom('customers')
-      .selectAll()
-      .where('id', 'in', [text, ...owners.map((o) => o.customer_id)]);
-    if (before) query = query.where(afterCursor('created_at', before.at, [['id', before.afterId]]));
-    const rows = await whereAll(query, filters).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
-    // Workspace filtered in code (storage README, "Customer-keyed reads"); ids are unique across workspaces.
-    return rows.map(profileFromRow).filter((p) => p.workspaceId === workspaceId);
-  }
-
-  /**
-   * The customer's raw traits JSON holds the text (lower-cased first with 'lower'): a cheap necessary
-   * condition for a trait value, as the database writes it, to hold the text, which spares most rows
-   * the JSON parse (on PostgreSQL a search of 1M profiles for no match went from 2.4 to 0.6 s). None
-   * where the database may write a value otherwise than the raw JSON: text that JSON escapes, text
-   * that could be part of a number (SQLite writes 1e21 as 1.0e+21, PostgreSQL as 1000000000000000000000)
-   * and text with , : [ ] { } (PostgreSQL writes arrays and objects with spaces: [1, 2]).
-   */
-  private rawTraitsHold(text: string, fold?: 'lower'): RawBuilder<boolean> | undefined {
-    const escaped = JSON.stringify(text) !== `"${text}"`;
-    if (escaped || /^[\d.e+-]+$/i.test(text) || /[,:[\]{}]/.test(text)) return undefined;
-    const traits = fold === 'lower' ? this.lowerCase(sql`traits`, text) : sql.ref('traits');
-    return sql<boolean>`${traits} like ${likePattern(text)} escape '\\'`;
-  }
-
-  /** Some trait value (not a name) contains the lower-case text; the raw JSON is tested first (rawTraitsHold). */
-  private traitValueContains(lower: string): RawBuilder<boolean> {
-    const values = this.traitValueLike(likePattern(lower));
-    const raw = this.rawTraitsHold(lower, 'lower');
-    return raw ? sql<boolean>`(${raw} and ${values})` : values;
+  searchCustomers(search: CustomerSearch): Promise<ProfileRecord[]> {
+    const dialect = {
+      traitText: (name: string) => this.traitText(name),
+      traitValueLike: (pattern: string) => this.traitValueLike(pattern),
+      lowerCase: (text: RawBuilder<string>, lowerText: string) => this.lowerCase(text, lowerText),
+    };
+    return searchCustomers(this.db, dialect, search);
   }
 
   async countCustomers(workspaceId: string): Promise<number> {
@@ -558,15 +489,3 @@ export abstract class KyselyStore implements Store {
     return Number(row?.position ?? 0);
   }
 }
-
-/** How many of the newest profiles a value search reads before it reads the whole workspace. */
-export const SEARCH_RECENT_FIRST = 10_000;
-
-function whereAll<Q extends { where(condition: RawBuilder<boolean>): Q }>(
-  query: Q,
-  conditions: readonly RawBuilder<boolean>[],
-): Q {
-  return conditions.reduce((q, c) => q.where(c), query);
-}
-
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

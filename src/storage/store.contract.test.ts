@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addOutbox, outboxEntry } from '../delivery/test-delivery.ts';
 import { customerTimeline } from '../profiles/customer-timeline.ts';
-import { SEARCH_RECENT_FIRST } from './kysely-store.ts';
+import { SEARCH_RECENT_FIRST } from './customer-search.ts';
 import type {
   AuditRecord,
   IdentityKind,
@@ -326,6 +326,21 @@ for (const adapter of adapters) {
       assert.deepEqual(await search({ query: 'hay' }, 1), [id(SEARCH_RECENT_FIRST + 2)]);
       assert.deepEqual(await search({ trait: { name: 'word', value: 'needle' } }), [id(1), id(0)]);
       assert.deepEqual(await search({ trait: { name: 'word', value: 'NEEDLE' } }), [], 'trait values match exactly');
+      // Paging one at a time: each page's window starts after the cursor, in both steps.
+      for (const [query, expected] of [
+        ['hay', [id(SEARCH_RECENT_FIRST + 2), id(2)]],
+        ['needle', [id(1), id(0)]],
+      ] as const) {
+        const seen: string[] = [];
+        let before: { at: number; afterId: string } | undefined;
+        for (let pages = 0; pages < 5; pages++) {
+          const [next] = await store.searchCustomers({ workspaceId: ws, query, limit: 1, before });
+          if (!next) break;
+          seen.push(next.id);
+          before = { at: next.createdAt, afterId: next.id };
+        }
+        assert.deepEqual(seen, expected, `pages of ${query}`);
+      }
       // SQLite's lower() folds ASCII only: a value outside it is still found as written.
       assert.deepEqual(await search({ trait: { name: 'school', value: 'ÉCOLE' } }, 1), [id(1)]);
       assert.deepEqual(await search({ query: 'école' }, 1), [id(1)], 'lower-cased beyond ASCII');
