@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { runCli } from '../app/test-processes.ts';
 import { readCatalogText } from '../journeys/catalog/journey-catalog.ts';
+import { findInAllTables, scanTargetOf } from '../storage/test-table-scan.ts';
 
 describe('godwit workspaces|admin and --workspace (CLI, with the server running)', () => {
   let t: TestGodwit;
@@ -42,6 +43,9 @@ describe('godwit workspaces|admin and --workspace (CLI, with the server running)
     }
     assert.deepEqual(await t.godwit.journeys.list('ghost-ws'), []);
     assert.equal(await t.godwit.store.countEvents('ghost-ws'), 0);
+    assert.equal(await t.godwit.store.decisions.getPolicy('ghost-ws'), undefined, 'a policy was written');
+    // Beside the port's view, every row of every table: a key (api_keys) or anything else naming ghost-ws.
+    assert.deepEqual(await findInAllTables(scanTargetOf(t.godwit.config), ['ghost-ws']), []);
   });
 
   it('lists the workspaces with the ids --workspace takes', async () => {

@@ -57,10 +57,13 @@ export class ProviderRegistry {
     }
     for (const [channel, name] of Object.entries(options.channels) as [DeliveryChannel, string][]) {
       const route = byName.get(name);
-      if (!route)
-        throw new Error(`channel ${channel}: no provider named ${name} (known: ${[...byName.keys()].join(', ')})`);
-      if (!route.provider.channels.includes(channel))
-        throw new Error(`provider ${name} cannot send ${channel} messages`);
+      if (!route) {
+        const configured = [...byName.keys()].join(', ');
+        throw settingError(channel, name, `no provider ${name} is configured (configured: ${configured})`);
+      }
+      if (!route.provider.channels.includes(channel)) {
+        throw settingError(channel, name, `${name} does not send ${channel} messages`);
+      }
       this.routes.set(channel, route);
     }
   }
@@ -78,6 +81,11 @@ export class ProviderRegistry {
   describe(): Record<string, string> {
     return Object.fromEntries([...this.routes].map(([channel, route]) => [channel, route.provider.name]));
   }
+}
+
+/** The names come from GODWIT_CHANNEL_PROVIDERS (the defaults always fit), so a mismatch is that setting's. */
+function settingError(channel: DeliveryChannel, name: string, problem: string): ConfigError {
+  return new ConfigError(`GODWIT_CHANNEL_PROVIDERS: "${channel}=${name}": ${problem}`);
 }
 
 /**
@@ -101,25 +109,7 @@ export function channelProviders(options: {
         `GODWIT_CHANNEL_PROVIDERS: "${part}" must be channel=provider with a channel among ${DELIVERY_CHANNELS.join(', ')}`,
       );
     }
-    const problem = providerProblem(name, channel as DeliveryChannel, options);
-    if (problem) throw new ConfigError(`GODWIT_CHANNEL_PROVIDERS: "${part}": ${problem}`);
     out[channel as DeliveryChannel] = name;
   }
   return out;
-}
-
-/** Why `name` cannot carry `channel`: not configured, or a provider of other channels. The fallback carries every one. */
-function providerProblem(
-  name: string,
-  channel: DeliveryChannel,
-  options: { providers: readonly ChannelProvider[]; fallback: string },
-): string | undefined {
-  if (name === options.fallback) return undefined;
-  const provider = options.providers.find((p) => p.name === name);
-  if (!provider) {
-    const known = [...options.providers.map((p) => p.name), options.fallback].join(', ');
-    return `no provider ${name} is configured (configured: ${known})`;
-  }
-  if (!provider.channels.includes(channel)) return `${name} does not send ${channel} messages`;
-  return undefined;
 }

@@ -67,6 +67,38 @@ describe('file import', () => {
     assert.equal((await t.godwit.store.getProfile(t.workspaceId, grace))?.traits.name, 'Grace');
   });
 
+  it("imports a database export's NULL, None, unknown or 0 ids as no id, each row by its own contact", async () => {
+    const csv = file(
+      'export.csv',
+      [
+        'user_id,email,phone,name',
+        'NULL,null-1@example.com,NULL,Nul',
+        'None,none-1@example.com,,Non',
+        'unknown,unknown-1@example.com,,Unk',
+        '0,zero-1@example.com,,Zero',
+        'NULL,NULL,+14155550123,Phone',
+        'NULL,None,NULL,Nobody',
+      ].join('\n'),
+    );
+    const summary = await run(csv, 'customers');
+    assert.deepEqual([summary.imported, summary.rejected], [5, 1]);
+    assert.match(summary.rejections[0]?.reason ?? '', /no user_id.*email or phone/);
+    assert.equal(summary.rejections[0]?.line, 7);
+    await t.settle();
+    const names = [];
+    for (const contact of [
+      'null-1@example.com',
+      'none-1@example.com',
+      'unknown-1@example.com',
+      'zero-1@example.com',
+      '+14155550123',
+    ]) {
+      const id = await t.godwit.customers.resolveId(t.workspaceId, contact);
+      names.push((await t.godwit.store.getProfile(t.workspaceId, id))?.traits.name);
+    }
+    assert.deepEqual(names, ['Nul', 'Non', 'Unk', 'Zero', 'Phone'], 'five customers, none linked by a placeholder');
+  });
+
   it('imports Segment events from NDJSON and rejects bad lines by number, in line order', async () => {
     const ndjson = file(
       'events.ndjson',
@@ -94,16 +126,20 @@ describe('file import', () => {
     assert.equal((await t.godwit.store.getProfile(t.workspaceId, id))?.traits.vip, true);
   });
 
-  it('derives a messageId from each whole NDJSON line, so re-importing adds nothing and different events stay apart', async () => {
+  it('derives a messageId from each whole NDJSON line and its repeat count, so re-importing adds nothing and no event is lost', async () => {
+    const click = { type: 'track', userId: 'r-1', event: 'Clicked' };
     const events = [
       { type: 'track', userId: 'r-1', event: 'Viewed', properties: { sku: 'a' }, timestamp: '2026-01-01T10:00:00Z' },
+      click,
       { type: 'track', userId: 'r-1', event: 'Viewed', properties: { sku: 'b' }, timestamp: '2026-01-01T10:00:00Z' },
+      click,
       { type: 'identify', userId: 'r-1', traits: { plan: 'pro' } },
     ];
     const ndjson = file('reimport.ndjson', events.map((e) => JSON.stringify(e)).join('\n'));
-    assert.equal((await run(ndjson, 'events')).imported, 3, 'events differing in one property are two events');
+    const first = await run(ndjson, 'events');
+    assert.equal(first.imported, 5, 'events differing in one property are two events, and so are two identical clicks');
     const again = await run(ndjson, 'events');
-    assert.deepEqual([again.imported, again.duplicates], [0, 3]);
+    assert.deepEqual([again.imported, again.duplicates], [0, 5]);
     const spaced = file(
       'reimport-spaced.ndjson',
       events.map((e) => JSON.stringify(e, null, 1).replace(/\n/g, ' ')).join('\n'),
@@ -112,7 +148,7 @@ describe('file import', () => {
     await t.settle();
     const r1 = await t.godwit.customers.resolveId(t.workspaceId, 'r-1');
     const view = await t.godwit.customers.view(t.workspaceId, r1, { limit: 10 });
-    assert.equal(view.timeline.entries.length, 3);
+    assert.equal(view.timeline.entries.length, 5);
   });
 
   it('runs from the command line with a summary and a non-zero exit when rows were rejected', () => {

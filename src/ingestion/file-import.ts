@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
+import { isPlaceholder } from '../profiles/placeholder-ids.ts';
 import { isObject } from '../shared/json.ts';
 import type { Store } from '../storage/store.ts';
 import type { IngestionService } from './ingestion-service.ts';
@@ -33,8 +34,9 @@ const USER_ID_COLUMNS = ['user_id', 'userId', 'id', 'external_id'];
 
 /**
  * Streams a customers CSV or an events NDJSON file into the event log through the same validation
- * as the HTTP API. Memory stays flat: rows are handled in chunks of 5,000. Re-importing a file is
- * harmless because each row's messageId is derived from its content.
+ * as the HTTP API. Rows are handled in chunks of 5,000; what grows with the file is only a count per
+ * distinct NDJSON line without a messageId (about 100 bytes each). Re-importing a file is harmless
+ * because each row's messageId is derived from its content.
  */
 export async function importFile(options: ImportOptions): Promise<ImportSummary> {
   const summary: ImportSummary = { rows: 0, imported: 0, duplicates: 0, rejected: 0, rejections: [], lastSeq: 0 };
@@ -75,6 +77,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
 type Row = { line: number; message: unknown } | { line: number; error: string };
 
 async function* eventRows(stream: NodeJS.ReadableStream): AsyncGenerator<Row> {
+  const occurrences = new Map<string, number>();
   let line = 0;
   for await (const text of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
     line += 1;
@@ -87,9 +90,14 @@ async function* eventRows(stream: NodeJS.ReadableStream): AsyncGenerator<Row> {
       continue;
     }
     // The whole message is the content, so events differing in any field (a property, the timestamp) stay
-    // apart; two identical lines are one event. Spacing is not content: the parsed line is re-serialised.
+    // apart. Spacing is not content: the parsed line is re-serialised. Identical lines can be real repeats (two
+    // clicks without a timestamp), so the nth of them hashes with n: each is kept, and a re-import matches them.
     if (isObject(message) && message.messageId === undefined) {
-      message.messageId = contentMessageId(JSON.stringify(message));
+      const first = contentMessageId(JSON.stringify(message));
+      const nth = (occurrences.get(first) ?? 0) + 1;
+      occurrences.set(first, nth);
+      // The first keeps the plain content hash, so files imported before repeats were counted still match.
+      message.messageId = nth === 1 ? first : contentMessageId(`${first}#${nth}`);
     }
     yield { line, message };
   }
@@ -120,15 +128,18 @@ async function* customerRows(stream: NodeJS.ReadableStream): AsyncGenerator<Row>
   yield* skipped;
 }
 
-/** One CSV row becomes an identify call: an id column names the user, every other column is a trait. */
+/**
+ * One CSV row becomes an identify call: an id column names the user, every other column is a trait. Database
+ * exports write a missing id as NULL, None or 0: such a placeholder counts as no id, so the row goes by its contact.
+ */
 export function customerRow(record: Record<string, string>, line: number): Row {
-  const idColumn = USER_ID_COLUMNS.find((c) => record[c]);
+  const idColumn = USER_ID_COLUMNS.find((c) => !isPlaceholder(record[c]));
   const traits: Record<string, string> = {};
   for (const [column, value] of Object.entries(record)) {
     if (value !== '' && !USER_ID_COLUMNS.includes(column)) traits[column] = value;
   }
   const userId = idColumn ? record[idColumn] : undefined;
-  const contact = traits.email ?? traits.phone;
+  const contact = [traits.email, traits.phone].find((value) => !isPlaceholder(value));
   if (!userId && !contact) return { line, error: `no ${USER_ID_COLUMNS.join('/')}, email or phone value` };
   return {
     line,

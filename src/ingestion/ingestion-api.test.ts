@@ -144,6 +144,28 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.deepEqual([status, body.profile.traits.name], [200, 'Pat']);
     });
 
+    it('takes an identify whose ids are placeholders by its email or phone trait, onto that customer', async () => {
+      const ada = { userId: 'ph-ada', traits: { email: 'ada@example.com', phone: '+442079460000' } };
+      assert.equal((await post('/v1/identify', ada)).status, 200);
+      const byEmail = { userId: 'null', traits: { email: 'Ada@Example.com', plan: 'pro' } };
+      assert.equal((await post('/v1/identify', byEmail)).status, 200);
+      const byPhone = { type: 'identify', anonymousId: 'anonymous', traits: { phone: '+44 20 7946 0000', seats: 3 } };
+      assert.equal((await post('/v1/batch', { batch: [byPhone] })).status, 200);
+      const { body } = await customer('ph-ada');
+      assert.deepEqual([body.profile.traits.plan, body.profile.traits.seats], ['pro', 3]);
+
+      await expectError(
+        await post('/v1/identify', { traits: { email: 'ada@example.com' } }),
+        400,
+        /^userId: userId or anonymousId is required$/,
+      );
+      await expectError(
+        await post('/v1/identify', { userId: 'null', traits: { email: 'none' } }),
+        400,
+        /^userId: "null" is a placeholder/,
+      );
+    });
+
     it("words validation errors in Godwit's terms, not zod's", async () => {
       await expectError(await post('/v1/track', { userId: 'x' }), 400, /^event: is required$/);
       await expectError(await post('/v1/track', { userId: 'x', event: 5 }), 400, /^event: must be text$/);

@@ -45,4 +45,26 @@ describe('segment fast path', () => {
     ];
     for (const message of declined) assert.equal(fastSegmentMessage(message), undefined, JSON.stringify(message));
   });
+
+  it('takes an identify whose ids are placeholders by its email or phone, as zod does; no ids at all stays refused', () => {
+    const accepted: unknown[] = [
+      { type: 'identify', userId: 'null', traits: { email: 'ada@example.com' } },
+      { type: 'identify', userId: 'null', anonymousId: 'anonymous', traits: { phone: '+44 20 7946 0000' } },
+      { type: 'identify', anonymousId: '0', traits: { phone: 442079460000, email: 'n/a' } },
+    ];
+    for (const message of accepted) {
+      assert.deepEqual(fastSegmentMessage(structuredClone(message)), segmentMessage.parse(structuredClone(message)));
+    }
+    const refused: unknown[] = [
+      { type: 'identify', traits: { email: 'ada@example.com' } },
+      { type: 'identify', userId: '', anonymousId: null, traits: { email: 'ada@example.com' } },
+      { type: 'identify', userId: 'null', traits: { email: 'none', phone: 'unknown' } },
+      { type: 'identify', userId: 'null', traits: { email: 'ada', phone: 'n/a' } },
+      { type: 'track', userId: 'null', event: 'E', traits: { email: 'ada@example.com' } },
+    ];
+    for (const message of refused) {
+      assert.equal(fastSegmentMessage(structuredClone(message)), undefined, JSON.stringify(message));
+      assert.equal(segmentMessage.safeParse(structuredClone(message)).success, false, JSON.stringify(message));
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isPlaceholder } from '../profiles/placeholder-ids.ts';
+import { hasContactTrait, isPlaceholder } from '../profiles/placeholder-ids.ts';
 
 /** Segment spec messages (https://segment.com/docs/connections/spec/), validated at the edge. */
 
@@ -76,16 +76,21 @@ export type SegmentMessage = z.infer<typeof segmentMessage>;
 
 /**
  * Why a message names nobody, or undefined when it names someone. A placeholder ("null", "anonymous", …)
- * would link no profile, so it counts as missing; zod and the fast path both ask here.
+ * would link no profile, so it counts as missing, unless an identify names its email or phone (identity
+ * resolution keys by those too). With no id at all it is missing whatever the traits: Segment's rule.
+ * zod and the fast path both ask here.
  */
 export function missingIdentifier(m: {
+  readonly type?: unknown;
   readonly userId?: unknown;
   readonly anonymousId?: unknown;
+  readonly traits?: unknown;
 }): { field: 'userId' | 'anonymousId'; message: string } | undefined {
   if (!isPlaceholder(m.userId) || !isPlaceholder(m.anonymousId)) return undefined;
   const field = (['userId', 'anonymousId'] as const).find((f) => String(m[f] ?? '').trim() !== '');
   const required = 'userId or anonymousId is required';
   if (!field) return { field: 'userId', message: required };
+  if (m.type === 'identify' && hasContactTrait(m.traits)) return undefined;
   return { field, message: `"${String(m[field]).trim()}" is a placeholder, not an id: ${required}` };
 }
 

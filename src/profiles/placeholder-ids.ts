@@ -20,3 +20,16 @@ export function isPlaceholder(value: unknown): boolean {
   if (value === null || value === undefined) return true;
   return PLACEHOLDERS.has(String(value).trim().toLowerCase());
 }
+
+/**
+ * Whether identify traits hold an email or phone that identity resolution may key a profile by. A look at the
+ * shape only, looser than identifiers.ts (which has the last word), so ingestion need not load the phone library.
+ */
+export function hasContactTrait(traits: unknown): boolean {
+  if (typeof traits !== 'object' || traits === null) return false;
+  const { email, phone } = traits as { email?: unknown; phone?: unknown };
+  const emailLike = typeof email === 'string' && !isPlaceholder(email) && /\S@\S/.test(email);
+  const phoneLike =
+    (typeof phone === 'string' || typeof phone === 'number') && !isPlaceholder(phone) && /\d/.test(String(phone));
+  return emailLike || phoneLike;
+}

@@ -57,6 +57,54 @@ describe('configuration', () => {
     );
   });
 
+  it('never shows a password in a URL, nor the value of a secret', () => {
+    const dir = emptyDir();
+    writeFileSync(
+      join(dir, 'godwit.config.json'),
+      JSON.stringify({ GODWIT_MASTER_KEY: 4242424242, GODWIT_WHATSAPP_APP_SECRET: ['w-s3cret'] }),
+    );
+    const env = {
+      DATABASE_URL: 'postgress://app:s3cret@db/godwit',
+      GODWIT_SMTP_URL: 'smpt://mailer:p@ss:w0rd@mail.example.com:587',
+      NATS_URL: 'app:n4ts-pass@nats.internal:4222',
+    };
+    assert.throws(
+      () => loadConfig(env, dir),
+      (error: Error) => {
+        for (const secret of ['s3cret', 'p@ss', 'w0rd', 'n4ts-pass', '4242424242']) {
+          assert.ok(!error.message.includes(secret), `${secret} shown in:\n${error.message}`);
+        }
+        assert.match(error.message, /DATABASE_URL="postgress:\/\/app:\*\*\*@db\/godwit": must be a postgres:\/\/ URL/);
+        assert.match(
+          error.message,
+          /GODWIT_SMTP_URL="smpt:\/\/mailer:\*\*\*@mail\.example\.com:587": must be an smtp:\/\//,
+        );
+        assert.match(error.message, /NATS_URL="app:\*\*\*@nats\.internal:4222": must be a nats:\/\/ URL/);
+        assert.match(error.message, /GODWIT_MASTER_KEY=\(hidden\): /);
+        assert.match(error.message, /GODWIT_WHATSAPP_APP_SECRET=\(hidden\): /);
+        return error instanceof ConfigError;
+      },
+    );
+  });
+
+  it('lets the file hold $schema and "//" comment keys, and still refuses a typo', () => {
+    const dir = emptyDir();
+    const settings = { $schema: './godwit.schema.json', '// PORT': 'behind the proxy', PORT: 9000 };
+    writeFileSync(join(dir, 'godwit.config.json'), JSON.stringify(settings));
+    assert.equal(loadConfig({}, dir).PORT, 9000);
+    writeFileSync(join(dir, 'godwit.config.json'), JSON.stringify({ ...settings, '/ PORT': 'x', schema: 'y' }));
+    assert.throws(
+      () => loadConfig({}, dir),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        /\n {2}\/ PORT: not a Godwit setting/.test(error.message) &&
+        /\n {2}schema: not a Godwit setting/.test(error.message) &&
+        !/\$schema|\/\/ PORT/.test(error.message),
+    );
+    writeFileSync(join(dir, 'godwit.config.json'), '[9000]');
+    assert.throws(() => loadConfig({}, dir), /godwit\.config\.json: must be a JSON object of settings/);
+  });
+
   it('says which file is broken', () => {
     const dir = emptyDir();
     writeFileSync(join(dir, 'custom.json'), '{ nope');

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { checkClusterConfig, clusterConfigShape } from '../cluster/cluster-config.ts';
 import { deliveryConfigShape } from '../delivery/delivery-config.ts';
 import { checkProviderConfig, providerConfigShape } from '../delivery/providers/provider-config.ts';
+import { isObject } from './json.ts';
 
 const portSchema = z.coerce
   .number({ message: 'must be a number' })
@@ -69,10 +70,23 @@ export function parseConfig(input: ConfigInput): Config {
       return issue.keys.map((key) => `  ${key}: not a Godwit setting (a typo?); the README's Configuration lists them`);
     }
     const name = issue.path.length > 0 ? String(issue.path[0]) : 'config';
-    const given = input[name as keyof Config];
-    return `  ${name}=${given === undefined ? '(unset)' : JSON.stringify(given)}: ${issue.message}`;
+    return `  ${name}=${shownValue(name, input[name as keyof Config])}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+// Errors end up in terminals, CI logs and bug reports: secrets (GODWIT_MASTER_KEY, …_AUTH_TOKEN, …_APP_SECRET)
+// are never shown, and a password in a URL (postgres://app:s3cret@db) is masked wherever it appears.
+const SECRET_NAME = /_(KEY|TOKEN|SECRET|PASSWORD)$/;
+// user:password@ after "//" or at the start (a URL missing its scheme); greedy to the last @, as an unescaped
+// password may hold one. The lookahead keeps "postgres:" of "postgres://…" from reading as a user name.
+const USERINFO_PASSWORD = /(^|\/\/)([^\s:/@]*):(?!\/\/)\S*@/g;
+
+function shownValue(name: string, value: unknown): string {
+  if (value === undefined) return '(unset)';
+  if (SECRET_NAME.test(name)) return '(hidden)';
+  const masked = (text: string) => text.replace(USERINFO_PASSWORD, '$1$2:***@');
+  return typeof value === 'string' ? JSON.stringify(masked(value)) : masked(JSON.stringify(value));
 }
 
 function readConfigFile(explicitPath: string | undefined, cwd: string): ConfigInput {
@@ -81,9 +95,15 @@ function readConfigFile(explicitPath: string | undefined, cwd: string): ConfigIn
     if (explicitPath) throw new ConfigError(`GODWIT_CONFIG: file not found: ${path}`);
     return {};
   }
+  let file: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as ConfigInput;
+    file = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
   }
+  if (!isObject(file)) throw new ConfigError(`${path}: must be a JSON object of settings`);
+  // `$schema` (for editors) and keys starting with "//" (comments) annotate the file; they are not settings.
+  return Object.fromEntries(
+    Object.entries(file).filter(([key]) => key !== '$schema' && !key.startsWith('//')),
+  ) as ConfigInput;
 }
