@@ -160,7 +160,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     segments: store.segments,
     clock,
     onChange: () => segmentRuntime.segmentsChanged(),
-    liveJourneysUsing: (workspaceId, segmentId) => journeys.liveJourneysUsingSegment(workspaceId, segmentId),
+    liveJourneysUsing: (workspaceId, segmentId) => journeys.liveJourneysUsing(workspaceId, 'segment', segmentId),
   });
   const journeys = new JourneyService({
     journeys: store.journeys,
@@ -171,8 +171,15 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     },
     references: {
       // What a send renders: the workspace's template, else the built-in one.
-      hasTemplate: async (workspaceId, id) => (await templates.definitionFor(workspaceId, id)) !== undefined,
+      hasTemplate: async (workspaceId, id): Promise<boolean> =>
+        (await templates.definitionFor(workspaceId, id)) !== undefined,
       hasSegment: async (workspaceId, id) => (await store.segments.getSegment(workspaceId, id)) !== undefined,
+    },
+    // A catalog install adds the segments its journey ships, never replacing the workspace's own.
+    addSegment: async (workspaceId, segment) => {
+      if (await store.segments.getSegment(workspaceId, segment.id)) return false;
+      await segments.create(workspaceId, segment);
+      return true;
     },
   });
   const channels = new ChannelKit({
@@ -186,7 +193,12 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     // The delivery core's recorder (created below, once the renderer exists).
     deliveryEvents: { record: (input) => delivery.events.record(input) },
   });
-  const templates = new TemplateService({ templates: store.templates, clock });
+  const templates = new TemplateService({
+    templates: store.templates,
+    clock,
+    liveJourneysUsing: (workspaceId, templateId): Promise<string[]> =>
+      journeys.liveJourneysUsing(workspaceId, 'template', templateId),
+  });
   const renderer = new TemplateRenderer({ templates, ...deliveryHooks(channels) });
   const configured = createProviders(config);
   const delivery = createDelivery({

@@ -85,6 +85,17 @@ describe('godwit journeys apply|export|list|install (CLI, with the server runnin
     assert.equal(again.stdout, 'unchanged  abandoned-cart (v1, draft)\nunchanged  welcome (v2, live)\n');
   });
 
+  it('applies an export into a new workspace as it was, a paused journey paused', async () => {
+    await t.godwit.journeys.setStatus(t.workspaceId, 'welcome', 'paused');
+    const out = join(root, 'exported-paused');
+    assert.equal(godwit('export', out).status, 0);
+    const { workspaceId } = await t.godwit.workspaces.createWorkspace('Fresh');
+    const applied = godwit('apply', out, '--workspace', workspaceId);
+    assert.equal(applied.status, 0, applied.stderr);
+    assert.equal(applied.stdout, 'created    abandoned-cart (v1, draft)\ncreated    welcome (v1, paused)\n');
+    assert.match(godwit('list', '--workspace', workspaceId).stdout, /welcome +paused +v1/);
+  });
+
   it('installs from the catalog and says what is missing', () => {
     const run = godwit('install', 'lead-nurturing', '--status', 'live');
     assert.equal(run.status, 0, run.stderr);
@@ -94,6 +105,6 @@ describe('godwit journeys apply|export|list|install (CLI, with the server runnin
     const twice = godwit('install', 'lead-nurturing');
     assert.equal(twice.status, 1);
     assert.match(twice.stderr, /already exists/);
-    assert.match(godwit('install', 'x', '--status', 'on').stderr, /--status must be one of draft, live/);
+    assert.match(godwit('install', 'x', '--status', 'paused').stderr, /--status must be one of draft, live$/m);
   });
 });

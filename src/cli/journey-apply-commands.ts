@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatJourneyIssues, type JourneyDefinition, parseJourneyText } from '../journeys/journey-schema.ts';
 import type { JourneyPlan, JourneyService } from '../journeys/journey-service.ts';
-import { JOURNEY_STATUSES } from '../journeys/journey-status.ts';
+import { NEW_JOURNEY_STATUSES } from '../journeys/journey-status.ts';
 import { journeyYaml } from '../journeys/journey-yaml.ts';
 import { GodwitError, invalidInput } from '../shared/errors.ts';
 import { lineDiff } from '../shared/line-diff.ts';
@@ -60,6 +60,7 @@ export async function applyJourneys(dir: string, flags: Flags): Promise<void> {
       }
       const result = await godwit.journeys.apply(workspaceId, definition);
       say(describePlan(plan, result.journey.definition, result.journey.latestVersion));
+      for (const warning of result.warnings) say(`  warning: ${warning}`);
     }
     if (flags['dry-run']) say('(dry run: nothing was changed)');
   });
@@ -143,14 +144,15 @@ export async function exportJourneys(dir: string, flags: Flags): Promise<void> {
 
 export async function installJourney(catalogId: string, flags: Flags): Promise<void> {
   const status = flags.status;
-  if (status !== undefined && !JOURNEY_STATUSES.includes(status as JourneyStatus)) {
-    throw invalidInput(`--status must be one of ${JOURNEY_STATUSES.join(', ')}`);
+  if (status !== undefined && !(NEW_JOURNEY_STATUSES as readonly unknown[]).includes(status)) {
+    throw invalidInput(`--status must be one of ${NEW_JOURNEY_STATUSES.join(', ')}`);
   }
   await withGodwit(async (godwit) => {
     const workspaceId = await workspaceOf(godwit, flags);
     const installed = await godwit.journeys.install(workspaceId, catalogId, { status: status as JourneyStatus });
     const { journey } = installed;
     say(`installed ${journey.id} (v${journey.latestVersion}, ${journey.status})`);
+    for (const segment of installed.createdSegments) say(`  created segment ${segment}, which it starts on or reads`);
     // The warnings name each missing event and trait.
     for (const warning of installed.warnings) say(`  warning: ${warning}`);
     if (installed.warnings.length === 0) say('  the workspace has every event and trait it needs');

@@ -26,6 +26,15 @@ nodes:
   done: { type: exit }
 `;
 
+const THANKS_JOURNEY = `id: thank-you
+name: Thank you
+trigger: { event: Order Completed }
+start: thanks
+nodes:
+  thanks: { type: send, template: thank_you_note, channel: email, next: done }
+  done: { type: exit }
+`;
+
 /** Polls until `check` holds, failing with `what` after 20 s. */
 async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 20_000;
@@ -116,6 +125,28 @@ describe('web console in Chromium', () => {
       await page.getByRole('button', { name: 'Go live' }).click();
       await page.getByRole('button', { name: 'Pause' }).waitFor();
       assert.equal((await page.locator('.badge.live').textContent())?.trim(), 'Live');
+    }),
+  );
+
+  it(
+    'says what a new journey lacks: a template that does not exist yet',
+    withFailureShot('new-journey', async () => {
+      await page.getByRole('link', { name: 'Journeys' }).click();
+      await heading('Journeys');
+      await page.getByRole('link', { name: 'New journey' }).click();
+      await heading('New journey');
+      await page.getByText('No problems found.').waitFor();
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(THANKS_JOURNEY);
+      await page.getByRole('button', { name: 'Save' }).click();
+      // Saved as a draft, which says what it lacks before it is opened.
+      const created = page.getByRole('status').filter({ hasText: 'Created (Draft).' });
+      await created.getByText('Template thank_you_note does not exist yet (nodes.thanks.template).').waitFor();
+      await created.getByText('It cannot go live until they exist.').waitFor();
+      await shot('journey-new-warnings');
+      await created.getByRole('link', { name: 'Open' }).click();
+      await heading('Thank you');
     }),
   );
 
@@ -352,6 +383,28 @@ describe('web console in Chromium', () => {
       assert.equal(await page.getByRole('alert').count(), 0);
       // The browser logged the 503s this test asked for.
       for (let i = problems.length - 1; i >= 0; i--) if (/status of 503/.test(problems[i] ?? '')) problems.splice(i, 1);
+    }),
+  );
+
+  it(
+    'says so when the server refuses a consent change, where it was asked',
+    withFailureShot('consent-refused', async () => {
+      const grant = { channel: 'sms', topic: 'marketing', status: 'granted' };
+      assert.equal((await callApi(godwit, 'PUT', '/v1/customers/ada/consent', grant)).status, 200);
+      const consent = /\/v1\/customers\/[^/?]+\/consent$/;
+      await page.route(consent, (route) => {
+        const body = JSON.stringify({ error: { code: 'invalid_input', message: 'channel: must be one of email, sms' } });
+        return route.fulfill({ status: 400, contentType: 'application/json', body });
+      });
+      await page.getByRole('link', { name: 'Customers' }).click();
+      await page.getByLabel('Search customers').fill(CUSTOMER);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: 'Ada Lovelace' }).click();
+      await heading('Ada Lovelace');
+      await page.getByRole('button', { name: 'Deny' }).first().click();
+      await page.getByRole('alert').getByText('channel: must be one of email, sms').waitFor();
+      await page.unroute(consent);
+      for (let i = problems.length - 1; i >= 0; i--) if (/status of 400/.test(problems[i] ?? '')) problems.splice(i, 1);
     }),
   );
 

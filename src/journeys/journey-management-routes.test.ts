@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { readCatalogText } from './catalog/journey-catalog.ts';
 import { callApi, iso, sendBatch, T0 } from './test-journey-api.ts';
+import { defineJourney } from './test-journeys.ts';
 
 const welcome = (duration = '1d', fields: Record<string, unknown> = {}) => ({
   id: 'welcome',
@@ -145,6 +146,34 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       assert.equal((await call('DELETE', '/v1/segments/vips')).status, 200);
     });
 
+    it('keeps a live journey editable when a template it sends has gone missing', async () => {
+      const sends = (template: string, name = 'Thanks') => ({
+        ...welcome('1d', { id: 'thanks', name, status: 'live' }),
+        start: 'hello',
+        nodes: { hello: { type: 'send', template, channel: 'email', next: 'end' }, end: { type: 'exit' } },
+      });
+      // As a database from before such deletions were refused has it: live, its template long gone.
+      const journey = { ...defineJourney(sends('thanks_email')), version: 1 };
+      const record = { workspaceId: t.workspaceId, id: 'thanks', name: 'Thanks', status: 'live' as const };
+      await t.godwit.store.journeys.saveJourney(
+        { ...record, latestVersion: 1, createdAt: T0, updatedAt: T0 },
+        { workspaceId: t.workspaceId, journeyId: 'thanks', version: 1, definition: journey, createdAt: T0 },
+      );
+
+      const renamed = await call('PUT', '/v1/journeys/thanks', sends('thanks_email', 'Thank you'));
+      assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+      assert.deepEqual(renamed.body.warnings, ['nodes.hello.template: no template thanks_email in this workspace']);
+      assert.deepEqual(renamed.body.missingReferences, [
+        { kind: 'template', id: 'thanks_email', path: 'nodes.hello.template' },
+      ]);
+      const added = await call('PUT', '/v1/journeys/thanks', sends('other_email', 'Thank you'));
+      assert.equal(added.status, 409);
+      assert.match(added.body.error.message, /thanks cannot be live: nodes\.hello\.template: no template other_email/);
+      assert.equal((await call('POST', '/v1/journeys/thanks/status', { status: 'paused' })).status, 200);
+      const resumed = await call('POST', '/v1/journeys/thanks/status', { status: 'live' });
+      assert.equal(resumed.status, 409, 'going live again checks every reference');
+    });
+
     it('installs a catalog journey and says what data is missing', async () => {
       await sendBatch(t, [
         { type: 'identify', userId: 'ada', traits: { email: 'ada@example.com' }, timestamp: iso(T0) },
@@ -159,7 +188,11 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       assert.ok(installed.body.missing.events.length > 0);
       assert.ok(!installed.body.missing.traits.includes('email'), 'ada has an email');
       assert.match(installed.body.warnings.join(' '), /not sent these events yet/);
-      assert.match(installed.body.warnings.join(' '), /trigger\.segment: no segment no-activity-30d in this workspace/);
+      // The segment it starts on ships with it: nothing in the console could create it.
+      assert.deepEqual(installed.body.createdSegments, ['no-activity-30d']);
+      assert.deepEqual(installed.body.missingReferences, []);
+      const segment = await call('GET', '/v1/segments/no-activity-30d');
+      assert.equal(segment.body.segment.name, 'No activity for 30 days');
       const twice = await call('POST', `/v1/journeys/catalog/${id}/install`);
       assert.equal(twice.status, 409);
     });

@@ -42,9 +42,8 @@ export function registerJourneyManagementRoutes(
 
   app.post('/v1/journeys', async (request, reply) => {
     const workspaceId = await workspaceOf(request);
-    const journey = await journeys.create(workspaceId, definitionOf(request.body));
-    const warnings = await journeys.referenceWarnings(workspaceId, journey.definition);
-    return reply.code(201).send({ journey, warnings });
+    const { journey, missingReferences, warnings } = await journeys.create(workspaceId, definitionOf(request.body));
+    return reply.code(201).send({ journey, missingReferences, warnings });
   });
 
   app.get<WithId>('/v1/journeys/:id', async (request) => {
@@ -54,8 +53,7 @@ export function registerJourneyManagementRoutes(
 
   app.put<WithId>('/v1/journeys/:id', async (request) => {
     const workspaceId = await workspaceOf(request);
-    const update = await journeys.update(workspaceId, request.params.id, definitionOf(request.body));
-    return { ...update, warnings: await journeys.referenceWarnings(workspaceId, update.journey.definition) };
+    return journeys.update(workspaceId, request.params.id, definitionOf(request.body));
   });
 
   app.post<WithId>('/v1/journeys/:id/status', async (request) => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { missingReferences, referencesOf } from './journey-references.ts';
+import type { JourneyStatus } from '../storage/journey-store.ts';
+import { blockingReferences, missingReferences, referencesOf } from './journey-references.ts';
+import type { JourneyDefinition } from './journey-schema.ts';
 import { defineJourney } from './test-journeys.ts';
 
 const journey = defineJourney({
@@ -50,5 +52,22 @@ describe('journey references', () => {
       ['nodes.first.rules[1].property', 'nodes.again.template', 'nodes.done.template'],
     );
     assert.deepEqual(asked.sort(), ['lapsed', 'vip', 'welcome_email', 'winback_offer']);
+  });
+
+  it('refuses only what going live, or a live journey naming something new, would run into', () => {
+    const missing = referencesOf(journey).filter((ref) => ref.id !== 'vip');
+    const live = { ...journey, status: 'live' as const };
+    const blocking = (from: { status: JourneyStatus } | undefined, to: JourneyDefinition = live) =>
+      blockingReferences({ from: from && { ...from, definition: journey }, to }, missing).length;
+    assert.equal(blocking(undefined), 3, 'created live: all of them');
+    assert.equal(blocking({ status: 'paused' }), 3, 'paused → live: all of them');
+    assert.equal(blocking({ status: 'live' }), 0, 'live, naming what it named before: none');
+    assert.equal(blocking(undefined, journey), 0, 'a draft: none, they are warnings');
+    const renamed = referencesOf(journey).map((ref) => (ref.id === 'welcome_email' ? { ...ref, id: 'new_one' } : ref));
+    const added = blockingReferences({ from: { status: 'live', definition: journey }, to: live }, renamed);
+    assert.deepEqual(
+      added.map((ref) => ref.id),
+      ['new_one'],
+    );
   });
 });

@@ -37,6 +37,11 @@ export function referencesOf(journey: JourneyDefinition): JourneyReference[] {
   return found;
 }
 
+/** Whether the journey names this template or segment anywhere. */
+export function namesReference(journey: JourneyDefinition, kind: JourneyReference['kind'], id: string): boolean {
+  return referencesOf(journey).some((ref) => ref.kind === kind && ref.id === id);
+}
+
 /** The references the workspace does not have, each once per place it is used. */
 export async function missingReferences(
   lookup: ReferenceLookup,
@@ -55,6 +60,25 @@ export async function missingReferences(
   const found = await Promise.all(references.map(check));
   return references.filter((_, index) => !found[index]);
 }
+
+/**
+ * The missing references that stop a change: every one when the journey becomes live (created live,
+ * or draft or paused → live), and on a live journey those its new definition names and the current
+ * one did not. The rest only warn, so a live journey whose template was removed meanwhile can still
+ * be edited, paused or renamed.
+ */
+export function blockingReferences(
+  change: { readonly from?: StoredJourney; readonly to: JourneyDefinition },
+  missing: readonly JourneyReference[],
+): JourneyReference[] {
+  const { from, to } = change;
+  if (to.status !== 'live') return [];
+  if (from?.status !== 'live') return [...missing];
+  return missing.filter((ref) => !namesReference(from.definition, ref.kind, ref.id));
+}
+
+/** The journey as stored before the change; none when the change creates it. */
+type StoredJourney = { readonly status: JourneyDefinition['status']; readonly definition: JourneyDefinition };
 
 /** `{ path, message }` per missing reference, as validation details are. */
 export function describeMissing(missing: readonly JourneyReference[]): { path: string; message: string }[] {

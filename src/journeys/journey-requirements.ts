@@ -39,3 +39,12 @@ export function missingRequirements(journey: JourneyDefinition, seen: JourneyReq
     traits: traits.filter((trait) => !seen.traits.includes(trait)),
   };
 }
+
+/** One line per kind of data the workspace lacks, as an install reports it. */
+export function requirementWarnings(missing: JourneyRequirements): string[] {
+  const warnings: string[] = [];
+  if (missing.events.length > 0)
+    warnings.push(`the workspace has not sent these events yet: ${missing.events.join(', ')}`);
+  if (missing.traits.length > 0) warnings.push(`no customer has these traits yet: ${missing.traits.join(', ')}`);
+  return warnings;
+}

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.ts';
 import type { Store } from '../storage/store.ts';
 import { findCatalogJourney } from './journey-input.ts';
-import type { JourneyDefinition } from './journey-schema.ts';
+import { type JourneyDefinition, parseJourneyText } from './journey-schema.ts';
 import { JourneyService } from './journey-service.ts';
+import { journeyYaml } from './journey-yaml.ts';
 import { defineJourney } from './test-journeys.ts';
 
 const nodes = (duration: string) => ({
@@ -39,7 +40,7 @@ describe('JourneyService', () => {
   it('creates version 1 as a draft, and refuses an id that exists', async () => {
     const w = ws();
     const before = changes;
-    const created = await service.create(w, welcome({ version: 7 }));
+    const { journey: created } = await service.create(w, welcome({ version: 7 }));
     assert.equal(created.status, 'draft');
     assert.equal(created.latestVersion, 1);
     assert.equal(created.definition.version, 1, 'the stored definition carries its assigned version');
@@ -48,7 +49,7 @@ describe('JourneyService', () => {
     assert.equal(changes, before + 1);
     await assert.rejects(service.create(w, welcome()), { code: 'conflict', message: /welcome already exists/ });
     await assert.rejects(service.create(w, welcome({ id: 'catalog' })), { code: 'invalid_input', message: /reserved/ });
-    const live = await service.create(w, welcome({ id: 'live-one', status: 'live' }));
+    const { journey: live } = await service.create(w, welcome({ id: 'live-one', status: 'live' }));
     assert.equal(live.status, 'live');
     assert.deepEqual(
       (await store.journeys.liveVersions()).filter((v) => v.workspaceId === w).map((v) => v.journeyId),
@@ -215,5 +216,122 @@ describe('JourneyService', () => {
       await assert.rejects(service.create(w, welcome({ status })), refused);
     }
     assert.deepEqual(await service.list(w), []);
+  });
+
+  it('applies an export into a new workspace as it was: paused stays paused, archived archived', async () => {
+    const from = ws();
+    for (const id of ['resting', 'retired', 'running']) await service.create(from, welcome({ id, status: 'live' }));
+    await service.setStatus(from, 'resting', 'paused');
+    await service.setStatus(from, 'retired', 'archived');
+    const exported = await Promise.all(
+      (await service.list(from)).map(async ({ id }) => journeyYaml((await service.get(from, id)).definition)),
+    );
+    const files = exported.map((text) => {
+      const parsed = parseJourneyText(text);
+      assert.ok(parsed.ok);
+      return parsed.journey;
+    });
+
+    const to = ws();
+    for (const file of files) assert.equal((await service.plan(to, file)).action, 'create');
+    for (const file of files) assert.equal((await service.apply(to, file)).created, true);
+    const statuses = (await service.list(to)).map((j) => `${j.id}:${j.status}`);
+    assert.deepEqual(statuses, ['resting:paused', 'retired:archived', 'running:live']);
+    for (const file of files) assert.equal((await service.apply(to, file)).changed, false, 'and again is unchanged');
+  });
+});
+
+describe('JourneyService with the templates and segments a workspace has', () => {
+  let dir: string;
+  let store: Store;
+  let counter = 0;
+  const ws = () => `refs-${++counter}`;
+  let templates: Set<string>;
+  let segments: Map<string, string>;
+  let lookups: number;
+  let service: JourneyService;
+  const has = (names: { has(id: string): boolean }) => async (_workspaceId: string, id: string) => {
+    lookups += 1;
+    return names.has(id);
+  };
+  const sends = (template: string, fields: Record<string, unknown> = {}) =>
+    welcome({
+      start: 'hello',
+      nodes: { hello: { type: 'send', template, channel: 'email', next: 'done' }, done: { type: 'exit' } },
+      ...fields,
+    });
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'godwit-journey-refs-'));
+    store = await SqliteStore.open(join(dir, 'godwit.db'));
+    service = new JourneyService({
+      journeys: store.journeys,
+      clock: { now: () => 1_000 },
+      references: {
+        hasTemplate: has({ has: (id) => templates.has(id) }),
+        hasSegment: has({ has: (id) => segments.has(id) }),
+      },
+      addSegment: async (_workspaceId, segment) => {
+        if (segments.has(segment.id)) return false;
+        segments.set(segment.id, segment.name);
+        return true;
+      },
+    });
+  });
+  beforeEach(() => {
+    templates = new Set(['welcome_email']);
+    segments = new Map();
+    lookups = 0;
+  });
+  after(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a live journey whose template was deleted editable; a new missing reference is refused', async () => {
+    const w = ws();
+    await service.create(w, sends('welcome_email', { status: 'live' }));
+    templates.delete('welcome_email');
+    lookups = 0;
+    const renamed = await service.update(w, 'welcome', sends('welcome_email', { name: 'Renamed' }));
+    assert.deepEqual([renamed.journey.status, renamed.journey.latestVersion], ['live', 2]);
+    assert.deepEqual(renamed.warnings, ['nodes.hello.template: no template welcome_email in this workspace']);
+    assert.deepEqual(renamed.missingReferences, [
+      { kind: 'template', id: 'welcome_email', path: 'nodes.hello.template' },
+    ]);
+    assert.equal(lookups, 1, 'each reference is looked up once per change');
+    const applied = await service.apply(w, sends('welcome_email', { name: 'Applied' }));
+    assert.equal(applied.journey.latestVersion, 3, 'apply with the same references');
+    await assert.rejects(service.update(w, 'welcome', sends('goodbye_email')), {
+      code: 'conflict',
+      message: /welcome cannot be live: nodes\.hello\.template: no template goodbye_email/,
+    });
+    const paused = await service.setStatus(w, 'welcome', 'paused');
+    assert.equal(paused.warnings.length, 1);
+    const draftish = await service.update(w, 'welcome', sends('goodbye_email', { status: 'paused' }));
+    assert.equal(draftish.journey.status, 'paused', 'a paused journey saves with warnings');
+    await assert.rejects(service.setStatus(w, 'welcome', 'live'), { code: 'conflict', message: /cannot be live/ });
+    templates.add('goodbye_email');
+    assert.equal((await service.setStatus(w, 'welcome', 'live')).journey.status, 'live');
+  });
+
+  it('creates the segments a catalog journey ships, never replacing one, and says which', async () => {
+    templates = new Set(['winback_offer', 'winback_last_chance']);
+    const first = await service.install(ws(), 'churn-risk-retention');
+    assert.deepEqual(first.createdSegments, ['no-activity-30d']);
+    assert.deepEqual(first.missingReferences, []);
+    segments.set('no-activity-30d', 'Ours');
+    const second = await service.install(ws(), 'churn-risk-retention');
+    assert.deepEqual(second.createdSegments, []);
+    assert.equal(segments.get('no-activity-30d'), 'Ours', 'the workspace keeps its own');
+
+    segments.clear();
+    await assert.rejects(service.install(ws(), 'churn-risk-retention', { status: 'paused' }), {
+      code: 'invalid_input',
+    });
+    const w = ws();
+    await service.create(w, findCatalogJourney('churn-risk-retention') as JourneyDefinition);
+    await assert.rejects(service.install(w, 'churn-risk-retention'), { code: 'conflict' });
+    assert.equal(segments.size, 0, 'a refused install adds no segment');
   });
 });

@@ -1,15 +1,19 @@
+import type { SegmentDefinition } from '../segments/segment-schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import { GodwitError, invalidInput, notFound } from '../shared/errors.ts';
 import type { JourneyRecord, JourneyStatus, JourneyStore, JourneyVersionRecord } from '../storage/journey-store.ts';
+import { catalogSegmentsFor } from './catalog/journey-catalog.ts';
 import { catalogJourney } from './journey-input.ts';
 import {
+  blockingReferences,
   describeMissing,
+  type JourneyReference,
   missingLines,
   missingReferences,
+  namesReference,
   type ReferenceLookup,
-  referencesOf,
 } from './journey-references.ts';
-import { type JourneyRequirements, missingRequirements } from './journey-requirements.ts';
+import { type JourneyRequirements, missingRequirements, requirementWarnings } from './journey-requirements.ts';
 import type { JourneyDefinition } from './journey-schema.ts';
 import { archivedConflict, checkNewStatus, checkStatusChange, statusAfterUpdate } from './journey-status.ts';
 import { sameDefinition } from './journey-yaml.ts';
@@ -53,7 +57,14 @@ export type JourneyPlan =
       readonly definitionChanged: boolean;
     };
 
-export interface JourneyUpdate {
+/** What a saved journey names that the workspace lacks: it cannot go live until they exist. */
+export interface ReferenceWarnings {
+  readonly missingReferences: readonly JourneyReference[];
+  /** The same, one line each: `nodes.welcome.template: no template welcome_email in this workspace`. */
+  readonly warnings: readonly string[];
+}
+
+export interface JourneyUpdate extends ReferenceWarnings {
   readonly journey: JourneyDetail;
   readonly changed: boolean;
   readonly previous: { readonly version: number; readonly status: JourneyStatus };
@@ -63,6 +74,10 @@ export interface JourneyInstall {
   readonly journey: JourneyDetail;
   /** Required events and traits the workspace has not shown yet. */
   readonly missing: JourneyRequirements;
+  readonly missingReferences: readonly JourneyReference[];
+  /** The segments the catalog ships for this journey that the workspace lacked, created by the install. */
+  readonly createdSegments: readonly string[];
+  /** All that is missing in words, and why it stayed a draft if it was asked to go live. */
   readonly warnings: readonly string[];
 }
 
@@ -73,6 +88,8 @@ export interface JourneyServiceOptions {
   onChange?: () => void;
   /** Where templates and segments a journey names are looked up; without it they are not checked. */
   references?: ReferenceLookup;
+  /** Creates a segment a catalog journey ships, unless the workspace has one of that id: true if it did. */
+  addSegment?: (workspaceId: string, segment: SegmentDefinition) => Promise<boolean>;
 }
 
 /** These would be unreachable as `/v1/journeys/<id>`: the paths belong to other calls. */
@@ -85,6 +102,7 @@ export class JourneyService {
   private readonly clock: Clock;
   private readonly onChange: () => void;
   private readonly references: ReferenceLookup | undefined;
+  private readonly addSegment: JourneyServiceOptions['addSegment'];
   /** Changes in this process one at a time, so two updates never take the same version number. */
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -93,6 +111,7 @@ export class JourneyService {
     this.clock = options.clock;
     this.onChange = options.onChange ?? (() => {});
     this.references = options.references;
+    this.addSegment = options.addSegment;
   }
 
   async list(workspaceId: string, filter: { status?: JourneyStatus } = {}): Promise<JourneySummary[]> {
@@ -133,29 +152,21 @@ export class JourneyService {
   /** What `apply` would do with this definition: create, update or nothing. Throws what `apply` would. */
   async plan(workspaceId: string, definition: JourneyDefinition): Promise<JourneyPlan> {
     const plan = await this.planOf(workspaceId, definition);
-    await this.checkReferences(workspaceId, plan);
+    if (plan.action !== 'unchanged') refuseMissing(plan, await this.missingFor(workspaceId, plan.definition));
     return plan;
   }
 
-  /**
-   * The templates and segments a draft names that the workspace does not have, as warnings: a draft
-   * may be saved before them, but it cannot go live until they exist.
-   */
-  async referenceWarnings(workspaceId: string, definition: JourneyDefinition): Promise<string[]> {
-    if (!this.references) return [];
-    return missingLines(await missingReferences(this.references, workspaceId, definition));
-  }
-
-  /** The live journeys of the workspace that name segment `segmentId` (as trigger or in a condition). */
-  async liveJourneysUsingSegment(workspaceId: string, segmentId: string): Promise<string[]> {
+  /** The live journeys of the workspace whose latest version names this template or segment. */
+  async liveJourneysUsing(workspaceId: string, kind: JourneyReference['kind'], id: string): Promise<string[]> {
     const live = (await this.journeys.listJourneys(workspaceId)).filter((j) => j.status === 'live');
     const versions = await Promise.all(live.map((j) => this.journeys.getVersion(workspaceId, j.id, j.latestVersion)));
-    const uses = (definition: JourneyDefinition) =>
-      referencesOf(definition).some((ref) => ref.kind === 'segment' && ref.id === segmentId);
-    return versions.flatMap((v) => (v && uses(v.definition) ? [v.journeyId] : []));
+    return versions.flatMap((v) => (v && namesReference(v.definition, kind, id) ? [v.journeyId] : []));
   }
 
-  /** Creates the journey, or updates it when the id exists: what `journeys apply` does per file. */
+  /**
+   * Creates the journey, or updates it when the id exists: what `journeys apply` does per file. Unlike
+   * `create` it takes any status, so an exported paused or archived journey comes back as it was.
+   */
   apply(workspaceId: string, definition: JourneyDefinition): Promise<JourneyUpdate & { created: boolean }> {
     return this.serially(async () => {
       const plan = await this.planOf(workspaceId, definition);
@@ -164,15 +175,9 @@ export class JourneyService {
     });
   }
 
-  /** Stores version 1 with the definition's status (draft unless it says otherwise); a 409 if the id exists. */
-  create(workspaceId: string, definition: JourneyDefinition): Promise<JourneyDetail> {
-    return this.serially(async () => {
-      const plan = await this.planOf(workspaceId, definition);
-      if (plan.action !== 'create') {
-        throw new GodwitError('conflict', `journey ${definition.id} already exists; update it instead`);
-      }
-      return (await this.write(workspaceId, plan)).journey;
-    });
+  /** Stores version 1, draft (the default) or live; a 409 if the id exists. */
+  create(workspaceId: string, definition: JourneyDefinition): Promise<JourneyUpdate> {
+    return this.createKnowing(workspaceId, definition);
   }
 
   async update(workspaceId: string, id: string, definition: JourneyDefinition): Promise<JourneyUpdate> {
@@ -189,7 +194,7 @@ export class JourneyService {
     return this.serially(async () => {
       const current = await this.get(workspaceId, id);
       checkStatusChange(id, current.status, status);
-      if (current.status === status) return unchanged(current);
+      if (current.status === status) return this.write(workspaceId, { action: 'unchanged', current });
       return this.write(workspaceId, {
         action: 'update',
         current,
@@ -201,8 +206,9 @@ export class JourneyService {
   }
 
   /**
-   * Installs a catalog journey and says which events and traits it needs that the workspace has not
-   * shown yet. With anything missing it stays a draft even when asked to go live.
+   * Installs a catalog journey, first creating the segments it ships that the workspace lacks (an
+   * existing one is never replaced), and says which events and traits it needs that the workspace has
+   * not shown yet. With anything missing it stays a draft even when asked to go live.
    */
   async install(
     workspaceId: string,
@@ -210,44 +216,69 @@ export class JourneyService {
     options: { status?: JourneyStatus } = {},
   ): Promise<JourneyInstall> {
     const definition = catalogJourney(catalogId);
-    const missing = missingRequirements(definition, await this.journeys.seenNames(workspaceId, SEEN_SCAN));
-    const warnings: string[] = [];
-    if (missing.events.length > 0)
-      warnings.push(`the workspace has not sent these events yet: ${list(missing.events)}`);
-    if (missing.traits.length > 0) warnings.push(`no customer has these traits yet: ${list(missing.traits)}`);
-    warnings.push(...(await this.referenceWarnings(workspaceId, definition)));
     let status = options.status ?? 'draft';
+    // Refused before the segments are added, so a failed install leaves nothing behind.
+    checkNewStatus(definition.id, status);
+    if (await this.find(workspaceId, definition.id)) throw alreadyExists(definition.id);
+    const createdSegments = await this.addCatalogSegments(workspaceId, definition);
+    const missing = missingRequirements(definition, await this.journeys.seenNames(workspaceId, SEEN_SCAN));
+    const references = await this.missingFor(workspaceId, definition);
+    const warnings = [...requirementWarnings(missing), ...missingLines(references)];
     if (warnings.length > 0 && status === 'live') {
       status = 'draft';
       warnings.push('installed as a draft rather than live: make it live once that data arrives');
     }
-    const journey = await this.create(workspaceId, { ...definition, version: 1, status });
-    return { journey, missing, warnings };
+    const created = await this.createKnowing(workspaceId, { ...definition, version: 1, status }, references);
+    return { journey: created.journey, missing, createdSegments, missingReferences: references, warnings };
+  }
+
+  /** `create`, with the missing references when the caller has just looked them up. */
+  private createKnowing(
+    workspaceId: string,
+    definition: JourneyDefinition,
+    missing?: readonly JourneyReference[],
+  ): Promise<JourneyUpdate> {
+    return this.serially(async () => {
+      const plan = await this.planOf(workspaceId, definition);
+      if (plan.action !== 'create') throw alreadyExists(definition.id);
+      // Paused and archived are reached by having been live; only `apply` recreates them, from an export.
+      checkNewStatus(definition.id, definition.status);
+      return this.write(workspaceId, plan, missing);
+    });
+  }
+
+  private async addCatalogSegments(workspaceId: string, journey: JourneyDefinition): Promise<string[]> {
+    const created: string[] = [];
+    for (const segment of catalogSegmentsFor(journey)) {
+      if (await this.addSegment?.(workspaceId, segment)) created.push(segment.id);
+    }
+    return created;
   }
 
   private async planOf(workspaceId: string, definition: JourneyDefinition): Promise<JourneyPlan> {
     const current = await this.find(workspaceId, definition.id);
     if (!current) {
       checkNewId(definition.id);
-      checkNewStatus(definition.id, definition.status);
       return { action: 'create', definition };
     }
     return planUpdate(current, definition);
   }
 
-  /** A live journey runs straight into a template or segment that does not exist: a 409 naming each. */
-  private async checkReferences(workspaceId: string, plan: JourneyPlan): Promise<void> {
-    if (plan.action === 'unchanged' || plan.definition.status !== 'live' || !this.references) return;
-    const missing = await missingReferences(this.references, workspaceId, plan.definition);
-    if (missing.length === 0) return;
-    const { id } = plan.definition;
-    const lines = missingLines(missing).join('; ');
-    throw new GodwitError('conflict', `journey ${id} cannot be live: ${lines}`, describeMissing(missing));
+  private async missingFor(workspaceId: string, definition: JourneyDefinition): Promise<JourneyReference[]> {
+    return this.references ? missingReferences(this.references, workspaceId, definition) : [];
   }
 
-  private async write(workspaceId: string, plan: JourneyPlan): Promise<JourneyUpdate> {
-    if (plan.action === 'unchanged') return unchanged(plan.current);
-    await this.checkReferences(workspaceId, plan);
+  /** Looks the journey's references up once: they may refuse the change, and are its warnings otherwise. */
+  private async write(
+    workspaceId: string,
+    plan: JourneyPlan,
+    known?: readonly JourneyReference[],
+  ): Promise<JourneyUpdate> {
+    const saved = plan.action === 'unchanged' ? plan.current.definition : plan.definition;
+    const missing = known ?? (await this.missingFor(workspaceId, saved));
+    const notes: ReferenceWarnings = { missingReferences: missing, warnings: missingLines(missing) };
+    if (plan.action === 'unchanged') return { ...unchanged(plan.current), ...notes };
+    refuseMissing(plan, missing);
     const now = this.clock.now();
     const { definition } = plan;
     const version = plan.action === 'create' ? 1 : plan.definition.version;
@@ -273,7 +304,7 @@ export class JourneyService {
       plan.action === 'create'
         ? { version: 0, status: record.status }
         : { version: plan.current.latestVersion, status: plan.current.status };
-    return { journey: await this.get(workspaceId, definition.id), changed: true, previous };
+    return { journey: await this.get(workspaceId, definition.id), changed: true, previous, ...notes };
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -301,13 +332,27 @@ function planUpdate(current: JourneyDetail, definition: JourneyDefinition): Jour
   };
 }
 
+/** A live journey would run straight into a template or segment that does not exist: a 409 naming each. */
+function refuseMissing(plan: Exclude<JourneyPlan, { action: 'unchanged' }>, missing: readonly JourneyReference[]) {
+  const from = plan.action === 'update' ? plan.current : undefined;
+  const blocking = blockingReferences({ from, to: plan.definition }, missing);
+  if (blocking.length === 0) return;
+  const { id } = plan.definition;
+  const lines = missingLines(blocking).join('; ');
+  throw new GodwitError('conflict', `journey ${id} cannot be live: ${lines}`, describeMissing(blocking));
+}
+
+function alreadyExists(id: string): GodwitError {
+  return new GodwitError('conflict', `journey ${id} already exists; update it instead`);
+}
+
 function checkNewId(id: string): void {
   if (RESERVED_IDS.has(id)) {
     throw invalidInput(`id: ${id} is reserved (it names another /v1/journeys call); choose another id`);
   }
 }
 
-function unchanged(current: JourneyDetail): JourneyUpdate {
+function unchanged(current: JourneyDetail): Omit<JourneyUpdate, keyof ReferenceWarnings> {
   return { journey: current, changed: false, previous: { version: current.latestVersion, status: current.status } };
 }
 
@@ -319,5 +364,3 @@ function summaryOf(record: JourneyRecord): JourneySummary {
   const { workspaceId: _workspaceId, ...summary } = record;
   return summary;
 }
-
-const list = (names: readonly string[]) => names.join(', ');

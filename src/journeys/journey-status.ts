@@ -21,7 +21,10 @@ const ALLOWED: Readonly<Record<JourneyStatus, readonly JourneyStatus[]>> = {
 
 export const JOURNEY_STATUSES = ['draft', 'live', 'paused', 'archived'] as const satisfies readonly JourneyStatus[];
 
-/** A journey begins as a draft or goes straight live; paused and archived are reached from there. */
+/**
+ * A journey begins as a draft or goes straight live; paused and archived are reached from there. Only
+ * `apply` creates others: an exported paused or archived journey has been live where it came from.
+ */
 export const NEW_JOURNEY_STATUSES = ['draft', 'live'] as const satisfies readonly JourneyStatus[];
 
 /** A 400 when a journey would be created paused or archived, having never been live. */

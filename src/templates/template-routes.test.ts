@@ -92,6 +92,32 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       assert.equal((await call('PUT', '/v1/templates/nope', { ...own, id: 'nope' })).status, 404);
     });
 
+    it('refuses to delete a template a live journey sends, naming the journey', async () => {
+      assert.equal((await call('POST', '/v1/templates', receipt({ id: 'receipt3' }))).status, 201);
+      const journey = (id: string, template: string) => ({
+        id,
+        name: id,
+        status: 'live',
+        trigger: { event: 'Order Completed' },
+        start: 'send',
+        nodes: { send: { type: 'send', template, channel: 'email', next: 'end' }, end: { type: 'exit' } },
+      });
+      assert.equal((await call('POST', '/v1/journeys', journey('receipts', 'receipt3'))).status, 201);
+      const refused = await call('DELETE', '/v1/templates/receipt3');
+      assert.deepEqual(
+        [refused.status, refused.body.error.message],
+        [409, 'template receipt3 is sent by live journeys: receipts; pause or change them first'],
+      );
+      // The workspace's copy of a built-in may go: the built-in takes its place again.
+      const builtin = (await call('GET', '/v1/templates/cart_reminder')).body.template.definition;
+      assert.equal((await call('PUT', '/v1/templates/cart_reminder', { ...builtin, name: 'Ours' })).status, 200);
+      assert.equal((await call('POST', '/v1/journeys', journey('reminders', 'cart_reminder'))).status, 201);
+      assert.deepEqual((await call('DELETE', '/v1/templates/cart_reminder')).body, { deleted: true });
+
+      assert.equal((await call('POST', '/v1/journeys/receipts/status', { status: 'paused' })).status, 200);
+      assert.deepEqual((await call('DELETE', '/v1/templates/receipt3')).body, { deleted: true });
+    });
+
     it('refuses invalid templates with each problem at its path', async () => {
       const bad = await call(
         'POST',

@@ -43,7 +43,14 @@ export class TemplateService {
   private writes: Promise<unknown> = Promise.resolve();
   private readonly recent = new Map<string, { readAt: number; definition: Promise<TemplateDefinition | undefined> }>();
 
-  constructor(private readonly options: { templates: TemplateStore; clock: Clock }) {}
+  constructor(
+    private readonly options: {
+      templates: TemplateStore;
+      clock: Clock;
+      /** The live journeys that send a template, which its deletion would leave sending nothing. */
+      liveJourneysUsing?: (workspaceId: string, templateId: string) => Promise<string[]>;
+    },
+  ) {}
 
   now(): number {
     return this.options.clock.now();
@@ -119,11 +126,25 @@ export class TemplateService {
     return this.serially(() => this.write(workspaceId, definition));
   }
 
+  /**
+   * Removes the workspace's template; a 409 for a built-in, and while a live journey sends it. Removing
+   * the workspace's version of a built-in is always allowed: the built-in takes its place again.
+   */
   async delete(workspaceId: string, id: string): Promise<void> {
-    if (!(await this.store.deleteTemplate(workspaceId, id))) {
-      if (catalogTemplate(id)) throw new GodwitError('conflict', `template ${id} is built in and cannot be deleted`);
+    const builtin = catalogTemplate(id) !== undefined;
+    if (!(await this.store.getTemplate(workspaceId, id))) {
+      if (builtin) throw new GodwitError('conflict', `template ${id} is built in and cannot be deleted`);
       throw notFound(`no template ${id}`);
     }
+    const journeys = builtin ? [] : ((await this.options.liveJourneysUsing?.(workspaceId, id)) ?? []);
+    if (journeys.length > 0) {
+      const names = journeys.join(', ');
+      throw new GodwitError(
+        'conflict',
+        `template ${id} is sent by live journeys: ${names}; pause or change them first`,
+      );
+    }
+    if (!(await this.store.deleteTemplate(workspaceId, id))) throw notFound(`no template ${id}`);
     this.recent.delete(keyOf(workspaceId, id));
   }
 

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { evaluateSegment } from '../../segments/segment-evaluation.ts';
+import { referencesOf } from '../journey-references.ts';
 import { eventsListenedTo, missingRequirements, requirementsOf } from '../journey-requirements.ts';
 import { type SimulateOptions, simulate } from '../simulate.ts';
 import { DAY, HOUR, MINUTE, T0 } from '../test-journeys.ts';
-import { CATALOG, loadCatalogJourney } from './journey-catalog.ts';
+import {
+  CATALOG,
+  CATALOG_SEGMENTS,
+  catalogSegmentsFor,
+  loadCatalogJourney,
+  loadCatalogSegment,
+} from './journey-catalog.ts';
 
 /** Examples are tests: every catalog journey validates and is simulated for a sample customer. */
 
@@ -38,6 +46,42 @@ describe('journey catalog', () => {
       traits: [],
     });
     assert.deepEqual(eventsListenedTo(cart), ['Cart Abandoned', 'Order Completed', 'Unsubscribed']);
+  });
+
+  it('ships every segment its journeys start on or read, so each can go live in a new workspace', () => {
+    const shipped = CATALOG_SEGMENTS.map((file) => loadCatalogSegment(file).id);
+    for (const { file } of CATALOG) {
+      const journey = loadCatalogJourney(file);
+      const named = referencesOf(journey).filter((ref) => ref.kind === 'segment');
+      for (const { id } of named) assert.ok(shipped.includes(id), `${file} names segment ${id}, which is not shipped`);
+    }
+    const churn = catalogSegmentsFor(loadCatalogJourney('churn-retention.yaml')).map((segment) => segment.id);
+    assert.deepEqual(churn, ['no-activity-30d']);
+  });
+
+  it('no-activity-30d: customers active within 90 days but not the last 30, not new or active ones', () => {
+    const quiet = loadCatalogSegment('segments/no-activity-30d.yaml');
+    const member = (...events: [string, number][]) =>
+      evaluateSegment(quiet, {
+        traits: {},
+        consent: {},
+        events: events.map(([name, daysAgo]) => event(name, T0 - daysAgo * DAY)),
+        now: T0,
+      }).member;
+    assert.equal(member(['Logged In', 31]), true);
+    assert.equal(member(['Order Completed', 45]), true);
+    assert.equal(member(), false, 'never active: new, not going quiet');
+    assert.equal(member(['Logged In', 31], ['Order Completed', 3]), false);
+    assert.equal(member(['Logged In', 2]), false);
+    assert.equal(member(['Logged In', 100]), false, 'gone for longer than the win-back is for');
+    // A customer's last login turning 30 days old puts them in by the segment's own timer.
+    const turning = evaluateSegment(quiet, {
+      traits: {},
+      consent: {},
+      events: [event('Logged In', T0 - 29 * DAY)],
+      now: T0,
+    });
+    assert.deepEqual(turning, { member: false, changesAt: T0 + DAY });
   });
 
   it('abandoned cart: a reminder after an hour, a discount next morning at 10:00 local, none once bought', () => {

@@ -117,7 +117,13 @@ export const en = {
   'catalog.installing': 'Installing…',
   'catalog.installed': 'Installed ({status}).',
   'catalog.open': 'Open',
-  'catalog.missing': 'Not seen yet: {names}. Until they arrive the journey stays a draft.',
+  'catalog.stayedDraft': 'It stays a draft until what is missing is there; then make it live from its page.',
+  'catalog.createdSegments': 'Created the segments it uses: {ids}.',
+
+  'warnings.notSeen': 'Not seen yet: {names}.',
+  'warnings.noTemplate': 'Template {id} does not exist yet ({path}).',
+  'warnings.noSegment': 'Segment {id} does not exist yet ({path}).',
+  'warnings.cannotGoLive': 'It cannot go live until they exist.',
 
   'journey.graph': 'Graph',
   'journey.definition': 'Definition',
@@ -142,6 +148,7 @@ export const en = {
   'editor.saved': 'Saved as version {version}.',
   'editor.unchanged': 'No change to save.',
   'editor.created': 'Created.',
+  'editor.createdAs': 'Created ({status}).',
 
   'simulate.customer': 'Customer (id, email, phone)',
   'simulate.run': 'Run simulation',

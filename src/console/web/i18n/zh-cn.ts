@@ -119,7 +119,13 @@ export const zhCN: Dictionary = {
   'catalog.installing': '正在安装…',
   'catalog.installed': '已安装（{status}）。',
   'catalog.open': '打开',
-  'catalog.missing': '尚未收到：{names}。在它们出现之前，旅程保持草稿状态。',
+  'catalog.stayedDraft': '在缺少的内容到位之前，旅程保持草稿状态；之后请在旅程页面将其上线。',
+  'catalog.createdSegments': '已创建它使用的分群：{ids}。',
+
+  'warnings.notSeen': '尚未收到：{names}。',
+  'warnings.noTemplate': '模板 {id} 尚不存在（{path}）。',
+  'warnings.noSegment': '分群 {id} 尚不存在（{path}）。',
+  'warnings.cannotGoLive': '它们存在之前，旅程无法上线。',
 
   'journey.graph': '流程图',
   'journey.definition': '定义',
@@ -144,6 +150,7 @@ export const zhCN: Dictionary = {
   'editor.saved': '已保存为版本 {version}。',
   'editor.unchanged': '没有需要保存的改动。',
   'editor.created': '已创建。',
+  'editor.createdAs': '已创建（{status}）。',
 
   'simulate.customer': '客户（ID、邮箱、电话）',
   'simulate.run': '运行模拟',

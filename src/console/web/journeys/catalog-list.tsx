@@ -4,19 +4,22 @@ import { useApi } from '../api/use-api.ts';
 import { Await } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Link } from '../router.tsx';
+import { type JourneyNotes, JourneyWarnings } from './journey-warnings.tsx';
 
 interface CatalogEntry {
   id: string;
   name: string;
   description: string;
 }
-interface Installed {
+interface Installed extends JourneyNotes {
   journey: { id: string; status: string };
-  missing: { events: string[]; traits: string[] };
-  warnings: string[];
+  createdSegments: string[];
 }
 
-/** The ready journeys; installing one says which events and traits Godwit has not seen yet. */
+/**
+ * The ready journeys; installing one says which events, traits, templates and segments the workspace
+ * lacks (why it stayed a draft), and which segments it created.
+ */
 export function CatalogList(props: { onInstalled(): void }) {
   const { t } = useI18n();
   const loaded = useApi<{ journeys: CatalogEntry[] }>('/v1/journeys/catalog');
@@ -68,13 +71,12 @@ export function CatalogList(props: { onInstalled(): void }) {
                         {t('catalog.installed', { status: t(`status.${result.journey.status}` as 'status.live') })}{' '}
                         <Link to={`/journeys/${encodeURIComponent(result.journey.id)}`}>{t('catalog.open')}</Link>
                       </p>
-                      {[...result.missing.events, ...result.missing.traits].length > 0 && (
-                        <p className="muted">
-                          {t('catalog.missing', {
-                            names: [...result.missing.events, ...result.missing.traits].join(', '),
-                          })}
-                        </p>
+                      {result.createdSegments.length > 0 && (
+                        <p>{t('catalog.createdSegments', { ids: result.createdSegments.join(', ') })}</p>
                       )}
+                      <JourneyWarnings notes={result} />
+                      {/* Asked to go live, it is a draft only when something is missing. */}
+                      {result.journey.status === 'draft' && <p className="muted">{t('catalog.stayedDraft')}</p>}
                     </div>
                   )}
                 </li>

@@ -5,17 +5,24 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { issueRange } from './issue-positions.ts';
+import { type JourneyNotes, JourneyWarnings } from './journey-warnings.tsx';
+
+/** What a save says: done (or why not), and what the saved journey still lacks. */
+export interface SaveOutcome {
+  readonly message: string;
+  readonly notes?: JourneyNotes;
+}
 
 /**
  * A YAML/JSON journey editor (CodeMirror, in this lazy chunk). The server validates as you type, and
  * each issue is underlined at the field it names, and listed below for keyboard and screen-reader users.
  */
-export default function JourneyEditor(props: { source: string; onSave(source: string): Promise<string> }) {
+export default function JourneyEditor(props: { source: string; onSave(source: string): Promise<SaveOutcome> }) {
   const { t } = useI18n();
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(undefined);
   const [issues, setIssues] = useState<{ path: string; message: string; line: number }[]>([]);
-  const [status, setStatus] = useState<string>();
+  const [status, setStatus] = useState<SaveOutcome>();
   const [busy, setBusy] = useState(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the editor is created once per source
@@ -63,7 +70,7 @@ export default function JourneyEditor(props: { source: string; onSave(source: st
     try {
       setStatus(await props.onSave(view.current.state.doc.toString()));
     } catch (error) {
-      setStatus((error as Error).message);
+      setStatus({ message: (error as Error).message });
       forceLinting(view.current);
     } finally {
       setBusy(false);
@@ -79,8 +86,9 @@ export default function JourneyEditor(props: { source: string; onSave(source: st
         <button type="button" className="primary" onClick={save} disabled={busy}>
           {busy ? t('common.saving') : t('editor.save')}
         </button>
-        {status && <span role="status">{status}</span>}
+        {status && <span role="status">{status.message}</span>}
       </div>
+      {status?.notes && <JourneyWarnings notes={status.notes} />}
       <div aria-live="polite">
         {issues.length === 0 ? (
           <p className="ok">{t('editor.valid')}</p>

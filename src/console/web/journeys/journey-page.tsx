@@ -6,9 +6,11 @@ import { Await, Loading } from '../components/states.tsx';
 import { Tabs } from '../components/tabs.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { preloadable } from '../preloadable.tsx';
-import { navigate } from '../router.tsx';
+import { Link, navigate } from '../router.tsx';
+import type { SaveOutcome } from './journey-editor.tsx';
 import { JourneySimulator, type Simulation } from './journey-simulator.tsx';
 import { JourneyVersions } from './journey-versions.tsx';
+import { type JourneyNotes, JourneyWarnings } from './journey-warnings.tsx';
 import { StatusActions } from './status-actions.tsx';
 
 const graph = preloadable(() => import('./journey-graph-view.tsx'));
@@ -83,15 +85,16 @@ function ExistingJourney({ id }: { id: string }) {
                       {(source) => (
                         <JourneyEditor
                           source={source}
-                          onSave={async (text) => {
-                            const saved = await api<{ journey: { latestVersion: number }; changed: boolean }>(path, {
+                          onSave={async (text): Promise<SaveOutcome> => {
+                            const saved = await api<Saved & { changed: boolean }>(path, {
                               method: 'PUT',
                               body: { source: text },
                             });
                             loaded.reload();
-                            return saved.changed
+                            const message = saved.changed
                               ? t('editor.saved', { version: saved.journey.latestVersion })
                               : t('editor.unchanged');
+                            return { message, notes: saved };
                           }}
                         />
                       )}
@@ -129,24 +132,37 @@ nodes:
   done: { type: exit }
 `;
 
+/** A save's answer: the journey and what it lacks (see JourneyWarnings). */
+interface Saved extends JourneyNotes {
+  journey: { id: string; status: string; latestVersion: number };
+}
+
+/** A journey created without warnings opens at once; one that lacks something says what first. */
 function NewJourney() {
   const { t } = useI18n();
+  const [created, setCreated] = useState<Saved>();
+  const onSave = async (source: string): Promise<SaveOutcome> => {
+    const saved = await api<Saved>('/v1/journeys', { method: 'POST', body: { source } });
+    if (saved.missingReferences?.length) setCreated(saved);
+    else navigate(`/journeys/${encodeURIComponent(saved.journey.id)}`);
+    return { message: t('editor.created') };
+  };
   return (
     <>
       <h1 tabIndex={-1}>{t('journeys.new')}</h1>
-      <Suspense fallback={<Loading />}>
-        <JourneyEditor
-          source={STARTER}
-          onSave={async (source) => {
-            const created = await api<{ journey: { id: string } }>('/v1/journeys', {
-              method: 'POST',
-              body: { source },
-            });
-            navigate(`/journeys/${encodeURIComponent(created.journey.id)}`);
-            return t('editor.created');
-          }}
-        />
-      </Suspense>
+      {created ? (
+        <div role="status">
+          <p>
+            {t('editor.createdAs', { status: t(`status.${created.journey.status}` as 'status.live') })}{' '}
+            <Link to={`/journeys/${encodeURIComponent(created.journey.id)}`}>{t('catalog.open')}</Link>
+          </p>
+          <JourneyWarnings notes={created} />
+        </div>
+      ) : (
+        <Suspense fallback={<Loading />}>
+          <JourneyEditor source={STARTER} onSave={onSave} />
+        </Suspense>
+      )}
     </>
   );
 }
