@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { testFiles } from '../app/test-files.ts';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { readCatalogText } from '../journeys/catalog/journey-catalog.ts';
 import { callApi, cartCustomer, DAY, HOUR, iso, MINUTE, sendBatch, T0 } from '../journeys/test-journey-api.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'godwit-journeys-'));
-const file = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, file } = testFiles('journeys');
 
 describe('godwit journeys (CLI)', () => {
   let t: TestGodwit;

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { testFiles } from '../app/test-files.ts';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { runCli } from '../app/test-processes.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'godwit-policy-'));
-const file = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
+const { file } = testFiles('policy');
 
 describe('godwit policy apply (CLI)', () => {
   let t: TestGodwit;

@@ -393,7 +393,9 @@ describe('web console in Chromium', () => {
       assert.equal((await callApi(godwit, 'PUT', '/v1/customers/ada/consent', grant)).status, 200);
       const consent = /\/v1\/customers\/[^/?]+\/consent$/;
       await page.route(consent, (route) => {
-        const body = JSON.stringify({ error: { code: 'invalid_input', message: 'channel: must be one of email, sms' } });
+        const body = JSON.stringify({
+          error: { code: 'invalid_input', message: 'channel: must be one of email, sms' },
+        });
         return route.fulfill({ status: 400, contentType: 'application/json', body });
       });
       await page.getByRole('link', { name: 'Customers' }).click();

@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { testFiles } from '../app/test-files.ts';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { importFile } from './file-import.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'godwit-import-'));
-const file = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
+const { file } = testFiles('import');
 
 describe('file import', () => {
   let t: TestGodwit;
