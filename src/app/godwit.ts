@@ -171,8 +171,10 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     },
     references: {
       // What a send renders: the workspace's template, else the built-in one.
-      hasTemplate: async (workspaceId, id): Promise<boolean> =>
-        (await templates.definitionFor(workspaceId, id)) !== undefined,
+      hasTemplate: async (workspaceId, id, channel): Promise<boolean> => {
+        const definition = await templates.definitionFor(workspaceId, id);
+        return definition !== undefined && (!channel || channel in definition.channels);
+      },
       hasSegment: async (workspaceId, id) => (await store.segments.getSegment(workspaceId, id)) !== undefined,
     },
     // A catalog install adds the segments its journey ships, never replacing the workspace's own.

@@ -119,6 +119,14 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
         refused.body.error.message,
         /greet cannot be live: nodes\.hello\.template: no template welcome_email/,
       );
+      // A send on a fixed channel needs the template's content for it (the built-in cart_discount is email only).
+      const onVoice = sends('cart_discount', { id: 'greet-by-voice', status: 'live' });
+      const voice = { ...onVoice, nodes: { ...onVoice.nodes, hello: { ...onVoice.nodes.hello, channel: 'voice' } } };
+      const noVoice = await call('POST', '/v1/journeys', voice);
+      assert.equal(noVoice.status, 409);
+      assert.deepEqual(noVoice.body.error.details, [
+        { path: 'nodes.hello.template', message: 'template cart_discount has no voice content' },
+      ]);
       const bySegment = sends('cart_reminder', { id: 'greet-vips', status: 'live' }); // a built-in template
       const segmentTrigger = { ...bySegment, trigger: { type: 'segment', segment: 'vips' } };
       const noSegment = await call('POST', '/v1/journeys', segmentTrigger);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JourneyStatus } from '../storage/journey-store.ts';
-import { blockingReferences, missingReferences, referencesOf } from './journey-references.ts';
+import { blockingReferences, describeMissing, missingReferences, referencesOf } from './journey-references.ts';
 import type { JourneyDefinition } from './journey-schema.ts';
 import { defineJourney } from './test-journeys.ts';
 
@@ -37,10 +37,10 @@ describe('journey references', () => {
     );
   });
 
-  it('reports each place a missing one is named, asking once per name', async () => {
+  it('reports each place a missing one is named, asking once per name and channel', async () => {
     const asked: string[] = [];
-    const has = (existing: string) => async (_: string, id: string) => {
-      asked.push(id);
+    const has = (existing: string) => async (_: string, id: string, channel?: string) => {
+      asked.push(channel ? `${id}:${channel}` : id);
       return id === existing;
     };
     const lookup = { hasTemplate: has('winback_offer'), hasSegment: has('vip') };
@@ -51,7 +51,31 @@ describe('journey references', () => {
       missing.map((ref) => ref.path),
       ['nodes.first.rules[1].property', 'nodes.again.template', 'nodes.done.template'],
     );
-    assert.deepEqual(asked.sort(), ['lapsed', 'vip', 'welcome_email', 'winback_offer']);
+    // A template that lacks a channel's content is asked again without it, to say which is missing.
+    assert.deepEqual(asked.sort(), [
+      'lapsed',
+      'vip',
+      'welcome_email',
+      'welcome_email:email',
+      'welcome_email:sms',
+      'winback_offer:email',
+    ]);
+  });
+
+  it('needs the content of a fixed channel from the template, and says which', async () => {
+    const contentFor = new Map([
+      ['winback_offer', ['email']],
+      ['welcome_email', ['email']],
+    ]);
+    const lookup = {
+      hasTemplate: async (_: string, id: string, channel?: string) =>
+        contentFor.has(id) && (!channel || (contentFor.get(id) ?? []).includes(channel)),
+      hasSegment: async () => true,
+    };
+    const missing = await missingReferences(lookup, 'w', journey);
+    assert.deepEqual(describeMissing(missing), [
+      { path: 'nodes.again.template', message: 'template welcome_email has no sms content' },
+    ]);
   });
 
   it('refuses only what going live, or a live journey naming something new, would run into', () => {

@@ -154,6 +154,7 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       const [best, fixed] = await outboxOf(await customerOf('dan'));
       assert.equal(best?.channel, 'in_app', 'best falls back to in-app with no address');
       assert.equal(fixed?.status, 'suppressed');
+      assert.equal(fixed?.channel, 'email', 'listed with the channel its node named');
       assert.match(String(fixed?.payload.decision), /no email address/);
     });
   });

@@ -123,7 +123,8 @@ export async function decideMessages(
           : 'pending';
     const decided: OutboxRecord = {
       ...entry,
-      channel: outcome?.record.channel ?? null,
+      // A suppressed send keeps the channel its node named, so it is listed with that channel's messages.
+      channel: outcome?.record.channel ?? fixedChannelOf(outcome?.request.channel),
       status,
       // When it goes: delivery takes it from then, and caps and collisions count it there.
       nextAttemptAt: status === 'suppressed' ? 0 : (outcome?.record.at ?? now),
@@ -158,4 +159,8 @@ export async function decideMessages(
     }
   }
   return out;
+}
+
+function fixedChannelOf(requested: string | undefined): string | null {
+  return requested === undefined || requested === 'best' ? null : requested;
 }

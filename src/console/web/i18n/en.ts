@@ -122,6 +122,7 @@ export const en = {
 
   'warnings.notSeen': 'Not seen yet: {names}.',
   'warnings.noTemplate': 'Template {id} does not exist yet ({path}).',
+  'warnings.noTemplateChannel': 'Template {id} has no {channel} content ({path}).',
   'warnings.noSegment': 'Segment {id} does not exist yet ({path}).',
   'warnings.cannotGoLive': 'It cannot go live until they exist.',
 

@@ -124,6 +124,7 @@ export const zhCN: Dictionary = {
 
   'warnings.notSeen': '尚未收到：{names}。',
   'warnings.noTemplate': '模板 {id} 尚不存在（{path}）。',
+  'warnings.noTemplateChannel': '模板 {id} 没有 {channel} 内容（{path}）。',
   'warnings.noSegment': '分群 {id} 尚不存在（{path}）。',
   'warnings.cannotGoLive': '它们存在之前，旅程无法上线。',
 

@@ -21,10 +21,15 @@ export function JourneyWarnings(props: { notes: JourneyNotes }) {
   return (
     <ul className="muted">
       {notSeen.length > 0 && <li>{t('warnings.notSeen', { names: notSeen.join(', ') })}</li>}
-      {missingReferences.map(({ kind, id, path }) => (
-        <li key={path}>{t(kind === 'template' ? 'warnings.noTemplate' : 'warnings.noSegment', { id, path })}</li>
+      {missingReferences.map(({ kind, id, path, channel }) => (
+        <li key={path}>{t(warningKey(kind, channel), { id, path, channel: channel ?? '' })}</li>
       ))}
       {missingReferences.length > 0 && <li>{t('warnings.cannotGoLive')}</li>}
     </ul>
   );
+}
+
+function warningKey(kind: JourneyReference['kind'], channel: string | undefined) {
+  if (kind === 'segment') return 'warnings.noSegment';
+  return channel ? 'warnings.noTemplateChannel' : 'warnings.noTemplate';
 }

@@ -57,6 +57,14 @@ describe('Twilio webhooks', () => {
       body: new URLSearchParams(inbound('hello', 'SMforged')),
     });
     assert.equal(unsigned.status, 403);
+    for (const path of ['/v1/webhooks/twilio/inbound', '/v1/webhooks/twilio/status']) {
+      const json = await fetch(`${t.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-twilio-signature': 'abc' },
+        body: JSON.stringify({ Body: ['x'], MessageSid: 7 }),
+      });
+      assert.deepEqual([json.status, (await json.json()).error.code], [415, 'unsupported_media_type'], path);
+    }
     assert.ok(!(await timeline()).events.includes('SMS Received'));
   });
 

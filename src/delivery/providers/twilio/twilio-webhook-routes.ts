@@ -96,6 +96,10 @@ export function registerTwilioWebhookRoutes(scope: FastifyInstance, deps: Twilio
 }
 
 function verifiedForm(request: FastifyRequest, deps: TwilioWebhookDeps): FormParams {
+  // Twilio signs form fields; any other body (JSON parses to non-string values) cannot be Twilio's.
+  if (!/^application\/x-www-form-urlencoded/i.test(request.headers['content-type'] ?? '')) {
+    throw new GodwitError('unsupported_media_type', 'Twilio webhooks are application/x-www-form-urlencoded');
+  }
   const params = (request.body ?? {}) as FormParams;
   const valid = isValidTwilioSignature({
     authToken: deps.authToken,
