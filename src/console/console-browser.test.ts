@@ -231,6 +231,8 @@ describe('web console in Chromium', () => {
       await page.getByRole('button', { name: 'Run simulation' }).click();
       await page.getByText(/^Status: /).waitFor();
       assert.ok((await page.locator('.path-steps li').count()) > 1);
+      // Each message says what its decision does to it.
+      await page.getByText(/onboarding_welcome — (sent|delayed|suppressed)/).waitFor();
       await page.getByRole('tab', { name: 'Graph' }).click();
       await page.locator('.flow-node.on-path [data-node="welcome"]').waitFor();
 
@@ -257,12 +259,15 @@ describe('web console in Chromium', () => {
       await page.getByRole('cell', { name: godwit.adminEmail }).waitFor();
       await page.getByText('sms, whatsapp, voice: quiet from 21:00 to 08:00').waitFor();
       // A policy the server refuses says why, in place.
-      await page.getByLabel('Policy (JSON)').fill('{"caps": [{"classes": ["marketing"], "per": "month", "max": 1}]}');
+      const twoProblems = {
+        caps: [{ classes: ['marketing'], per: 'month', max: 1 }],
+        quietHours: [{ channels: ['sms'], from: '25:00', to: '07:00' }],
+      };
+      await page.getByLabel('Policy (JSON)').fill(JSON.stringify(twoProblems));
       await page.getByRole('button', { name: 'Save policy' }).click();
-      await page
-        .getByRole('alert')
-        .getByText(/invalid policy: caps\[0\]\.per|caps\.0\.per/)
-        .waitFor();
+      // Every problem, not only the first.
+      const refusal = page.getByRole('alert').filter({ hasText: 'caps[0].per: ' });
+      await refusal.filter({ hasText: 'quietHours[0].from: ' }).waitFor();
       await shot('settings');
 
       await page.goto(`${godwit.url}/`);
@@ -301,6 +306,7 @@ describe('web console in Chromium', () => {
     withFailureShot('suppressions', async () => {
       await page.getByRole('tab', { name: 'Dead letters' }).click();
       await page.getByText('No dead letters').waitFor();
+      await page.getByText(/lands here when its last retry fails/).waitFor();
       await page.getByRole('tab', { name: 'Suppressions' }).click();
       await page.getByText('No suppressed addresses').waitFor();
       const form = page.getByRole('form', { name: 'Suppress address' });
@@ -406,7 +412,17 @@ describe('web console in Chromium', () => {
       await page.getByRole('button', { name: 'Deny' }).first().click();
       await page.getByRole('alert').getByText('channel: must be one of email, sms').waitFor();
       await page.unroute(consent);
-      for (let i = problems.length - 1; i >= 0; i--) if (/status of 400/.test(problems[i] ?? '')) problems.splice(i, 1);
+      // A server that does not answer at all is said so, not as the browser's "Failed to fetch".
+      await page.route(consent, (route) => route.abort('connectionrefused'));
+      await page.getByRole('button', { name: 'Deny' }).first().click();
+      await page
+        .getByRole('alert')
+        .getByText('Godwit is not answering. Check that it is running, then try again.')
+        .waitFor();
+      await page.unroute(consent);
+      for (let i = problems.length - 1; i >= 0; i--) {
+        if (/status of 400|ERR_CONNECTION_REFUSED|ERR_FAILED/.test(problems[i] ?? '')) problems.splice(i, 1);
+      }
     }),
   );
 

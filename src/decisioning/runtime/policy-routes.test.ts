@@ -60,6 +60,15 @@ describe('policy API', () => {
     assert.match(broken.body.error.message, /^invalid policy: not valid YAML: line 2/, 'no empty path before it');
     const unknown = await call({ method: 'PUT', body: JSON.stringify({ quiet: [] }) });
     assert.equal(unknown.status, 400);
+    const twice = await call({
+      method: 'PUT',
+      body: JSON.stringify({ quietHours: [{ channels: ['sms'], from: '25:00', to: '07:00' }], caps: 'none' }),
+    });
+    assert.deepEqual(
+      twice.body.error.details.map((d: { path: string }) => d.path).sort(),
+      ['caps', 'quietHours[0].from'],
+      'every problem in details, as a list of { path, message } as journeys give them',
+    );
     assert.equal((await fetch(`${t.url}/v1/policy`)).status, 401);
   });
 });

@@ -28,11 +28,10 @@ export class PolicyService {
   async put(workspaceId: string, input: unknown): Promise<PolicyView> {
     const parsed: PolicyParseResult = typeof input === 'string' ? parsePolicyText(input) : parsePolicy(input);
     if (!parsed.ok) {
-      // The first problem in the message (a YAML syntax error has no path); every one in details.
+      // The first problem in the message (a YAML syntax error has no path); every one in details, as
+      // journeys, segments and templates give them.
       const first = parsed.issues.slice(0, 1);
-      throw invalidInput(`invalid policy: ${formatDefinitionIssues(first) || 'unknown problem'}`, {
-        issues: parsed.issues,
-      });
+      throw invalidInput(`invalid policy: ${formatDefinitionIssues(first) || 'unknown problem'}`, parsed.issues);
     }
     const updatedAt = this.deps.clock.now();
     await this.deps.store.decisions.putPolicy({ workspaceId, policy: parsed.policy, updatedAt });

@@ -1,3 +1,5 @@
+import { type Locale, translate } from '../i18n/i18n.tsx';
+
 /** The console calls Godwit's own JSON API with its session cookie, echoing the CSRF cookie on changes. */
 
 export class ApiError extends Error {
@@ -28,11 +30,10 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const csrf = method === 'GET' ? undefined : csrfToken();
   if (csrf) headers['x-csrf-token'] = csrf;
-  const response = await fetch(path, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    credentials: 'same-origin',
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const response = await fetch(path, { method, headers, body, credentials: 'same-origin' }).catch(() => {
+    // The browser's "Failed to fetch" says nothing to an admin: say Godwit is not answering, in their language.
+    throw new ApiError(0, 'unreachable', translate(pageLocale(), 'errors.unreachable'));
   });
   const json = await response.json().catch(() => ({}));
   if (!response.ok) {
@@ -50,4 +51,9 @@ export function query(params: Record<string, string | number | undefined>): stri
     if (value !== undefined && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
+}
+
+/** The language the app set on the page (app.tsx), outside React. */
+function pageLocale(): Locale {
+  return document.documentElement.lang === 'zh-CN' ? 'zh-CN' : 'en';
 }

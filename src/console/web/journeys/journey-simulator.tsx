@@ -3,12 +3,14 @@ import type { JourneyDefinition } from '../../../journeys/journey-schema.ts';
 import { api } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
+type Outcome = 'send' | 'delay' | 'suppress';
+
 export interface Simulation {
   status: string;
   outcome: string | null;
   reason: string | null;
   path: { nodeId: string | null; at: string; what: string }[];
-  messages: { at: string; channel?: string; template?: string }[];
+  messages: { at: string; channel?: string; template?: string; decision?: { outcome: Outcome } | null }[];
   notes: string[];
 }
 
@@ -75,7 +77,8 @@ export function JourneySimulator(props: {
               <ul>
                 {result.messages.map((m) => (
                   <li key={`${m.at}:${m.channel}:${m.template}`}>
-                    {dateTime(Date.parse(m.at))} {m.channel} {m.template}
+                    {dateTime(Date.parse(m.at))} {m.channel} {m.template} —{' '}
+                    {t(`simulate.outcome.${m.decision?.outcome ?? 'send'}`)}
                   </li>
                 ))}
               </ul>

@@ -117,7 +117,7 @@ function DeadLetters(props: { onSelect(key: string): void }) {
             older={older}
             onSelect={props.onSelect}
             onRetry={retry}
-            empty={t('messages.noDead')}
+            empty={{ title: t('messages.noDead'), hint: t('messages.noDeadHint') }}
           />
         )}
       </Await>
@@ -131,14 +131,14 @@ function MessageTable(props: {
   older(before: string): Promise<Page<Message>>;
   onSelect(key: string): void;
   onRetry?(key: string): void;
-  empty?: string;
+  empty?: { title: string; hint: string };
 }) {
   const { t, dateTime } = useI18n();
   const pages = usePages(props.first, props.older);
   if (pages.items.length === 0) {
     return (
-      <Empty title={props.empty ?? t('messages.empty')}>
-        <p>{t('messages.emptyHint')}</p>
+      <Empty title={props.empty?.title ?? t('messages.empty')}>
+        <p>{props.empty?.hint ?? t('messages.emptyHint')}</p>
       </Empty>
     );
   }

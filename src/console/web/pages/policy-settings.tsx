@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { Policy } from '../../../decisioning/policy-schema.ts';
-import { api } from '../api/client.ts';
+import { ApiError, api } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await, StatusNote } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -25,7 +25,10 @@ export function PolicySettings() {
       setStatus({ ok: true, text: t('settings.policySaved') });
       loaded.reload();
     } catch (error) {
-      setStatus({ ok: false, text: (error as Error).message });
+      // Every problem, not just the first the message names.
+      const details = error instanceof ApiError ? (error.details ?? []) : [];
+      const lines = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
+      setStatus({ ok: false, text: lines.length > 1 ? lines.join('\n') : (error as Error).message });
     }
   };
   return (
