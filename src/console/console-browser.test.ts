@@ -125,6 +125,10 @@ describe('web console in Chromium', () => {
       await page.getByRole('button', { name: 'Go live' }).click();
       await page.getByRole('button', { name: 'Pause' }).waitFor();
       assert.equal((await page.locator('.badge.live').textContent())?.trim(), 'Live');
+      // Back on the list, the card opens the installed journey rather than offering to install it again.
+      await page.getByRole('link', { name: 'Journeys' }).click();
+      await card.getByText('Installed in this workspace.').waitFor();
+      assert.equal(await card.getByRole('button', { name: 'Install and go live' }).count(), 0);
     }),
   );
 

@@ -116,6 +116,7 @@ export const en = {
   'catalog.install': 'Install and go live',
   'catalog.installing': 'Installing…',
   'catalog.installed': 'Installed ({status}).',
+  'catalog.alreadyInstalled': 'Installed in this workspace.',
   'catalog.open': 'Open',
   'catalog.stayedDraft': 'It stays a draft until what is missing is there; then make it live from its page.',
   'catalog.createdSegments': 'Created the segments it uses: {ids}.',

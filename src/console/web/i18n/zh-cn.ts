@@ -118,6 +118,7 @@ export const zhCN: Dictionary = {
   'catalog.install': '安装并上线',
   'catalog.installing': '正在安装…',
   'catalog.installed': '已安装（{status}）。',
+  'catalog.alreadyInstalled': '已在此工作区安装。',
   'catalog.open': '打开',
   'catalog.stayedDraft': '在缺少的内容到位之前，旅程保持草稿状态；之后请在旅程页面将其上线。',
   'catalog.createdSegments': '已创建它使用的分群：{ids}。',

@@ -20,7 +20,7 @@ interface Installed extends JourneyNotes {
  * The ready journeys; installing one says which events, traits, templates and segments the workspace
  * lacks (why it stayed a draft), and which segments it created.
  */
-export function CatalogList(props: { onInstalled(): void }) {
+export function CatalogList(props: { onInstalled(): void; installed: ReadonlySet<string> }) {
   const { t } = useI18n();
   const loaded = useApi<{ journeys: CatalogEntry[] }>('/v1/journeys/catalog');
   const [results, setResults] = useState<Record<string, Installed | string>>({});
@@ -52,14 +52,22 @@ export function CatalogList(props: { onInstalled(): void }) {
                 <li key={entry.id} className="card">
                   <h3>{entry.name}</h3>
                   <p>{entry.description}</p>
-                  <button
-                    type="button"
-                    onClick={() => install(entry.id)}
-                    disabled={busy !== undefined}
-                    aria-busy={busy === entry.id}
-                  >
-                    {busy === entry.id ? t('catalog.installing') : t('catalog.install')}
-                  </button>
+                  {/* Installed before (this visit's result shows below instead): open it, not install it again. */}
+                  {props.installed.has(entry.id) && result === undefined ? (
+                    <p>
+                      {t('catalog.alreadyInstalled')}{' '}
+                      <Link to={`/journeys/${encodeURIComponent(entry.id)}`}>{t('catalog.open')}</Link>
+                    </p>
+                  ) : (
+                    <button
+                      type="button"
+                      onClick={() => install(entry.id)}
+                      disabled={busy !== undefined || typeof result === 'object'}
+                      aria-busy={busy === entry.id}
+                    >
+                      {busy === entry.id ? t('catalog.installing') : t('catalog.install')}
+                    </button>
+                  )}
                   {typeof result === 'string' && (
                     <p className="error" role="alert">
                       {result}

@@ -35,10 +35,12 @@ export default function JourneyEditor(props: { source: string; onSave(source: st
           setIssues([]);
           return [];
         } catch (error) {
+          // Not reaching the server says nothing about the text: no marks (saving says it in words).
+          if (error instanceof ApiError && error.code === 'unreachable') return [];
           const details = error instanceof ApiError ? (error.details ?? []) : [];
           const list = details.length > 0 ? details : [{ path: '', message: (error as Error).message }];
           const diagnostics = list.map((d) => ({
-            ...issueRange(source, d.path),
+            ...issueRange(source, d.path, d.message),
             severity: 'error' as const,
             message: `${d.path}: ${d.message}`,
           }));

@@ -69,7 +69,7 @@ export default function JourneysPage() {
           )
         }
       </Await>
-      <CatalogList onInstalled={loaded.reload} />
+      <CatalogList onInstalled={loaded.reload} installed={new Set(loaded.data?.journeys.map((j) => j.id))} />
     </>
   );
 }
