@@ -448,6 +448,13 @@ describe('web console in Chromium', () => {
 
       await page.reload();
       await page.getByRole('heading', { name: '时间线' }).waitFor();
+      // Message statuses and channels are words of the admin's language too.
+      await page.getByRole('link', { name: '消息', exact: true }).click();
+      await page
+        .getByRole('row', { name: /onboarding_welcome/ })
+        .getByText('已送达')
+        .waitFor();
+      await page.getByRole('option', { name: '短信' }).waitFor({ state: 'attached' });
       assert.deepEqual(problems, []);
     }),
   );

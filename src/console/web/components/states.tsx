@@ -61,13 +61,13 @@ export function StatusNote(props: { status?: { ok: boolean; text: string } }) {
   );
 }
 
-/** The `<option>`s of a select whose values are their own labels (channels, statuses). */
-export function Options(props: { values: readonly string[] }) {
+/** The `<option>`s of a select (channels, statuses), each shown by `label` (its own value by default). */
+export function Options(props: { values: readonly string[]; label?(value: string): string }) {
   return (
     <>
       {props.values.map((value) => (
         <option key={value} value={value}>
-          {value}
+          {props.label ? props.label(value) : value}
         </option>
       ))}
     </>

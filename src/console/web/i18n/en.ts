@@ -238,6 +238,23 @@ export const en = {
   'settings.memberEmail': 'Email',
   'settings.memberRole': 'Role',
   'settings.memberSince': 'Member since',
+  // Message statuses and channels as the console shows them (values stay as the API has them).
+  'messageStatus.pending': 'pending',
+  'messageStatus.sending': 'sending',
+  'messageStatus.sent': 'sent',
+  'messageStatus.delivered': 'delivered',
+  'messageStatus.failed': 'failed',
+  'messageStatus.dead': 'dead',
+  'messageStatus.possibly_sent': 'possibly sent',
+  'messageStatus.bounced': 'bounced',
+  'messageStatus.suppressed': 'suppressed',
+  'channel.email': 'email',
+  'channel.sms': 'SMS',
+  'channel.whatsapp': 'WhatsApp',
+  'channel.voice': 'voice',
+  'channel.push': 'push',
+  'channel.in_app': 'in-app',
+  'channel.webhook': 'webhook',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -9,6 +9,7 @@ import { Await, Empty, Options } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
 import { Tabs } from '../components/tabs.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { labelOf } from '../i18n/labels.ts';
 import { navigate, useLocation } from '../router.tsx';
 import { MessageDetailView } from './message-detail.tsx';
 import { SuppressionsTab } from './suppressions-tab.tsx';
@@ -70,14 +71,14 @@ function Outbox(props: { onSelect(key: string): void }) {
           {t('messages.status')}
           <select name="status" defaultValue={filter.status}>
             <option value="">{t('messages.any')}</option>
-            <Options values={MESSAGE_STATUSES} />
+            <Options values={MESSAGE_STATUSES} label={(s) => labelOf(t, 'messageStatus', s)} />
           </select>
         </label>
         <label>
           {t('messages.channel')}
           <select name="channel" defaultValue={filter.channel}>
             <option value="">{t('messages.any')}</option>
-            <Options values={CHANNELS} />
+            <Options values={CHANNELS} label={(c) => labelOf(t, 'channel', c)} />
           </select>
         </label>
         <label>
@@ -161,9 +162,9 @@ function MessageTable(props: {
           {pages.items.map((m) => (
             <tr key={m.key}>
               <td>{dateTime(Date.parse(m.createdAt))}</td>
-              <td>{m.channel ?? '—'}</td>
+              <td>{m.channel ? labelOf(t, 'channel', m.channel) : '—'}</td>
               <td>
-                <span className={`badge ${m.status}`}>{m.status}</span>
+                <span className={`badge ${m.status}`}>{labelOf(t, 'messageStatus', m.status)}</span>
                 {m.lastError && <div className="muted small">{m.lastError}</div>}
               </td>
               <td>{m.template ?? '—'}</td>

@@ -9,6 +9,7 @@ import { Await, Empty, Options, StatusNote } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
 import type { MessageKey } from '../i18n/en.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { labelOf } from '../i18n/labels.ts';
 
 /** Addresses Godwit never sends to: hard bounces and complaints add themselves, people add and remove them here. */
 
@@ -65,7 +66,7 @@ export function SuppressionsTab() {
         <label>
           {t('messages.channel')}
           <select name="channel" defaultValue="email">
-            <Options values={SUPPRESSIBLE_CHANNELS} />
+            <Options values={SUPPRESSIBLE_CHANNELS} label={(c) => labelOf(t, 'channel', c)} />
           </select>
         </label>
         <label>
