@@ -253,5 +253,5 @@ export const zhCN: Dictionary = {
   'channel.voice': '语音',
   'channel.push': '推送',
   'channel.in_app': '应用内',
-  'channel.webhook': 'Webhook',
+  'channel.webhook': 'Webhook 回调',
 };
