@@ -160,7 +160,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     segments: store.segments,
     clock,
     onChange: () => segmentRuntime.segmentsChanged(),
-    liveJourneysUsing: (workspaceId, segmentId) => journeys.liveJourneysUsing(workspaceId, 'segment', segmentId),
+    refuseWhileLive: (workspaceId, segmentId) => journeys.refuseWhileLive(workspaceId, 'segment', segmentId),
   });
   const journeys = new JourneyService({
     journeys: store.journeys,
@@ -198,8 +198,7 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
   const templates = new TemplateService({
     templates: store.templates,
     clock,
-    liveJourneysUsing: (workspaceId, templateId): Promise<string[]> =>
-      journeys.liveJourneysUsing(workspaceId, 'template', templateId),
+    refuseWhileLive: (workspaceId, templateId) => journeys.refuseWhileLive(workspaceId, 'template', templateId),
   });
   const renderer = new TemplateRenderer({ templates, ...deliveryHooks(channels) });
   const configured = createProviders(config);

@@ -85,6 +85,15 @@ describe('web console in Chromium', () => {
     }
   };
   const heading = (text: string | RegExp) => page.getByRole('heading', { level: 1, name: text }).waitFor();
+  /** Ada's customer page, found through the customer list's search. */
+  async function openAda(): Promise<void> {
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await heading('Customers');
+    await page.getByLabel('Search customers').fill(CUSTOMER);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'Ada Lovelace' }).click();
+    await heading('Ada Lovelace');
+  }
 
   it(
     'refuses a wrong password, then signs in with the first admin',
@@ -187,12 +196,7 @@ describe('web console in Chromium', () => {
         return segments.some((s) => s.id === 'buyers');
       });
 
-      await page.getByRole('link', { name: 'Customers' }).click();
-      await heading('Customers');
-      await page.getByLabel('Search customers').fill(CUSTOMER);
-      await page.getByRole('button', { name: 'Search' }).click();
-      await page.getByRole('link', { name: 'Ada Lovelace' }).click();
-      await heading('Ada Lovelace');
+      await openAda();
       const path = page.getByRole('list', { name: 'Path' });
       await path.getByText('welcome').waitFor();
       await page.getByRole('link', { name: 'onboarding-first-90-days' }).waitFor();
@@ -378,11 +382,7 @@ describe('web console in Chromium', () => {
         const body = JSON.stringify({ error: { code: 'unavailable', message: 'Godwit is restarting' } });
         return route.fulfill({ status: 503, contentType: 'application/json', body });
       });
-      await page.getByRole('link', { name: 'Customers' }).click();
-      await page.getByLabel('Search customers').fill(CUSTOMER);
-      await page.getByRole('button', { name: 'Search' }).click();
-      await page.getByRole('link', { name: 'Ada Lovelace' }).click();
-      await heading('Ada Lovelace');
+      await openAda();
       await page.locator('section.timeline').evaluate((list) => list.scrollTo(0, list.scrollHeight));
       await page.getByRole('alert').getByText('Godwit is restarting').waitFor();
       await page.waitForTimeout(1_000);
@@ -408,11 +408,7 @@ describe('web console in Chromium', () => {
         });
         return route.fulfill({ status: 400, contentType: 'application/json', body });
       });
-      await page.getByRole('link', { name: 'Customers' }).click();
-      await page.getByLabel('Search customers').fill(CUSTOMER);
-      await page.getByRole('button', { name: 'Search' }).click();
-      await page.getByRole('link', { name: 'Ada Lovelace' }).click();
-      await heading('Ada Lovelace');
+      await openAda();
       await page.getByRole('button', { name: 'Deny' }).first().click();
       await page.getByRole('alert').getByText('channel: must be one of email, sms').waitFor();
       await page.unroute(consent);
@@ -433,11 +429,7 @@ describe('web console in Chromium', () => {
   it(
     'switches the same customer page to Simplified Chinese and remembers it',
     withFailureShot('chinese', async () => {
-      await page.getByRole('link', { name: 'Customers' }).click();
-      await page.getByLabel('Search customers').fill(CUSTOMER);
-      await page.getByRole('button', { name: 'Search' }).click();
-      await page.getByRole('link', { name: 'Ada Lovelace' }).click();
-      await heading('Ada Lovelace');
+      await openAda();
       await page.getByLabel('Language').selectOption('zh-CN');
       await page.getByRole('link', { name: '客户' }).waitFor();
       await page.getByRole('heading', { name: '时间线' }).waitFor();

@@ -156,11 +156,20 @@ export class JourneyService {
     return plan;
   }
 
-  /** The live journeys of the workspace whose latest version names this template or segment. */
-  async liveJourneysUsing(workspaceId: string, kind: JourneyReference['kind'], id: string): Promise<string[]> {
+  /**
+   * A 409 naming the live journeys whose latest version uses this template or segment: deleting it
+   * would leave them sending or starting on nothing. The segment and template services ask before a delete.
+   */
+  async refuseWhileLive(workspaceId: string, kind: JourneyReference['kind'], id: string): Promise<void> {
     const live = (await this.journeys.listJourneys(workspaceId)).filter((j) => j.status === 'live');
     const versions = await Promise.all(live.map((j) => this.journeys.getVersion(workspaceId, j.id, j.latestVersion)));
-    return versions.flatMap((v) => (v && namesReference(v.definition, kind, id) ? [v.journeyId] : []));
+    const using = versions.flatMap((v) => (v && namesReference(v.definition, kind, id) ? [v.journeyId] : []));
+    if (using.length === 0) return;
+    const how = kind === 'template' ? 'sent' : 'used';
+    throw new GodwitError(
+      'conflict',
+      `${kind} ${id} is ${how} by live journeys: ${using.join(', ')}; pause or change them first`,
+    );
   }
 
   /**

@@ -1,3 +1,5 @@
+import { isObject } from '../shared/json.ts';
+
 /**
  * Values that SDKs and forms send when they have no real id; they must never link two people.
  * Apart from identifiers.ts so ingestion can refuse them without loading the phone-number library.
@@ -26,8 +28,8 @@ export function isPlaceholder(value: unknown): boolean {
  * shape only, looser than identifiers.ts (which has the last word), so ingestion need not load the phone library.
  */
 export function hasContactTrait(traits: unknown): boolean {
-  if (typeof traits !== 'object' || traits === null) return false;
-  const { email, phone } = traits as { email?: unknown; phone?: unknown };
+  if (!isObject(traits)) return false;
+  const { email, phone } = traits;
   const emailLike = typeof email === 'string' && !isPlaceholder(email) && /\S@\S/.test(email);
   const phoneLike =
     (typeof phone === 'string' || typeof phone === 'number') && !isPlaceholder(phone) && /\d/.test(String(phone));

@@ -24,8 +24,8 @@ export class SegmentService {
       segments: SegmentStore;
       clock: Clock;
       onChange?: () => void;
-      /** The live journeys that name a segment, which its deletion would leave pointing at nothing. */
-      liveJourneysUsing?: (workspaceId: string, segmentId: string) => Promise<string[]>;
+      /** Refuses (a 409) while live journeys name the segment, which its deletion would leave pointing at nothing. */
+      refuseWhileLive?: (workspaceId: string, segmentId: string) => Promise<void>;
     },
   ) {}
 
@@ -72,13 +72,9 @@ export class SegmentService {
 
   /** Removes the segment with its memberships and timers; a 409 while a live journey names it. */
   async delete(workspaceId: string, id: string): Promise<void> {
-    const { segments, liveJourneysUsing } = this.options;
+    const { segments, refuseWhileLive } = this.options;
     if (!(await segments.getSegment(workspaceId, id))) throw notFound(`no segment with id ${id}`);
-    const journeys = (await liveJourneysUsing?.(workspaceId, id)) ?? [];
-    if (journeys.length > 0) {
-      const names = journeys.join(', ');
-      throw new GodwitError('conflict', `segment ${id} is used by live journeys: ${names}; pause or change them first`);
-    }
+    await refuseWhileLive?.(workspaceId, id);
     if (!(await segments.deleteSegment(workspaceId, id))) throw notFound(`no segment with id ${id}`);
     this.options.onChange?.();
   }

@@ -47,8 +47,8 @@ export class TemplateService {
     private readonly options: {
       templates: TemplateStore;
       clock: Clock;
-      /** The live journeys that send a template, which its deletion would leave sending nothing. */
-      liveJourneysUsing?: (workspaceId: string, templateId: string) => Promise<string[]>;
+      /** Refuses (a 409) while live journeys send the template, which its deletion would leave sending nothing. */
+      refuseWhileLive?: (workspaceId: string, templateId: string) => Promise<void>;
     },
   ) {}
 
@@ -136,14 +136,7 @@ export class TemplateService {
       if (builtin) throw new GodwitError('conflict', `template ${id} is built in and cannot be deleted`);
       throw notFound(`no template ${id}`);
     }
-    const journeys = builtin ? [] : ((await this.options.liveJourneysUsing?.(workspaceId, id)) ?? []);
-    if (journeys.length > 0) {
-      const names = journeys.join(', ');
-      throw new GodwitError(
-        'conflict',
-        `template ${id} is sent by live journeys: ${names}; pause or change them first`,
-      );
-    }
+    if (!builtin) await this.options.refuseWhileLive?.(workspaceId, id);
     if (!(await this.store.deleteTemplate(workspaceId, id))) throw notFound(`no template ${id}`);
     this.recent.delete(keyOf(workspaceId, id));
   }
