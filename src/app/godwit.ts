@@ -160,7 +160,8 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     segments: store.segments,
     clock,
     onChange: () => segmentRuntime.segmentsChanged(),
-    refuseWhileLive: (workspaceId, segmentId) => journeys.refuseWhileLive(workspaceId, 'segment', segmentId),
+    deleteUnlessUsed: (workspaceId, segmentId, remove) =>
+      journeys.deleteUnlessUsed(workspaceId, 'segment', segmentId, remove),
   });
   const journeys = new JourneyService({
     journeys: store.journeys,
@@ -198,7 +199,8 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
   const templates = new TemplateService({
     templates: store.templates,
     clock,
-    refuseWhileLive: (workspaceId, templateId) => journeys.refuseWhileLive(workspaceId, 'template', templateId),
+    deleteUnlessUsed: (workspaceId, templateId, remove) =>
+      journeys.deleteUnlessUsed(workspaceId, 'template', templateId, remove),
   });
   const renderer = new TemplateRenderer({ templates, ...deliveryHooks(channels) });
   const configured = createProviders(config);

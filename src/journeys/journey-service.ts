@@ -157,19 +157,47 @@ export class JourneyService {
   }
 
   /**
-   * A 409 naming the live journeys whose latest version uses this template or segment: deleting it
-   * would leave them sending or starting on nothing. The segment and template services ask before a delete.
+   * Deletes a template or segment through `remove` unless a journey uses it: a 409 naming the live
+   * journeys whose latest version names it (new runs would start on nothing) and the journeys with
+   * runs still waiting on a version that names it (whatever the journey's status, those runs go on).
+   * Serial with journey changes, so no journey in this process goes live between the check and the delete.
    */
-  async refuseWhileLive(workspaceId: string, kind: JourneyReference['kind'], id: string): Promise<void> {
-    const live = (await this.journeys.listJourneys(workspaceId)).filter((j) => j.status === 'live');
-    const versions = await Promise.all(live.map((j) => this.journeys.getVersion(workspaceId, j.id, j.latestVersion)));
-    const using = versions.flatMap((v) => (v && namesReference(v.definition, kind, id) ? [v.journeyId] : []));
-    if (using.length === 0) return;
-    const how = kind === 'template' ? 'sent' : 'used';
-    throw new GodwitError(
-      'conflict',
-      `${kind} ${id} is ${how} by live journeys: ${using.join(', ')}; pause or change them first`,
-    );
+  deleteUnlessUsed(
+    workspaceId: string,
+    kind: JourneyReference['kind'],
+    id: string,
+    remove: () => Promise<void>,
+  ): Promise<void> {
+    return this.serially(async () => {
+      const { live, waiting } = await this.usersOf(workspaceId, kind, id);
+      if (live.length === 0 && waiting.length === 0) return remove();
+      const how = kind === 'template' ? 'sent' : 'used';
+      const by = [
+        ...(live.length > 0 ? [`live journeys: ${live.join(', ')}`] : []),
+        ...(waiting.length > 0 ? [`runs still waiting in ${waiting.join(', ')}`] : []),
+      ];
+      const then = live.length > 0 ? 'pause or change them first' : 'delete it once those runs finish';
+      throw new GodwitError('conflict', `${kind} ${id} is ${how} by ${by.join(' and by ')}; ${then}`);
+    });
+  }
+
+  /** Live journeys whose latest version names it; `journey (version N)` for each older or not-live version with waiting runs. */
+  private async usersOf(workspaceId: string, kind: JourneyReference['kind'], id: string) {
+    const live: string[] = [];
+    const waiting: string[] = [];
+    for (const journey of await this.journeys.listJourneys(workspaceId)) {
+      const current = journey.status === 'live' ? journey.latestVersion : undefined;
+      const counts = await this.journeys.nodeCounts(workspaceId, journey.id);
+      const versions = new Set(counts.filter((c) => c.kind === 'waiting' && c.count > 0).map((c) => c.version));
+      if (current !== undefined) versions.add(current);
+      for (const version of [...versions].sort((a, b) => a - b)) {
+        const record = await this.journeys.getVersion(workspaceId, journey.id, version);
+        if (!record || !namesReference(record.definition, kind, id)) continue;
+        if (version === current) live.push(journey.id);
+        else waiting.push(`${journey.id} (version ${version})`);
+      }
+    }
+    return { live, waiting };
   }
 
   /**

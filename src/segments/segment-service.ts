@@ -24,8 +24,8 @@ export class SegmentService {
       segments: SegmentStore;
       clock: Clock;
       onChange?: () => void;
-      /** Refuses (a 409) while live journeys name the segment, which its deletion would leave pointing at nothing. */
-      refuseWhileLive?: (workspaceId: string, segmentId: string) => Promise<void>;
+      /** Runs `remove` unless journeys use the segment (a 409): its deletion would leave them pointing at nothing. */
+      deleteUnlessUsed?: (workspaceId: string, segmentId: string, remove: () => Promise<void>) => Promise<void>;
     },
   ) {}
 
@@ -70,12 +70,13 @@ export class SegmentService {
     return memberships.map((m) => ({ id: m.segmentId, name: names.get(m.segmentId) ?? m.segmentId, since: m.since }));
   }
 
-  /** Removes the segment with its memberships and timers; a 409 while a live journey names it. */
+  /** Removes the segment with its memberships and timers; a 409 while a journey uses it. */
   async delete(workspaceId: string, id: string): Promise<void> {
-    const { segments, refuseWhileLive } = this.options;
+    const { segments, deleteUnlessUsed = (_w, _s, remove) => remove() } = this.options;
     if (!(await segments.getSegment(workspaceId, id))) throw notFound(`no segment with id ${id}`);
-    await refuseWhileLive?.(workspaceId, id);
-    if (!(await segments.deleteSegment(workspaceId, id))) throw notFound(`no segment with id ${id}`);
+    await deleteUnlessUsed(workspaceId, id, async () => {
+      if (!(await segments.deleteSegment(workspaceId, id))) throw notFound(`no segment with id ${id}`);
+    });
     this.options.onChange?.();
   }
 

@@ -118,6 +118,62 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       assert.deepEqual((await call('DELETE', '/v1/templates/receipt3')).body, { deleted: true });
     });
 
+    it('refuses to delete a template that runs still waiting on an older version will send', async () => {
+      assert.equal((await call('POST', '/v1/templates', receipt({ id: 'later' }))).status, 201);
+      assert.equal((await call('POST', '/v1/templates', receipt({ id: 'sooner' }))).status, 201);
+      const followUp = (template: string) => ({
+        id: 'follow-up',
+        name: 'Follow up',
+        status: 'live',
+        trigger: { event: 'Trial Started' },
+        start: 'wait',
+        nodes: {
+          wait: { type: 'wait', duration: '1d', next: 'send' },
+          send: { type: 'send', template, channel: 'email', next: 'end' },
+          end: { type: 'exit' },
+        },
+      });
+      assert.equal((await call('POST', '/v1/journeys', followUp('later'))).status, 201);
+      await sendBatch(t, [{ type: 'track', userId: 'ada', event: 'Trial Started', timestamp: iso(T0) }]);
+      await t.settle();
+      await t.godwit.runtime.processEvents();
+      // Version 2 sends another template; ada's run waits on version 1, which still sends `later`.
+      assert.equal((await call('PUT', '/v1/journeys/follow-up', followUp('sooner'))).status, 200);
+      assert.equal((await call('POST', '/v1/journeys/follow-up/status', { status: 'paused' })).status, 200);
+      const refused = await call('DELETE', '/v1/templates/later');
+      assert.deepEqual(
+        [refused.status, refused.body.error.message],
+        [
+          409,
+          'template later is sent by runs still waiting in follow-up (version 1); delete it once those runs finish',
+        ],
+      );
+      assert.equal((await call('GET', '/v1/templates/later')).status, 200, 'the template is still there');
+    });
+
+    it('deletes a template or lets a journey go live sending it, never both', async () => {
+      const journey = (id: string) => ({
+        id,
+        name: id,
+        status: 'live',
+        trigger: { event: 'Order Completed' },
+        start: 'send',
+        nodes: { send: { type: 'send', template: 'racing', channel: 'email', next: 'end' }, end: { type: 'exit' } },
+      });
+      for (let round = 0; round < 5; round += 1) {
+        assert.equal((await call('POST', '/v1/templates', receipt({ id: 'racing' }))).status, 201);
+        const [deleted, live] = await Promise.all([
+          call('DELETE', '/v1/templates/racing'),
+          call('POST', '/v1/journeys', journey(`racer-${round}`)),
+        ]);
+        assert.notDeepEqual([deleted.status, live.status], [200, 201], `round ${round}: deleted and went live`);
+        if (live.status === 201) {
+          await call('POST', `/v1/journeys/racer-${round}/status`, { status: 'paused' });
+          assert.equal((await call('DELETE', '/v1/templates/racing')).status, 200);
+        }
+      }
+    });
+
     it('refuses invalid templates with each problem at its path', async () => {
       const bad = await call(
         'POST',

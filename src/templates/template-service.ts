@@ -47,8 +47,8 @@ export class TemplateService {
     private readonly options: {
       templates: TemplateStore;
       clock: Clock;
-      /** Refuses (a 409) while live journeys send the template, which its deletion would leave sending nothing. */
-      refuseWhileLive?: (workspaceId: string, templateId: string) => Promise<void>;
+      /** Runs `remove` unless journeys send the template (a 409): its deletion would leave them sending nothing. */
+      deleteUnlessUsed?: (workspaceId: string, templateId: string, remove: () => Promise<void>) => Promise<void>;
     },
   ) {}
 
@@ -127,7 +127,7 @@ export class TemplateService {
   }
 
   /**
-   * Removes the workspace's template; a 409 for a built-in, and while a live journey sends it. Removing
+   * Removes the workspace's template; a 409 for a built-in, and while a journey sends it. Removing
    * the workspace's version of a built-in is always allowed: the built-in takes its place again.
    */
   async delete(workspaceId: string, id: string): Promise<void> {
@@ -136,9 +136,12 @@ export class TemplateService {
       if (builtin) throw new GodwitError('conflict', `template ${id} is built in and cannot be deleted`);
       throw notFound(`no template ${id}`);
     }
-    if (!builtin) await this.options.refuseWhileLive?.(workspaceId, id);
-    if (!(await this.store.deleteTemplate(workspaceId, id))) throw notFound(`no template ${id}`);
-    this.recent.delete(keyOf(workspaceId, id));
+    const remove = async () => {
+      if (!(await this.store.deleteTemplate(workspaceId, id))) throw notFound(`no template ${id}`);
+      this.recent.delete(keyOf(workspaceId, id));
+    };
+    const { deleteUnlessUsed } = this.options;
+    await (builtin || !deleteUnlessUsed ? remove() : deleteUnlessUsed(workspaceId, id, remove));
   }
 
   private async write(workspaceId: string, definition: TemplateDefinition): Promise<TemplateChange> {
