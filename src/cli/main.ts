@@ -12,7 +12,7 @@ import {
 } from './journey-apply-commands.ts';
 import { journeyOptions, journeyUsage, simulateJourney, validateJourneyFile } from './journey-commands.ts';
 import { listMessages, messageOptions, messageUsage, retryMessage, showMessage } from './message-commands.ts';
-import { applyPolicy, policyUsage, showPolicy } from './policy-commands.ts';
+import { applyPolicy, policyOptions, policyUsage, showHoldoutLift, showPolicy } from './policy-commands.ts';
 import { api, processOptions, processUsage, worker } from './process-commands.ts';
 import {
   addSuppression,
@@ -72,6 +72,7 @@ async function main(argv: string[]): Promise<void> {
       ...suppressionOptions,
       ...templateOptions,
       ...processOptions,
+      ...policyOptions,
     },
   });
   const [command, sub, arg] = positionals;
@@ -110,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'suppressions' && !sub) return listSuppressions(values);
   if (command === 'policy' && sub === 'show') return showPolicy(values);
   if (command === 'policy' && sub === 'apply') return applyPolicy(need(arg, 'the policy file'), values);
+  if (command === 'policy' && sub === 'lift') return showHoldoutLift(need(arg, 'the conversion event'), values);
   throw new GodwitError('invalid_input', `unknown command: ${positionals.join(' ')}\n\n${usage}`);
 }
 

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { testFiles } from '../app/test-files.ts';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { runCli } from '../app/test-processes.ts';
+import { sendBatch } from '../journeys/test-journey-api.ts';
 
 const { file } = testFiles('policy');
 
@@ -40,5 +41,37 @@ describe('godwit policy apply (CLI)', () => {
     const run = await godwit('apply', file('policy.yaml', 'holdout: { percent: 5 }\n'));
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^policy applied: 0 quiet-hour rules, 0 caps, 0 suppression rules, holdout 5%/);
+  });
+
+  it("prints the holdout's lift on an event over the last days", async () => {
+    const at = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    await sendBatch(t, [
+      ...Array.from({ length: 40 }, (_, i) => ({ type: 'identify', userId: `u${i}`, timestamp: at })),
+      ...Array.from({ length: 10 }, (_, i) => ({ type: 'track', userId: `u${i}`, event: 'Signed Up', timestamp: at })),
+    ]);
+    assert.equal((await godwit('apply', file('half.yaml', 'holdout: { percent: 50 }\n'))).code, 0);
+    const run = await godwit('lift', 'Signed Up', '--days', '7');
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trim().split('\n');
+    assert.match(
+      lines[0] ?? '',
+      /^Signed Up, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; holdout 50 % of customers \(marketing\)$/,
+    );
+    const counts = lines.slice(1, 3).map((line) =>
+      line
+        .match(/(\d+) customers, (\d+) did it/)
+        ?.slice(1)
+        .map(Number),
+    );
+    assert.deepEqual(
+      counts.reduce((sum, c) => [(sum[0] ?? 0) + (c?.[0] ?? 0), (sum[1] ?? 0) + (c?.[1] ?? 0)], [0, 0]),
+      [40, 10],
+      run.stdout,
+    );
+    assert.match(lines[3] ?? '', /^ {2}lift {7}[+-]\d+\.\d\d points \(95 % interval [+-]\d+\.\d\d to [+-]\d+\.\d\d\)/);
+    const json = JSON.parse((await godwit('lift', 'Signed Up', '--json')).stdout);
+    assert.equal(json.holdout.customers + json.treatment.customers, 40);
+    const bad = await godwit('lift', 'Signed Up', '--days', 'week');
+    assert.deepEqual([bad.code, bad.stderr.trim()], [1, 'godwit: --days must be a whole number of days, not week']);
   });
 });

@@ -1,4 +1,5 @@
 import { parsePolicyText } from '../decisioning/policy-schema.ts';
+import type { HoldoutReport } from '../decisioning/runtime/holdout-report.ts';
 import { PolicyService } from '../decisioning/runtime/policy-service.ts';
 import { systemClock } from '../shared/clock.ts';
 import { formatDefinitionIssues } from '../shared/definition-parsing.ts';
@@ -7,7 +8,13 @@ import { type Flags, withGodwit, workspaceOf } from './commands.ts';
 import { readText } from './input-files.ts';
 
 export const policyUsage = `  policy show                         the workspace's communication policy (JSON; the default until one is applied)
-  policy apply <file.yaml|json>       validate and apply a policy (quiet hours, caps, collisions, suppression, holdout)`;
+  policy apply <file.yaml|json>       validate and apply a policy (quiet hours, caps, collisions, suppression, holdout)
+  policy lift <event> [--days 30] [--json]
+                                      the holdout's lift: how many more customers did <event> than the held-out ones`;
+
+export const policyOptions = { days: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+const DAY_MS = 86_400_000;
 
 export async function showPolicy(flags: Flags): Promise<void> {
   await withGodwit(async (godwit) => {
@@ -33,4 +40,40 @@ export async function applyPolicy(file: string, flags: Flags): Promise<void> {
       `policy applied: ${quietHours.length} quiet-hour rules, ${caps.length} caps, ${suppression.length} suppression rules${view.policy.holdout ? `, holdout ${view.policy.holdout.percent}%` : ''}`,
     );
   });
+}
+
+export async function showHoldoutLift(event: string, flags: Flags): Promise<void> {
+  const days = flags.days === undefined ? 30 : Number(flags.days);
+  if (!Number.isInteger(days) || days < 1)
+    throw invalidInput(`--days must be a whole number of days, not ${flags.days}`);
+  await withGodwit(async (godwit) => {
+    const service = new PolicyService({ store: godwit.store, clock: systemClock });
+    const until = systemClock.now();
+    const report = await service.holdoutLift(await workspaceOf(godwit, flags), {
+      event,
+      since: until - days * DAY_MS,
+      until,
+    });
+    console.log(flags.json ? JSON.stringify(report, null, 2) : describeLift(report));
+  });
+}
+
+const percent = (share: number | null, digits = 2) => (share === null ? 'n/a' : `${(share * 100).toFixed(digits)} %`);
+const points = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)}`;
+
+/** The report in a few lines a marketer can read: each group, the difference with its interval, and p. */
+export function describeLift(report: HoldoutReport): string {
+  const group = (name: string, g: HoldoutReport['holdout']) =>
+    `  ${name.padEnd(10)} ${String(g.customers).padStart(9)} customers, ${g.converted} did it (${percent(g.rate)})`;
+  const { difference: d } = report;
+  const lift = d
+    ? `  lift       ${points(d.value)} points (95 % interval ${points(d.low)} to ${points(d.high)})` +
+      `${report.relativeLift === null ? '' : `, ${points(report.relativeLift)} % relative`}; p = ${report.pValue?.toPrecision(2)}`
+    : '  lift       not measurable: a group is empty';
+  return [
+    `${report.event}, ${report.since.slice(0, 10)} to ${report.until.slice(0, 10)}; holdout ${report.percent} % of customers (${report.classes.join(', ')})`,
+    group('holdout', report.holdout),
+    group('treatment', report.treatment),
+    lift,
+  ].join('\n');
 }

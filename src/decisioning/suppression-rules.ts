@@ -78,9 +78,14 @@ export function holdoutBucket(customerId: string, salt: string): number {
   return (h >>> 0) % 10_000;
 }
 
+/** Whether a bucket is in a holdout of `percent` (0–100, two decimals). */
+export function inHoldout(bucket: number, percent: number): boolean {
+  return bucket < percent * 100;
+}
+
 export function holdoutReason(policy: Policy, customerId: string, messageClass: MessageClass): Reason | undefined {
   const holdout = policy.holdout;
   if (!holdout?.classes.includes(messageClass)) return undefined;
   const bucket = holdoutBucket(customerId, holdout.salt);
-  return bucket < holdout.percent * 100 ? { code: 'holdout', bucket, percent: holdout.percent } : undefined;
+  return inHoldout(bucket, holdout.percent) ? { code: 'holdout', bucket, percent: holdout.percent } : undefined;
 }

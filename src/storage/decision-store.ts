@@ -85,6 +85,8 @@ export interface DecisionStore {
     names: readonly string[];
     since: number;
   }): Promise<RecentEventRow[]>;
+  /** The distinct customers with a track event named `event` at `since` or later and before `until`. */
+  convertedCustomers(query: { workspaceId: string; event: string; since: number; until: number }): Promise<string[]>;
   /** Adds one response per message (a second call for the same message changes nothing); true when counted. */
   countResponse(response: EngagementResponse): Promise<boolean>;
   population(workspaceId: string): Promise<PopulationAggregates>;

@@ -13,6 +13,7 @@ import type {
 import { outboxFromRow } from './journey-rows.ts';
 import type { OutboxRecord } from './journey-store.ts';
 import type { Database } from './schema.ts';
+import { dayFloor, dayOf } from './workspace-days.ts';
 
 /** Statuses that are not a message to the customer: decided against, or refused by the provider for good. */
 const NOT_SENT = ['suppressed', 'failed', 'dead'];
@@ -131,6 +132,24 @@ export class KyselyDecisionStore implements DecisionStore {
       }
     }
     return out;
+  }
+
+  async convertedCustomers(query: Parameters<DecisionStore['convertedCustomers']>[0]): Promise<string[]> {
+    const day = dayOf('timestamp');
+    const rows = await this.db
+      .selectFrom('events')
+      .select('customer_id')
+      .distinct()
+      .where('workspace_id', '=', query.workspaceId)
+      .where(day, '>=', dayFloor(query.since))
+      .where(day, '<=', dayFloor(query.until))
+      .where('timestamp', '>=', query.since)
+      .where('timestamp', '<', query.until)
+      .where('type', '=', 'track')
+      .where('event', '=', query.event)
+      .where('customer_id', 'is not', null)
+      .execute();
+    return rows.map((r) => r.customer_id as string);
   }
 
   async countResponse(response: EngagementResponse): Promise<boolean> {

@@ -3,6 +3,7 @@ import { formatDefinitionIssues } from '../../shared/definition-parsing.ts';
 import { invalidInput } from '../../shared/errors.ts';
 import type { Store } from '../../storage/store.ts';
 import { DEFAULT_POLICY, type Policy, type PolicyParseResult, parsePolicy, parsePolicyText } from '../policy-schema.ts';
+import { type HoldoutReport, type HoldoutReportQuery, holdoutReport } from './holdout-report.ts';
 import { sendDecisionsFor } from './send-decisions.ts';
 
 /** A workspace's communication policy: read it (the default until one is applied), replace it whole. */
@@ -37,5 +38,11 @@ export class PolicyService {
     await this.deps.store.decisions.putPolicy({ workspaceId, policy: parsed.policy, updatedAt });
     sendDecisionsFor(this.deps.store).policies.invalidate(workspaceId);
     return { policy: parsed.policy, default: false, updatedAt: new Date(updatedAt).toISOString() };
+  }
+
+  /** The lift of the policy's holdout on a conversion event; a 409 while the policy holds no one out. */
+  async holdoutLift(workspaceId: string, query: HoldoutReportQuery): Promise<HoldoutReport> {
+    const { policy } = await this.get(workspaceId);
+    return holdoutReport(this.deps.store, workspaceId, policy, query);
   }
 }
