@@ -57,17 +57,12 @@ describe('godwit policy apply (CLI)', () => {
       lines[0] ?? '',
       /^Signed Up, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; holdout 50 % of customers \(marketing\)$/,
     );
-    const counts = lines.slice(1, 3).map((line) =>
-      line
-        .match(/(\d+) customers, (\d+) did it/)
-        ?.slice(1)
-        .map(Number),
-    );
-    assert.deepEqual(
-      counts.reduce((sum, c) => [(sum[0] ?? 0) + (c?.[0] ?? 0), (sum[1] ?? 0) + (c?.[1] ?? 0)], [0, 0]),
-      [40, 10],
-      run.stdout,
-    );
+    const [holdout, treatment] = lines.slice(1, 3).map((line) => {
+      const [, customers, converted] = line.match(/(\d+) customers, (\d+) did it/) ?? [];
+      return [Number(customers), Number(converted)];
+    });
+    const total = [(holdout?.[0] ?? 0) + (treatment?.[0] ?? 0), (holdout?.[1] ?? 0) + (treatment?.[1] ?? 0)];
+    assert.deepEqual(total, [40, 10], run.stdout);
     assert.match(lines[3] ?? '', /^ {2}lift {7}[+-]\d+\.\d\d points \(95 % interval [+-]\d+\.\d\d to [+-]\d+\.\d\d\)/);
     const json = JSON.parse((await godwit('lift', 'Signed Up', '--json')).stdout);
     assert.equal(json.holdout.customers + json.treatment.customers, 40);
