@@ -4,7 +4,7 @@ import pino, { type Logger } from 'pino';
 import { parseRoles, type Role } from '../cluster/cluster-config.ts';
 import { ClusterRuntime } from '../cluster/cluster-runtime.ts';
 import { registerTimerLag, startRoles } from '../cluster/process-roles.ts';
-import { buildOpsApp, registerReadyRoute } from '../cluster/readiness.ts';
+import { buildOpsApp, type ReadinessCheck, registerReadyRoute } from '../cluster/readiness.ts';
 import { ChannelKit } from '../delivery/channels/channel-kit.ts';
 import { createDelivery, type Delivery } from '../delivery/create-delivery.ts';
 import { createInboundEmail } from '../delivery/inbound-email/create-inbound-email.ts';
@@ -253,12 +253,14 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     templates,
     channels,
   });
-  const readiness = {
+  // Only what this process depends on: NATS only once a role that runs on it has started (an API
+  // process, or a worker with only delivery, segments or timers, never talks to NATS).
+  const readiness = (): Record<string, ReadinessCheck> => ({
     store: async () => void (await store.lastEventSeq()),
     // openStore applies pending migrations before the process listens: answering means they are done.
     migrations: async () => undefined,
-    bus: async () => cluster?.notReady(),
-  };
+    ...(cluster?.onBus ? { bus: () => cluster.notReady() } : {}),
+  });
   registerReadyRoute(http, readiness);
   let server: FastifyInstance = http;
 

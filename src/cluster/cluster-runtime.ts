@@ -79,6 +79,11 @@ export class ClusterRuntime {
     this.starting.catch((error) => this.options.logger.error({ err: error }, 'the scale-out runtime failed to start'));
   }
 
+  /** Whether a role of this process runs on the bus (the relay, partitioned journeys): only then does it need NATS. */
+  get onBus(): boolean {
+    return this.starting !== undefined;
+  }
+
   /** New resolved events in the log. */
   notify(): void {
     this.relay?.notify();

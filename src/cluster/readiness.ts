@@ -16,15 +16,18 @@ const within = async (check: ReadinessCheck, ms: number): Promise<string | undef
   }
 };
 
+/** The checks of what the process depends on now: read per request, as roles start after the route exists. */
+export type ReadinessChecks = () => Readonly<Record<string, ReadinessCheck>>;
+
 /**
  * `GET /readyz`: 200 `{ status: 'ready', checks }` when every check passes, else 503 with each
  * failing check's reason, so a load balancer or orchestrator sends no work to a process that
  * cannot do it.
  */
-export function registerReadyRoute(app: FastifyInstance, checks: Record<string, ReadinessCheck>): void {
+export function registerReadyRoute(app: FastifyInstance, checks: ReadinessChecks): void {
   app.get('/readyz', async (_request, reply) => {
     const results = await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => [name, (await within(check, 3_000)) ?? 'ok'] as const),
+      Object.entries(checks()).map(async ([name, check]) => [name, (await within(check, 3_000)) ?? 'ok'] as const),
     );
     const failed = results.filter(([, result]) => result !== 'ok');
     return reply.code(failed.length === 0 ? 200 : 503).send({
@@ -36,7 +39,7 @@ export function registerReadyRoute(app: FastifyInstance, checks: Record<string, 
 }
 
 /** A worker's HTTP surface: health, readiness and metrics only (the API is served by `godwit api`). */
-export function buildOpsApp(options: { registry: Registry; checks: Record<string, ReadinessCheck> }): FastifyInstance {
+export function buildOpsApp(options: { registry: Registry; checks: ReadinessChecks }): FastifyInstance {
   const app = Fastify();
   app.get('/healthz', async () => ({ status: 'ok' }));
   registerReadyRoute(app, options.checks);

@@ -31,8 +31,11 @@ export type AttemptResult =
     }
   /** Not tried: the provider's circuit is open or its rate limit is used up. Attempts stay as they were. */
   | { readonly type: 'deferred'; readonly at: number }
-  /** In flight when a worker stopped, with a provider that cannot dedupe: never sent again by itself. */
-  | { readonly type: 'possibly_sent'; readonly provider: string; readonly reason?: string }
+  /**
+   * Maybe delivered, with a provider that cannot dedupe (in flight when a worker stopped, or no
+   * answer): never sent again by itself. `reason` becomes its last error, for whoever decides.
+   */
+  | { readonly type: 'possibly_sent'; readonly provider: string; readonly reason: string }
   /** Not tried: its address went on the suppression list after it was queued. */
   | { readonly type: 'suppressed'; readonly entry: SuppressionRecord };
 
@@ -63,14 +66,16 @@ export function outcomeOf(message: ClaimedMessage, result: AttemptResult, contex
         events: [],
       };
     case 'possibly_sent':
-      return finished(message, context, {
-        status: 'possibly_sent',
-        attempts: message.attempts,
-        provider: result.provider,
-        detail: {
-          reason: result.reason ?? 'a worker stopped while sending and the provider cannot dedupe; not sent again',
-        },
-      });
+      // The reason replaces the start mark (SEND_STARTED), which only said a send had begun.
+      return {
+        ...finished(message, context, {
+          status: 'possibly_sent',
+          attempts: message.attempts,
+          provider: result.provider,
+          detail: { reason: result.reason },
+        }),
+        lastError: result.reason,
+      };
     case 'sent':
       return {
         ...finished(message, context, {

@@ -2,7 +2,7 @@ import type { Clock } from '../shared/clock.ts';
 import { type ClaimedMessage, SEND_STARTED } from '../storage/delivery-store.ts';
 import type { AttemptResult } from './attempt-outcome.ts';
 import type { MessageRenderer, RenderCustomer } from './message-renderer.ts';
-import { DeliveryError, type MessageContent, type OutboundMessage } from './provider.ts';
+import { type ChannelProvider, DeliveryError, type MessageContent, type OutboundMessage } from './provider.ts';
 import type { ProviderRegistry, ProviderRoute } from './provider-registry.ts';
 import type { StartMarks } from './start-marks.ts';
 
@@ -30,10 +30,11 @@ export async function attemptDelivery(
   const route = deps.providers.forChannel(message.channel);
   if (!route) return permanent(null, `no provider is configured for channel ${message.channel ?? '(none)'}`);
   const { provider } = route;
+  const sender = `${provider.name} (${message.channel ?? message.kind})`;
   // The claim expired after its send started: the message may have gone out. Only a provider that
   // dedupes by our key may be asked again. A claim whose send never started is simply sent.
   if (message.recovered && !provider.idempotent && message.lastError === SEND_STARTED) {
-    return { type: 'possibly_sent', provider: provider.name };
+    return possiblySent(provider, `the worker stopped while ${sender} was sending it, before any answer`);
   }
   const rendered = await render(deps.renderer, message, customer);
   if ('error' in rendered) return permanent(provider.name, rendered.error);
@@ -65,7 +66,7 @@ export async function attemptDelivery(
     const started = performance.now();
     const took = () => (performance.now() - started) / 1000;
     try {
-      const receipt = await withTimeout(provider.send(outbound), deps.sendTimeoutMs);
+      const receipt = await withTimeout(provider.send(outbound), { ms: deps.sendTimeoutMs, sender });
       route.breaker.success();
       deps.observe?.(provider.name, took(), 'sent');
       return { type: 'sent', provider: provider.name, receipt, content: rendered.content };
@@ -75,8 +76,8 @@ export async function attemptDelivery(
       // Sending again could deliver it twice: like a send cut off by a crash, it waits for a person.
       if (failure.options.maybeSent && !provider.idempotent) {
         route.breaker.failure(deps.clock.now());
-        const reason = `${failure.message}; it may have been sent and the provider cannot dedupe: not sent again`;
-        return { type: 'possibly_sent', provider: provider.name, reason };
+        const ours = failure.options.code === TIMEOUT;
+        return possiblySent(provider, ours ? failure.message : `${sender} broke off mid-send: ${failure.message}`);
       }
       // A permanent refusal is an answer: the provider is up.
       if (failure.kind === 'transient') route.breaker.failure(deps.clock.now());
@@ -130,19 +131,29 @@ function permanent(provider: string | null, error: string): AttemptResult {
   return { type: 'failed', provider, kind: 'permanent', error, content: null };
 }
 
+/** Says what happened and why a person, not Godwit, decides whether to send it again. */
+function possiblySent(provider: ChannelProvider, what: string): AttemptResult {
+  const why = `it may have been sent and ${provider.name} cannot dedupe, so it is not retried`;
+  return { type: 'possibly_sent', provider: provider.name, reason: `${what}; ${why}` };
+}
+
 /** Anything a provider throws that is not a DeliveryError counts as transient. */
 function asDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   return new DeliveryError('transient', (error as Error)?.message ?? String(error));
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+const TIMEOUT = 'timeout';
+
+function withTimeout<T>(work: Promise<T>, options: { ms: number; sender: string }): Promise<T> {
+  const { ms, sender } = options;
+  const within = ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new DeliveryError('transient', `no answer within ${ms} ms`, { code: 'timeout', maybeSent: true })),
-      ms,
-    );
+    timer = setTimeout(() => {
+      const message = `no answer from ${sender} within ${within}`;
+      reject(new DeliveryError('transient', message, { code: TIMEOUT, maybeSent: true }));
+    }, ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -222,9 +222,15 @@ describe('delivery worker', () => {
       const worker = testWorker(store, clock, [{ provider }]);
       clock.advance(60_000);
       await worker.deliverDue();
-      assert.equal((await message('a'))?.status, 'possibly_sent');
+      const a = await message('a');
+      assert.equal(a?.status, 'possibly_sent');
       assert.equal(provider.sent.length, 0);
       assert.deepEqual(await kinds('a'), ['possibly_sent']);
+      // What a person deciding whether to retry it needs, not the start mark ("send started; no answer recorded").
+      const why =
+        'the worker stopped while plain (email) was sending it, before any answer; it may have been sent and plain cannot dedupe, so it is not retried';
+      assert.equal(a?.lastError, why);
+      assert.equal((await store.delivery.deliveryEvents(WS, 'a'))[0]?.detail.reason, why);
       assert.equal((await store.readEventsAfter(0, 10)).length, 0, 'send outcomes stay off the event log');
       clock.advance(3_600_000);
       assert.equal((await worker.deliverDue()).claimed, 0);

@@ -36,19 +36,22 @@ export function createProviders(config: Config): ConfiguredProviders {
       }),
     );
   }
-  if (config.GODWIT_WHATSAPP_TOKEN && config.GODWIT_WHATSAPP_PHONE_NUMBER_ID) {
-    providers.push(
-      new WhatsAppProvider({
-        baseUrl: config.GODWIT_WHATSAPP_BASE_URL,
-        phoneNumberId: config.GODWIT_WHATSAPP_PHONE_NUMBER_ID,
-        token: config.GODWIT_WHATSAPP_TOKEN,
-      }),
-    );
-  }
+  const whatsApp = createWhatsAppProvider(config);
+  if (whatsApp) providers.push(whatsApp);
   return {
     providers,
     async close() {
       for (const close of closers) close();
     },
   };
+}
+
+/** The WhatsApp provider when its token and phone number id are set; the webhook routes answer keywords with it too. */
+export function createWhatsAppProvider(config: Config): WhatsAppProvider | undefined {
+  if (!config.GODWIT_WHATSAPP_TOKEN || !config.GODWIT_WHATSAPP_PHONE_NUMBER_ID) return undefined;
+  return new WhatsAppProvider({
+    baseUrl: config.GODWIT_WHATSAPP_BASE_URL,
+    phoneNumberId: config.GODWIT_WHATSAPP_PHONE_NUMBER_ID,
+    token: config.GODWIT_WHATSAPP_TOKEN,
+  });
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { smsKeywordOf } from './sms-keywords.ts';
 import { isValidTwilioSignature, twilioSignature } from './twilio-signature.ts';
 
 // The worked example in Twilio's request-validation documentation.
@@ -24,15 +23,4 @@ test('another token, URL or parameter value, or no header, fails', () => {
   assert.ok(!isValidTwilioSignature({ authToken: '12345', signature, url: `${url}&x=1`, params }));
   assert.ok(!isValidTwilioSignature({ authToken: '12345', signature, url, params: { ...params, Digits: '1235' } }));
   assert.ok(!isValidTwilioSignature({ authToken: '12345', signature: undefined, url, params }));
-});
-
-test('keywords: the whole message only, any case, English and Chinese', () => {
-  assert.equal(smsKeywordOf(' stop ').type, 'stop');
-  assert.equal(smsKeywordOf('Unsubscribe').type, 'stop');
-  assert.equal(smsKeywordOf('退订').type, 'stop');
-  const unsubscribe = smsKeywordOf('退订');
-  assert.ok(unsubscribe.type === 'stop' && unsubscribe.reply?.startsWith('您已退订'));
-  assert.equal(smsKeywordOf('START').type, 'start');
-  assert.equal(smsKeywordOf('help').type, 'help');
-  assert.equal(smsKeywordOf('please stop calling me').type, 'none');
 });

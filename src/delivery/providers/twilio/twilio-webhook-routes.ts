@@ -5,8 +5,9 @@ import { GodwitError } from '../../../shared/errors.ts';
 import type { Store } from '../../../storage/store.ts';
 import type { DeliveryEvent, StatusEventSink } from '../webhooks/delivery-events.ts';
 import type { InboundMessages } from '../webhooks/inbound-messages.ts';
+import { applyKeywordConsent } from '../webhooks/keyword-consent.ts';
+import { keywordReply, optOutKeywordOf } from '../webhooks/opt-out-keywords.ts';
 import { calledUrl, webhookWorkspace } from '../webhooks/webhook-workspace.ts';
-import { smsKeywordOf } from './sms-keywords.ts';
 import { escapeXml } from './twilio-provider.ts';
 import { isValidTwilioSignature } from './twilio-signature.ts';
 
@@ -71,7 +72,7 @@ export function registerTwilioWebhookRoutes(scope: FastifyInstance, deps: Twilio
     const params = verifiedForm(request, deps);
     const workspaceId = await webhookWorkspace(deps.store, request.query);
     const text = one(params.Body) ?? '';
-    const keyword = smsKeywordOf(text);
+    const keyword = optOutKeywordOf(text);
     const { customerId } = await deps.inbound.receive({
       workspaceId,
       provider: 'twilio',
@@ -81,17 +82,11 @@ export function registerTwilioWebhookRoutes(scope: FastifyInstance, deps: Twilio
       text,
       providerMessageId: one(params.MessageSid) ?? one(params.SmsSid) ?? '',
       at: deps.clock.now(),
-      properties: { keyword: keyword.type, num_media: Number(one(params.NumMedia) ?? 0) },
+      properties: { keyword: keyword?.type ?? 'none', num_media: Number(one(params.NumMedia) ?? 0) },
     });
-    if (customerId && (keyword.type === 'stop' || keyword.type === 'start')) {
-      await deps.customers.setConsent(workspaceId, customerId, {
-        channel: 'sms',
-        topic: 'all',
-        status: keyword.type === 'stop' ? 'denied' : 'granted',
-        source: `sms_keyword:${text.trim()}`,
-      });
-    }
-    return twiml(reply, keyword.type === 'none' ? undefined : keyword.reply);
+    if (customerId) await applyKeywordConsent(deps, { workspaceId, customerId, channel: 'sms', keyword, text });
+    // Twilio's own opt-out handling answers the English keywords (carriers require it); Godwit answers the Chinese.
+    return twiml(reply, keyword?.language === 'zh' ? keywordReply(keyword, 'sms') : undefined);
   });
 }
 

@@ -29,8 +29,11 @@ export interface InboundMessage {
 export class InboundMessages {
   constructor(private readonly options: { store: Store; defaultCountry?: string; onAppended?: () => void }) {}
 
-  /** The customer the phone belongs to now, if any (later messages of a new sender find the new profile). */
-  async receive(message: InboundMessage): Promise<{ customerId?: string }> {
+  /**
+   * The customer the phone belongs to now, if any (later messages of a new sender find the new
+   * profile), and whether the message was stored before (a provider delivering its webhook again).
+   */
+  async receive(message: InboundMessage): Promise<{ customerId?: string; repeated: boolean }> {
     const { store } = this.options;
     const kind = message.fromKind ?? 'phone';
     const from =
@@ -74,8 +77,8 @@ export class InboundMessages {
         at: message.at,
       }),
     );
-    await store.appendEvents(events);
+    const appended = await store.appendEvents(events);
     this.options.onAppended?.();
-    return { customerId: ownerId };
+    return { customerId: ownerId, repeated: appended === 0 };
   }
 }

@@ -5,6 +5,7 @@ import type { Config } from '../../../shared/config.ts';
 import type { Store } from '../../../storage/store.ts';
 import { DeliveryEvents } from '../../delivery-events.ts';
 import { OutboxStatusEvents } from '../../provider-status-events.ts';
+import { createWhatsAppProvider } from '../create-providers.ts';
 import { registerTwilioWebhookRoutes } from '../twilio/twilio-webhook-routes.ts';
 import { registerWhatsAppWebhookRoutes } from '../whatsapp/whatsapp-webhook-routes.ts';
 import type { StatusEventSink } from './delivery-events.ts';
@@ -57,6 +58,7 @@ export async function registerProviderWebhookRoutes(app: FastifyInstance, deps: 
         verifyToken: config.GODWIT_WHATSAPP_VERIFY_TOKEN,
         deliveryEvents,
         inbound,
+        replies: createWhatsAppProvider(config),
       });
     }
   });

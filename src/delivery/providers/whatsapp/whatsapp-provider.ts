@@ -17,7 +17,7 @@ export interface WhatsAppCallbackData {
   readonly k: string;
 }
 
-/** Template messages through the WhatsApp Cloud API. */
+/** Template messages through the WhatsApp Cloud API, and text replies within the customer service window. */
 export class WhatsAppProvider implements ChannelProvider {
   readonly name = 'whatsapp';
   readonly channels: readonly DeliveryChannel[] = ['whatsapp'];
@@ -50,11 +50,24 @@ export class WhatsAppProvider implements ChannelProvider {
       },
       ...(opaque.length <= 512 ? { biz_opaque_callback_data: opaque } : {}),
     };
-    const response = await this.post(body);
-    const id = (response as { messages?: { id?: unknown }[] }).messages?.[0]?.id;
-    if (typeof id !== 'string')
-      throw new DeliveryError('transient', 'whatsapp: answer without a message id', { code: 'whatsapp_bad_answer' });
-    return { providerMessageId: id, status: 'sent' };
+    return { providerMessageId: messageIdOf(await this.post(body)), status: 'sent' };
+  }
+
+  /**
+   * A free-form text answering the customer: WhatsApp delivers one only within 24 hours of the
+   * customer's last message (outside that window a template is needed), so it is for replies, not
+   * for starting a conversation. `replyTo` quotes their message. Resolves with the message id.
+   */
+  async sendText(options: { readonly to: string; readonly text: string; readonly replyTo?: string }): Promise<string> {
+    const body = {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: options.to.replace(/^\+/, ''),
+      type: 'text',
+      text: { body: options.text, preview_url: false },
+      ...(options.replyTo ? { context: { message_id: options.replyTo } } : {}),
+    };
+    return messageIdOf(await this.post(body));
   }
 
   private async post(body: unknown): Promise<unknown> {
@@ -79,4 +92,11 @@ export class WhatsAppProvider implements ChannelProvider {
       });
     return answer ?? {};
   }
+}
+
+function messageIdOf(answer: unknown): string {
+  const id = (answer as { messages?: { id?: unknown }[] }).messages?.[0]?.id;
+  if (typeof id !== 'string')
+    throw new DeliveryError('transient', 'whatsapp: answer without a message id', { code: 'whatsapp_bad_answer' });
+  return id;
 }

@@ -1,20 +1,26 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { CustomerService } from '../../../profiles/customer-service.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import { GodwitError } from '../../../shared/errors.ts';
 import type { Store } from '../../../storage/store.ts';
 import type { DeliveryEvent, StatusEventSink } from '../webhooks/delivery-events.ts';
 import type { InboundMessages } from '../webhooks/inbound-messages.ts';
+import { applyKeywordConsent } from '../webhooks/keyword-consent.ts';
+import { keywordReply, optOutKeywordOf } from '../webhooks/opt-out-keywords.ts';
 import { webhookWorkspace } from '../webhooks/webhook-workspace.ts';
-import type { WhatsAppCallbackData } from './whatsapp-provider.ts';
+import type { WhatsAppCallbackData, WhatsAppProvider } from './whatsapp-provider.ts';
 import { isValidWhatsAppSignature } from './whatsapp-signature.ts';
 
 export interface WhatsAppWebhookDeps {
   readonly appSecret: string;
   readonly verifyToken: string;
   readonly store: Store;
+  readonly customers: CustomerService;
   readonly clock: Clock;
   readonly deliveryEvents: StatusEventSink;
   readonly inbound: InboundMessages;
+  /** Answers STOP and START; without it (no GODWIT_WHATSAPP_TOKEN) consent still changes, unanswered. */
+  readonly replies?: Pick<WhatsAppProvider, 'sendText'>;
 }
 
 interface StatusItem {
@@ -62,31 +68,57 @@ export function registerWhatsAppWebhookRoutes(scope: FastifyInstance, deps: What
     if (!isValidWhatsAppSignature(deps.appSecret, raw, request.headers['x-hub-signature-256'] as string | undefined)) {
       throw new GodwitError('forbidden', 'X-Hub-Signature-256 does not match this body');
     }
-    const payload = JSON.parse(raw.toString('utf8')) as {
-      entry?: { changes?: { field?: string; value?: ChangeValue }[] }[];
-    };
+    const payload = notification(raw);
     const workspace = () => webhookWorkspace(deps.store, request.query);
     for (const entry of payload.entry ?? []) {
       for (const change of entry.changes ?? []) {
         if (change.field !== 'messages' || !change.value) continue;
         for (const status of change.value.statuses ?? []) await recordStatus(deps, status, workspace);
         for (const message of change.value.messages ?? []) {
-          await deps.inbound.receive({
-            workspaceId: await workspace(),
-            provider: 'whatsapp',
-            eventName: 'WhatsApp Received',
-            from: `+${message.from.replace(/^\+/, '')}`,
-            to: change.value.metadata?.display_phone_number ?? '',
-            text: textOf(message),
-            providerMessageId: message.id,
-            at: secondsToMs(message.timestamp) ?? deps.clock.now(),
-            properties: { message_type: message.type },
-          });
+          const to = change.value.metadata?.display_phone_number ?? '';
+          await receiveMessage(deps, { message, to, workspaceId: await workspace(), log: request.log });
         }
       }
     }
     return reply.code(200).send({ received: true });
   });
+}
+
+/**
+ * Files the message on the customer's timeline and applies an opt-out keyword to their WhatsApp
+ * consent, as for SMS. No carrier answers keywords on WhatsApp, so Godwit confirms a change itself:
+ * the customer has just written, so the 24-hour window for a free-form reply is open. HELP changes
+ * nothing and gets no canned answer: on WhatsApp it is a request for the inbox to take.
+ */
+async function receiveMessage(
+  deps: WhatsAppWebhookDeps,
+  options: { message: MessageItem; to: string; workspaceId: string; log: FastifyBaseLogger },
+): Promise<void> {
+  const { message, workspaceId } = options;
+  const from = `+${message.from.replace(/^\+/, '')}`;
+  const text = textOf(message);
+  const keyword = optOutKeywordOf(text);
+  const { customerId, repeated } = await deps.inbound.receive({
+    workspaceId,
+    provider: 'whatsapp',
+    eventName: 'WhatsApp Received',
+    from,
+    to: options.to,
+    text,
+    providerMessageId: message.id,
+    at: secondsToMs(message.timestamp) ?? deps.clock.now(),
+    properties: { message_type: message.type, keyword: keyword?.type ?? 'none' },
+  });
+  if (!customerId) return;
+  const consent = await applyKeywordConsent(deps, { workspaceId, customerId, channel: 'whatsapp', keyword, text });
+  // A webhook delivered again was answered the first time.
+  if (!consent || !keyword || repeated || !deps.replies) return;
+  try {
+    await deps.replies.sendText({ to: from, text: keywordReply(keyword, 'whatsapp'), replyTo: message.id });
+  } catch (error) {
+    // The consent change stands; failing the webhook would only make WhatsApp deliver it again.
+    options.log.warn({ err: error, customerId }, 'could not confirm a WhatsApp keyword to the customer');
+  }
 }
 
 async function recordStatus(
@@ -116,6 +148,14 @@ async function recordStatus(
         }
       : {}),
   });
+}
+
+function notification(raw: Buffer): { entry?: { changes?: { field?: string; value?: ChangeValue }[] }[] } {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new GodwitError('invalid_input', 'a WhatsApp notification is a JSON body');
+  }
 }
 
 function callbackDataOf(text: string | undefined): WhatsAppCallbackData | undefined {
