@@ -63,6 +63,20 @@ test('eligibility needs consent, an address, no suppression and a healthy provid
   ]);
 });
 
+test('a failing provider takes its channel out only while another can go', () => {
+  const email = { channel: 'email', consented: true, reachable: true, providerHealthy: false } as const;
+  const sms = { channel: 'sms', consented: true, reachable: true, providerHealthy: true } as const;
+  const avoided = eligibleChannels([email, sms]);
+  assert.deepEqual(avoided, {
+    eligible: ['sms'],
+    reasons: [{ code: 'channel_ineligible', channel: 'email', why: ['provider unhealthy'] }],
+  });
+  const alone = { eligible: ['email'], reasons: [{ code: 'provider_unhealthy', channel: 'email' }] };
+  assert.deepEqual(eligibleChannels([email, { ...sms, consented: false }]).eligible, ['email'], 'no other can go');
+  assert.deepEqual(eligibleChannels([email]), alone);
+  assert.deepEqual(eligibleChannels([email, sms], false).eligible, ['email', 'sms'], 'a fixed channel keeps it');
+});
+
 test('an untried channel starts at the population prior scaled by the customer lift on the others', () => {
   const keen = { channels: { email: { sends: 30, responses: 9 } } };
   const lift = channelLift(keen, population);

@@ -28,13 +28,21 @@ export interface Eligibility {
   readonly reasons: readonly Reason[];
 }
 
-export function eligibleChannels(statuses: readonly ChannelStatus[]): Eligibility {
-  const eligible: Channel[] = [];
+/**
+ * The channels that can carry the message. A failing provider takes its channel out only while
+ * another can go (`avoidUnhealthy`, for `best`): with no other, the message stays on it and the
+ * outbox retries it when the provider recovers, rather than being dropped for a passing outage.
+ */
+export function eligibleChannels(statuses: readonly ChannelStatus[], avoidUnhealthy = true): Eligibility {
+  const usable = statuses.filter((s) => whyIneligible({ ...s, providerHealthy: true }).length === 0);
+  const healthy = usable.filter((s) => s.providerHealthy);
+  const avoid = avoidUnhealthy && healthy.length > 0;
+  const eligible = (avoid ? healthy : usable).map((s) => s.channel);
   const reasons: Reason[] = [];
   for (const status of statuses) {
     const why = whyIneligible(status);
-    if (why.length === 0) eligible.push(status.channel);
-    else reasons.push({ code: 'channel_ineligible', channel: status.channel, why });
+    if (!eligible.includes(status.channel)) reasons.push({ code: 'channel_ineligible', channel: status.channel, why });
+    else if (!status.providerHealthy) reasons.push({ code: 'provider_unhealthy', channel: status.channel });
   }
   return { eligible, reasons };
 }

@@ -169,3 +169,16 @@ test('a month of hourly send attempts across zones and DST: nothing inside quiet
     }
   }
 });
+
+test("a failing provider: best goes elsewhere; a fixed channel keeps it and waits for the outbox's retries", () => {
+  const smsFailing = contextWith().channels.map((c) => ({ ...c, providerHealthy: c.channel !== 'sms' }));
+  const best = run({ ctx: { channels: smsFailing } });
+  assert.ok(best.outcome === 'send' && best.channel === 'email', 'the engaged channel is failing: the other one');
+  assert.ok(best.reasons.some((r) => r.code === 'channel_ineligible' && r.channel === 'sms'));
+  const fixed = run({ req: { channel: 'sms', messageClass: 'transactional' }, ctx: { channels: smsFailing } });
+  assert.ok(fixed.outcome === 'send' && fixed.channel === 'sms', 'not dropped for a passing outage');
+  assert.deepEqual(
+    fixed.reasons.filter((r) => r.code === 'provider_unhealthy'),
+    [{ code: 'provider_unhealthy', channel: 'sms' }],
+  );
+});

@@ -47,7 +47,7 @@ export function decide(input: DecideOptions): Decision {
   const rule = matchSuppression(policy.suppression, { now, ...context, messageClass: request.messageClass });
   if (rule) return suppress([rule]);
 
-  const eligibility = eligibleChannels(context.channels);
+  const eligibility = eligibleChannels(context.channels, request.channel === 'best');
   const reasons: Reason[] = [...eligibility.reasons];
   const candidates = candidateChannels(options, eligibility.eligible, reasons);
   if (candidates.length === 0)

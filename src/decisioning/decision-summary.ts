@@ -21,6 +21,8 @@ function describeReason(reason: Reason, timeZone: string): string {
       return `rule ${reason.rule} (${reason.matched.join(', ')})`;
     case 'channel_ineligible':
       return `${reason.channel}: ${reason.why.join(', ')}`;
+    case 'provider_unhealthy':
+      return `the ${reason.channel} provider is failing; no other channel can go, so it waits for the retries`;
     case 'no_channel':
       return 'no channel can reach the customer';
     case 'fixed_channel':

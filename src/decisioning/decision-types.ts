@@ -28,7 +28,7 @@ export interface ChannelStatus {
   readonly reachable: boolean;
   /** Not bounced, not marked undeliverable. */
   readonly suppressed?: boolean;
-  /** The provider's circuit is closed. */
+  /** The channel's provider is not failing (its circuit breaker has not opened: `delivery/channel-health.ts`). */
   readonly providerHealthy: boolean;
   /** Any other reason the channel cannot be used, in words (a topic's consent, from the channel choice). */
   readonly blocked?: string;
@@ -112,6 +112,8 @@ export type Reason =
   | { readonly code: 'holdout'; readonly bucket: number; readonly percent: number }
   | { readonly code: 'suppression_rule'; readonly rule: string; readonly matched: readonly string[] }
   | { readonly code: 'channel_ineligible'; readonly channel: Channel; readonly why: readonly string[] }
+  /** The channel's provider is failing, but no other channel can go: the outbox retries it. */
+  | { readonly code: 'provider_unhealthy'; readonly channel: Channel }
   | { readonly code: 'no_channel'; readonly tried: readonly Channel[] }
   | { readonly code: 'fixed_channel'; readonly channel: Channel }
   | { readonly code: 'channel_scores'; readonly chosen: Channel; readonly scores: readonly ChannelScore[] }

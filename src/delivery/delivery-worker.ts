@@ -5,6 +5,7 @@ import { newId } from '../shared/ids.ts';
 import type { ClaimedMessage, DeliveryOutcome } from '../storage/delivery-store.ts';
 import type { IdentityRecord, Store } from '../storage/store.ts';
 import { type AttemptResult, outcomeOf } from './attempt-outcome.ts';
+import { ChannelHealthReporter } from './channel-health.ts';
 import { type AttemptDeps, attemptDelivery } from './delivery-attempt.ts';
 import type { DeliveryObserver } from './delivery-metrics.ts';
 import type { MessageRenderer, RenderCustomer } from './message-renderer.ts';
@@ -60,8 +61,10 @@ export class DeliveryWorker {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly deps: AttemptDeps;
+  private readonly health: ChannelHealthReporter;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
+    this.health = new ChannelHealthReporter(options.store.delivery, options.providers);
     this.batchSize = options.batchSize ?? 500;
     this.leaseMs = options.leaseMs ?? 120_000;
     this.deps = {
@@ -127,6 +130,7 @@ export class DeliveryWorker {
     );
     const outcomes = claimed.map((message, i) => this.outcome(message, results[i] as AttemptResult));
     await store.delivery.recordOutcomes(outcomes);
+    await this.health.afterSlice(clock.now(), results);
     this.options.observer?.outcomes(claimed, outcomes);
     for (const outcome of outcomes) count(counts, outcome);
     return counts;

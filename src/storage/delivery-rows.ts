@@ -14,6 +14,13 @@ export interface DeliveryTables {
     at: number;
     detail: string;
   };
+  channel_health: {
+    channel: string;
+    provider: string;
+    unhealthy_until: number;
+    reason: string;
+    updated_at: number;
+  };
 }
 
 export function messageFromRow(row: Selectable<Database['outbox']>): MessageRecord {

@@ -263,5 +263,23 @@ for (const adapter of adapters) {
         assert.deepEqual(await store.delivery.deliveryEvents(WS, 'a'), []);
         assert.equal(await store.delivery.findMessage({ workspaceId: WS, idempotencyKey: 'a' }), undefined);
       }));
+
+    it('keeps one health row per channel: failing until a time, healthy again at 0', () =>
+      withStore(adapter, async (store) => {
+        const row = { provider: 'smtp', reason: 'ECONNREFUSED', updatedAt: 1_000 };
+        await store.delivery.setChannelHealth([{ ...row, channel: 'email', unhealthyUntil: 61_000 }]);
+        await store.delivery.setChannelHealth([{ ...row, channel: 'sms', provider: 'twilio', unhealthyUntil: 5_000 }]);
+        assert.deepEqual((await store.delivery.unhealthyChannels(2_000)).map((h) => h.channel).sort(), [
+          'email',
+          'sms',
+        ]);
+        assert.deepEqual(await store.delivery.unhealthyChannels(5_000), [
+          { ...row, channel: 'email', unhealthyUntil: 61_000 },
+        ]);
+        await store.delivery.setChannelHealth([{ ...row, channel: 'email', unhealthyUntil: 0, updatedAt: 3_000 }]);
+        assert.deepEqual(await store.delivery.unhealthyChannels(2_000), [
+          { ...row, channel: 'sms', provider: 'twilio', unhealthyUntil: 5_000 },
+        ]);
+      }));
   });
 }

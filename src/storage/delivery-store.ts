@@ -120,6 +120,16 @@ export interface MessageQuery {
 
 export type RetryResult = { ok: true; message: MessageRecord } | { ok: false; reason: 'not_found' | 'not_dead' };
 
+/** A channel whose provider is failing (its circuit breaker opened), until when and why. */
+export interface ChannelHealth {
+  readonly channel: string;
+  readonly provider: string;
+  /** Failing until then; 0: healthy again. */
+  readonly unhealthyUntil: number;
+  readonly reason: string;
+  readonly updatedAt: number;
+}
+
 export interface DeliveryStore {
   /**
    * Takes up to `limit` messages due by `now` (pending ones whose next attempt has come, and
@@ -148,4 +158,8 @@ export interface DeliveryStore {
   retryMessage(options: { workspaceId: string; idempotencyKey: string; now: number }): Promise<RetryResult>;
   /** Messages per status (all workspaces when none is given). */
   countByStatus(workspaceId?: string): Promise<Partial<Record<MessageStatus, number>>>;
+  /** Records each channel's health (one row per channel, replaced). */
+  setChannelHealth(rows: readonly ChannelHealth[]): Promise<void>;
+  /** Channels still failing at `now`. */
+  unhealthyChannels(now: number): Promise<ChannelHealth[]>;
 }

@@ -2,6 +2,7 @@ import { type Kysely, PostgresAdapter, type Transaction } from 'kysely';
 import { chunk } from './chunk.ts';
 import { deliveryEventFromRow, deliveryEventToRow, messageFromRow } from './delivery-rows.ts';
 import {
+  type ChannelHealth,
   type ClaimedMessage,
   DEAD_LETTER_STATUSES,
   type DeliveryEventChange,
@@ -254,6 +255,34 @@ export class KyselyDeliveryStore implements DeliveryStore {
     const out: Partial<Record<MessageStatus, number>> = {};
     for (const row of await query.execute()) out[row.status as MessageStatus] = Number(row.n);
     return out;
+  }
+
+  async setChannelHealth(rows: readonly ChannelHealth[]): Promise<void> {
+    for (const row of rows) {
+      const values = {
+        channel: row.channel,
+        provider: row.provider,
+        unhealthy_until: row.unhealthyUntil,
+        reason: row.reason,
+        updated_at: row.updatedAt,
+      };
+      await this.db
+        .insertInto('channel_health')
+        .values(values)
+        .onConflict((oc) => oc.column('channel').doUpdateSet(values))
+        .execute();
+    }
+  }
+
+  async unhealthyChannels(now: number): Promise<ChannelHealth[]> {
+    const rows = await this.db.selectFrom('channel_health').selectAll().where('unhealthy_until', '>', now).execute();
+    return rows.map((r) => ({
+      channel: r.channel,
+      provider: r.provider,
+      unhealthyUntil: Number(r.unhealthy_until),
+      reason: r.reason,
+      updatedAt: Number(r.updated_at),
+    }));
   }
 }
 

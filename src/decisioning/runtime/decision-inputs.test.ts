@@ -5,6 +5,7 @@ import { addOutbox, openTestStore, outboxEntry, START, WS } from '../../delivery
 import type { DecisionStore } from '../../storage/decision-store.ts';
 import type { Store } from '../../storage/store.ts';
 import { DEFAULT_POLICY, policyRequirements } from '../policy-schema.ts';
+import { ChannelHealthCache } from './channel-health-cache.ts';
 import { loadDecisionInputs } from './decision-inputs.ts';
 import { PopulationCache } from './population-cache.ts';
 
@@ -31,6 +32,7 @@ describe('decision inputs of a batch', () => {
     return loadDecisionInputs({
       store: counted,
       population: new PopulationCache(decisions),
+      health: new ChannelHealthCache(store.delivery),
       loaded: { policy: DEFAULT_POLICY, requirements: policyRequirements(DEFAULT_POLICY), updatedAt: undefined },
       workspaceId: WS,
       customerIds: ['c1'],

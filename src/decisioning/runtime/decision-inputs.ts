@@ -9,6 +9,7 @@ import {
   type PopulationModel,
   type RecentEvent,
 } from '../decision-types.ts';
+import type { ChannelHealthCache } from './channel-health-cache.ts';
 import type { LoadedPolicy } from './policy-cache.ts';
 import type { PopulationCache } from './population-cache.ts';
 
@@ -25,6 +26,8 @@ export interface BatchDecisionInputs {
   readonly population: PopulationModel;
   readonly events: Map<string, RecentEvent[]>;
   readonly segments: Map<string, string[]> | undefined;
+  /** Channels whose provider is failing now. */
+  readonly unhealthy: ReadonlySet<Channel>;
 }
 
 const NO_POPULATION: PopulationModel = { channels: {} };
@@ -32,6 +35,7 @@ const NO_POPULATION: PopulationModel = { channels: {} };
 export async function loadDecisionInputs(options: {
   readonly store: Store;
   readonly population: PopulationCache;
+  readonly health: ChannelHealthCache;
   readonly loaded: LoadedPolicy;
   readonly workspaceId: string;
   readonly customerIds: readonly string[];
@@ -49,7 +53,7 @@ export async function loadDecisionInputs(options: {
   const { requirements, policy } = loaded;
   const segmentRules = policy.suppression.some((rule) => rule.when.some((c) => 'segment' in c));
   const holdable = options.messageClasses?.some((c) => requirements.heldClasses.includes(c)) ?? true;
-  const [sendRows, engagementRows, population, eventRows, memberships] = await Promise.all([
+  const [sendRows, engagementRows, population, eventRows, memberships, unhealthy] = await Promise.all([
     holdable
       ? store.decisions.recentSends({
           workspaceId,
@@ -69,6 +73,7 @@ export async function loadDecisionInputs(options: {
         })
       : [],
     segmentRules ? store.segments.membershipsOf(workspaceId, ids) : undefined,
+    options.health.unhealthy(now),
   ]);
   const sends = new Map<string, KnownSend[]>();
   for (const row of sendRows) {
@@ -93,7 +98,7 @@ export async function loadDecisionInputs(options: {
     segments = new Map();
     for (const m of memberships) segments.set(m.customerId, [...(segments.get(m.customerId) ?? []), m.segmentId]);
   }
-  return { sends, engagement: engagementOf(engagementRows), population, events, segments };
+  return { sends, engagement: engagementOf(engagementRows), population, events, segments, unhealthy };
 }
 
 function engagementOf(

@@ -8,6 +8,7 @@ import { decide, durationMs } from '../decide.ts';
 import { describeDecision } from '../decision-summary.ts';
 import type { ChannelStatus, Decision, DecisionContext, KnownSend } from '../decision-types.ts';
 import type { Policy } from '../policy-schema.ts';
+import { ChannelHealthCache } from './channel-health-cache.ts';
 import { type BatchDecisionInputs, loadDecisionInputs } from './decision-inputs.ts';
 import { PolicyCache } from './policy-cache.ts';
 import { PopulationCache } from './population-cache.ts';
@@ -66,10 +67,12 @@ export interface SendOutcome {
 export class SendDecisions {
   readonly policies: PolicyCache;
   readonly population: PopulationCache;
+  readonly health: ChannelHealthCache;
 
   constructor(private readonly store: Store) {
     this.policies = new PolicyCache(store.decisions);
     this.population = new PopulationCache(store.decisions);
+    this.health = new ChannelHealthCache(store.delivery);
   }
 
   async decideAll(requests: readonly SendRequest[], now: number): Promise<SendOutcome[]> {
@@ -79,6 +82,7 @@ export class SendDecisions {
       const inputs = await loadDecisionInputs({
         store: this.store,
         population: this.population,
+        health: this.health,
         loaded,
         workspaceId,
         customerIds: list.map((r) => r.customerId),
@@ -97,7 +101,7 @@ export class SendDecisions {
  * The simulator uses it too, on one customer's inputs, at virtual times.
  */
 export function decideOne(request: SendRequest, inputs: BatchDecisionInputs, policy: Policy, now: number): SendOutcome {
-  const statuses = channelStatuses(request);
+  const statuses = channelStatuses(request, inputs.unhealthy);
   const timeZone = request.profile.timezone ?? 'UTC';
   const known = inputs.sends.get(request.customerId) ?? [];
   const sends = request.redecided ? known.filter((s) => s.at <= now) : known;
@@ -164,9 +168,12 @@ function deadlineOf(policy: Policy, request: SendRequest): number | undefined {
 
 /**
  * What each channel allows, by the channel choice's own rules (address, suppression list, consent
- * for the class and topic): a fixed channel asks about that one only.
+ * for the class and topic) and its provider's health: a fixed channel asks about that one only.
  */
-function channelStatuses(request: SendRequest): { status: ChannelStatus; address: string | null }[] {
+function channelStatuses(
+  request: SendRequest,
+  unhealthy: ReadonlySet<Channel>,
+): { status: ChannelStatus; address: string | null }[] {
   const channels = request.channel === 'best' ? BEST_ORDER : [request.channel];
   return channels.map((channel) => {
     const choice = chooseChannel({
@@ -177,9 +184,10 @@ function channelStatuses(request: SendRequest): { status: ChannelStatus; address
       identities: request.identities,
       suppressions: request.suppressions,
     });
+    const providerHealthy = !unhealthy.has(channel);
     const status: ChannelStatus = choice.ok
-      ? { channel, consented: true, reachable: true, providerHealthy: true }
-      : { channel, consented: true, reachable: true, providerHealthy: true, blocked: choice.reason };
+      ? { channel, consented: true, reachable: true, providerHealthy }
+      : { channel, consented: true, reachable: true, providerHealthy, blocked: choice.reason };
     return { status, address: choice.ok ? choice.address : null };
   });
 }

@@ -21,6 +21,7 @@ export async function simulatedDecisions(options: {
     loadDecisionInputs({
       store,
       population: decisions.population,
+      health: decisions.health,
       loaded,
       workspaceId,
       customerIds: [profile.id],

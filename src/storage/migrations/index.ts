@@ -11,6 +11,7 @@ import * as suppressions from './010-suppressions.ts';
 import * as decisioning from './011-decisioning.ts';
 import * as overviewIndexes from './012-overview-indexes.ts';
 import * as traitSearchIndex from './013-trait-search-index.ts';
+import * as channelHealth from './014-channel-health.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -34,6 +35,7 @@ export const migrations: Record<string, VersionedMigration> = {
   '011-decisioning': decisioning,
   '012-overview-indexes': overviewIndexes,
   '013-trait-search-index': traitSearchIndex,
+  '014-channel-health': channelHealth,
 };
 
 class ListedMigrations implements MigrationProvider {
