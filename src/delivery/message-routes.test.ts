@@ -123,6 +123,20 @@ describe('messages API', () => {
     assert.equal((await json('/v1/messages?channel=webhook')).status, 200);
     const stats = await json('/v1/messages/stats');
     assert.equal(stats.body.statuses.delivered, 1);
+    assert.deepEqual(stats.body.failing, []);
+    const now = Date.now();
+    const failing = { provider: 'twilio', reason: '503 Service Unavailable', updatedAt: now };
+    await t.godwit.store.delivery.setChannelHealth([{ ...failing, channel: 'sms', unhealthyUntil: now + 60_000 }]);
+    assert.deepEqual((await json('/v1/messages/stats')).body.failing, [
+      {
+        channel: 'sms',
+        provider: 'twilio',
+        reason: '503 Service Unavailable',
+        since: new Date(now).toISOString(),
+        until: new Date(now + 60_000).toISOString(),
+      },
+    ]);
+    await t.godwit.store.delivery.setChannelHealth([{ ...failing, channel: 'sms', unhealthyUntil: 0 }]);
   });
 
   it('pages messages newest first through `next`, and refuses a cursor it did not give out', async () => {

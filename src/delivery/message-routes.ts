@@ -52,7 +52,11 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRouteDe
 
   app.get('/v1/messages/stats', async (request) => {
     const workspaceId = await workspaceOf(request);
-    return { statuses: await deps.messages.countByStatus(workspaceId) };
+    const [statuses, failing] = await Promise.all([
+      deps.messages.countByStatus(workspaceId),
+      deps.messages.failingChannels(),
+    ]);
+    return { statuses, failing };
   });
 
   app.get<{ Params: { key: string } }>('/v1/messages/:key', async (request) => {

@@ -109,6 +109,18 @@ export class MessageService {
   countByStatus(workspaceId: string) {
     return this.options.store.delivery.countByStatus(workspaceId);
   }
+
+  /** Channels whose provider is failing now, as the delivery workers recorded them (`channel-health.ts`). */
+  async failingChannels() {
+    const rows = await this.options.store.delivery.unhealthyChannels(this.options.clock.now());
+    return rows.map((r) => ({
+      channel: r.channel,
+      provider: r.provider,
+      reason: r.reason,
+      since: new Date(r.updatedAt).toISOString(),
+      until: new Date(r.unhealthyUntil).toISOString(),
+    }));
+  }
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
