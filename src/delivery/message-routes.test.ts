@@ -132,7 +132,7 @@ describe('messages API', () => {
         channel: 'sms',
         provider: 'twilio',
         reason: '503 Service Unavailable',
-        since: new Date(now).toISOString(),
+        updatedAt: new Date(now).toISOString(),
         until: new Date(now + 60_000).toISOString(),
       },
     ]);

@@ -117,7 +117,7 @@ export class MessageService {
       channel: r.channel,
       provider: r.provider,
       reason: r.reason,
-      since: new Date(r.updatedAt).toISOString(),
+      updatedAt: new Date(r.updatedAt).toISOString(),
       until: new Date(r.unhealthyUntil).toISOString(),
     }));
   }
