@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
-import { goLive } from '../../journeys/runtime/test-runtime.ts';
+import { goLive, messagesByNode } from '../../journeys/runtime/test-runtime.ts';
 import { callApi, sendBatch } from '../../journeys/test-journey-api.ts';
 import { ChannelHealthCache } from './channel-health-cache.ts';
 
@@ -34,17 +34,12 @@ describe('channel health in decisions', () => {
       { type: 'identify', userId: 'ada', traits: { email: 'ada@example.com', phone: '+442079460958' } },
       { type: 'track', userId: 'ada', event: 'Signed Up' },
     ]);
-    let messages: Record<string, any>[] = [];
-    for (let i = 0; i < 200 && messages.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      messages = (await call('/v1/messages?journey=welcome')).body.messages;
-    }
-    const byNode = Object.fromEntries(messages.map((m) => [m.key.split(':')[1], m]));
+    const byNode = await messagesByNode(t, 'welcome', 2);
     assert.deepEqual([byNode.best?.status, byNode.best?.channel], ['pending', 'sms']);
-    const best = (await call(`/v1/messages/${encodeURIComponent(byNode.best.key)}`)).body.message;
+    const best = (await call(`/v1/messages/${encodeURIComponent(byNode.best?.key ?? '')}`)).body.message;
     assert.match(JSON.stringify(best), /email: provider unhealthy/);
     assert.deepEqual([byNode.fixed?.status, byNode.fixed?.channel], ['pending', 'email']);
-    const fixed = (await call(`/v1/messages/${encodeURIComponent(byNode.fixed.key)}`)).body.message;
+    const fixed = (await call(`/v1/messages/${encodeURIComponent(byNode.fixed?.key ?? '')}`)).body.message;
     assert.match(JSON.stringify(fixed), /the email provider is failing; no other channel can go/);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
-import { goLive } from '../../journeys/runtime/test-runtime.ts';
+import { goLive, messagesByNode } from '../../journeys/runtime/test-runtime.ts';
 import { callApi, sendBatch } from '../../journeys/test-journey-api.ts';
 
 /** The suppression list over HTTP, and a journey's send choosing around a listed address. */
@@ -70,14 +70,9 @@ describe('suppressions API', () => {
       { type: 'track', userId: 'ada', event: 'Signed Up' },
     ];
     await sendBatch(t, batch);
-    let messages: Record<string, any>[] = [];
-    for (let i = 0; i < 200 && messages.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      messages = (await call('/v1/messages?journey=welcome')).body.messages;
-    }
-    const byNode = Object.fromEntries(messages.map((m) => [m.key.split(':')[1], m]));
+    const byNode = await messagesByNode(t, 'welcome', 2);
     assert.equal(byNode.hello?.status, 'suppressed');
-    const hello = await call(`/v1/messages/${encodeURIComponent(byNode.hello.key)}`);
+    const hello = await call(`/v1/messages/${encodeURIComponent(byNode.hello?.key ?? '')}`);
     assert.match(JSON.stringify(hello.body.message), /email address ada@example.com is suppressed \(manual\)/);
     assert.deepEqual(
       [byNode.best?.status, byNode.best?.channel, byNode.best?.address],

@@ -1,6 +1,7 @@
 import type { TestGodwit } from '../../app/test-godwit.ts';
+import type { MessageSummary } from '../../delivery/message-service.ts';
 import { formatJourneyIssues, type JourneyDefinition, parseJourney } from '../journey-schema.ts';
-import { T0 } from '../test-journey-api.ts';
+import { callApi, T0 } from '../test-journey-api.ts';
 
 /** Saves a journey as live version `version`, the way the journey service will. */
 export async function goLive(t: TestGodwit, fields: Record<string, unknown>, version = 1): Promise<JourneyDefinition> {
@@ -30,4 +31,18 @@ export async function goLive(t: TestGodwit, fields: Record<string, unknown>, ver
  */
 export async function driveByHand(t: TestGodwit): Promise<void> {
   await t.godwit.runtime.stop();
+}
+
+/** The journey's messages by the node that sent them, once `count` of them are in the outbox (the runtime runs in the background). */
+export async function messagesByNode(
+  t: TestGodwit,
+  journeyId: string,
+  count: number,
+): Promise<Partial<Record<string, MessageSummary>>> {
+  let messages: MessageSummary[] = [];
+  for (let i = 0; i < 200 && messages.length < count; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    messages = (await callApi(t, 'GET', `/v1/messages?journey=${journeyId}`)).body.messages;
+  }
+  return Object.fromEntries(messages.map((m) => [m.key.split(':')[1], m]));
 }
