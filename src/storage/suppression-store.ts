@@ -2,9 +2,10 @@
 
 /**
  * Why an address is on the list: it bounced for good, its owner marked a message as spam, its soft
- * bounces ran in a row past the limit, or a person added it.
+ * bounces ran in a row past the limit, a person added it, or a sender Godwit did not know yet texted
+ * STOP (a known customer's STOP withdraws their consent instead).
  */
-export const SUPPRESSION_REASONS = ['hard_bounce', 'complaint', 'soft_bounces', 'manual'] as const;
+export const SUPPRESSION_REASONS = ['hard_bounce', 'complaint', 'soft_bounces', 'manual', 'opt_out'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 export interface SuppressionRecord {

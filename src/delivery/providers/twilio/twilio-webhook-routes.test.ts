@@ -90,6 +90,27 @@ describe('Twilio webhooks', () => {
     assert.equal((await timeline()).profile.consent.sms?.all?.status, 'denied');
   });
 
+  test('STOP from a number Godwit does not know lists it (opt_out) until START takes it off', async () => {
+    const stranger = '+14155550999';
+    const listed = () => t.store.suppressions.find(t.workspaceId, [{ channel: 'sms', address: stranger }]);
+    const fromStranger = (body: string, sid: string) => ({ ...inbound(body, sid), From: stranger });
+    assert.equal((await post('/v1/webhooks/twilio/inbound', fromStranger('Stop', 'SM0201'))).status, 200);
+    assert.deepEqual(
+      (await listed()).map((e) => [e.reason, e.detail]),
+      [['opt_out', { keyword: 'Stop' }]],
+    );
+    await post('/v1/webhooks/twilio/inbound', fromStranger('START', 'SM0202'));
+    assert.deepEqual(await listed(), []);
+    // A number listed for a bounce stays listed: START takes off only what a keyword put there.
+    const bounced = { channel: 'sms', address: stranger, sourceMessage: null, detail: {}, createdAt: Date.now() };
+    await t.store.suppressions.add([{ ...bounced, workspaceId: t.workspaceId, reason: 'hard_bounce' }]);
+    await post('/v1/webhooks/twilio/inbound', fromStranger('START', 'SM0203'));
+    assert.deepEqual(
+      (await listed()).map((e) => e.reason),
+      ['hard_bounce'],
+    );
+  });
+
   test('status callbacks become delivery events on the timeline; a bad signature is 403', async () => {
     const query = `?workspace=${t.workspaceId}&customer=${customerId}&key=run1%3Asms_1%3A1`;
     const fields = { MessageSid: 'SM0100', MessageStatus: 'delivered', AccountSid: `AC${'1'.repeat(32)}` };

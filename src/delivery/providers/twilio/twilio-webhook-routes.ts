@@ -73,18 +73,19 @@ export function registerTwilioWebhookRoutes(scope: FastifyInstance, deps: Twilio
     const workspaceId = await webhookWorkspace(deps.store, request.query);
     const text = one(params.Body) ?? '';
     const keyword = optOutKeywordOf(text);
+    const from = one(params.From) ?? '';
     const { customerId } = await deps.inbound.receive({
       workspaceId,
       provider: 'twilio',
       eventName: 'SMS Received',
-      from: one(params.From) ?? '',
+      from,
       to: one(params.To) ?? '',
       text,
       providerMessageId: one(params.MessageSid) ?? one(params.SmsSid) ?? '',
       at: deps.clock.now(),
       properties: { keyword: keyword?.type ?? 'none', num_media: Number(one(params.NumMedia) ?? 0) },
     });
-    if (customerId) await applyKeywordConsent(deps, { workspaceId, customerId, channel: 'sms', keyword, text });
+    await applyKeywordConsent(deps, { workspaceId, customerId, channel: 'sms', keyword, text, from });
     // Twilio's own opt-out handling answers the English keywords (carriers require it); Godwit answers the Chinese.
     return twiml(reply, keyword?.language === 'zh' ? keywordReply(keyword, 'sms') : undefined);
   });

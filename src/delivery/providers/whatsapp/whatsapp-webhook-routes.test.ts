@@ -179,6 +179,18 @@ describe('WhatsApp webhooks', () => {
     assert.equal(answer.text.body, '您已重新订阅我们的 WhatsApp 消息。回复“退订”可随时退订。');
   });
 
+  test('STOP from a number Godwit does not know yet lists it for WhatsApp and is confirmed', async () => {
+    const stranger = '+8613700137000';
+    assert.equal((await post(textFrom(stranger, 'wamid.stranger1', 'unsubscribe'))).status, 200);
+    const listed = await t.store.suppressions.find(t.workspaceId, [{ channel: 'whatsapp', address: stranger }]);
+    assert.deepEqual(
+      listed.map((e) => e.reason),
+      ['opt_out'],
+    );
+    const answer = cloudApi.bodies().at(-1) as { to: string; text: { body: string } };
+    assert.deepEqual([answer.to, answer.text.body.startsWith('You have unsubscribed')], ['8613700137000', true]);
+  });
+
   test('a "yes" from a customer who never opted out, or HELP, changes nothing and is left to the inbox', async () => {
     const other = await t.addCustomer('u2', '+8613900139000');
     const before = cloudApi.requests.length;

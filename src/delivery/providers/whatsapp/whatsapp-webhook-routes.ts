@@ -109,8 +109,14 @@ async function receiveMessage(
     at: secondsToMs(message.timestamp) ?? deps.clock.now(),
     properties: { message_type: message.type, keyword: keyword?.type ?? 'none' },
   });
-  if (!customerId) return;
-  const consent = await applyKeywordConsent(deps, { workspaceId, customerId, channel: 'whatsapp', keyword, text });
+  const consent = await applyKeywordConsent(deps, {
+    workspaceId,
+    customerId,
+    channel: 'whatsapp',
+    keyword,
+    text,
+    from,
+  });
   // A webhook delivered again was answered the first time.
   if (!consent || !keyword || repeated || !deps.replies) return;
   try {
