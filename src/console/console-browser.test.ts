@@ -6,7 +6,9 @@ import { launchChromium } from '../app/test-browser.ts';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { addOutbox, outboxEntry } from '../delivery/test-delivery.ts';
 import { callApi, sendBatch } from '../journeys/test-journey-api.ts';
+import type { OutboxRecord } from '../storage/journey-store.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
+import type { Profile } from './web/api/types.ts';
 
 /**
  * The console as a new user meets it, in Debian's Chromium against a real Godwit on a temporary
@@ -16,6 +18,8 @@ import { ensureConsoleBuilt } from './console-build.ts';
  */
 
 const ARTIFACTS = 'test-artifacts/console';
+/** The settings page's code, as Vite names its chunk. */
+const SETTINGS_CHUNK = /\/assets\/settings-page-[^/]+\.js$/;
 const CUSTOMER = 'ada@example.com';
 const BROKEN_JOURNEY = `id: onboarding-first-90-days
 name: Onboarding, first 90 days
@@ -33,6 +37,17 @@ start: thanks
 nodes:
   thanks: { type: send, template: thank_you_note, channel: email, next: done }
   done: { type: exit }
+`;
+
+/** Its nodes written bottom up: the graph still visits them top down. */
+const BOTTOM_UP_JOURNEY = `id: bottom-up
+name: Bottom up
+trigger: { event: Order Completed }
+start: first
+nodes:
+  done: { type: exit }
+  second: { type: wait, duration: 1d, next: done }
+  first: { type: wait, duration: 1h, next: second }
 `;
 
 /** Polls until `check` holds, failing with `what` after 20 s. */
@@ -85,15 +100,20 @@ describe('web console in Chromium', () => {
     }
   };
   const heading = (text: string | RegExp) => page.getByRole('heading', { level: 1, name: text }).waitFor();
-  /** Ada's customer page, found through the customer list's search. */
-  async function openAda(): Promise<void> {
+  /** A customer's page, found through the customer list's search (in English). */
+  async function openCustomer(email: string, name: string): Promise<void> {
     await page.getByRole('link', { name: 'Customers' }).click();
     await heading('Customers');
-    await page.getByLabel('Search customers').fill(CUSTOMER);
+    await page.getByLabel('Search customers').fill(email);
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('link', { name: 'Ada Lovelace' }).click();
-    await heading('Ada Lovelace');
+    await page.getByRole('link', { name }).click();
+    await heading(name);
   }
+  const openAda = () => openCustomer(CUSTOMER, 'Ada Lovelace');
+  /** Drops the browser's log lines of failures a test caused on purpose (refused requests, a chunk that did not load). */
+  const forgive = (caused: RegExp) => {
+    for (let i = problems.length - 1; i >= 0; i--) if (caused.test(problems[i] ?? '')) problems.splice(i, 1);
+  };
 
   it(
     'refuses a wrong password, then signs in with the first admin',
@@ -392,7 +412,7 @@ describe('web console in Chromium', () => {
       await page.getByText(/^\d+ entries$/).waitFor();
       assert.equal(await page.getByRole('alert').count(), 0);
       // The browser logged the 503s this test asked for.
-      for (let i = problems.length - 1; i >= 0; i--) if (/status of 503/.test(problems[i] ?? '')) problems.splice(i, 1);
+      forgive(/status of 503/);
     }),
   );
 
@@ -420,9 +440,156 @@ describe('web console in Chromium', () => {
         .getByText('Godwit is not answering. Check that it is running, then try again.')
         .waitFor();
       await page.unroute(consent);
-      for (let i = problems.length - 1; i >= 0; i--) {
-        if (/status of 400|ERR_CONNECTION_REFUSED|ERR_FAILED/.test(problems[i] ?? '')) problems.splice(i, 1);
+      forgive(/status of 400|ERR_CONNECTION_REFUSED|ERR_FAILED/);
+    }),
+  );
+
+  it(
+    'offers a reload when a page of the console does not arrive, saying whether Godwit answers',
+    withFailureShot('chunk-failed', async () => {
+      // A fresh document, so the settings page's code is not loaded yet.
+      await page.goto(`${godwit.url}/`);
+      await heading('Overview');
+      await page.route(SETTINGS_CHUNK, (route) => route.abort('connectionrefused'));
+      await page.getByRole('link', { name: 'Settings' }).click();
+      const failure = page.getByRole('alert');
+      // Godwit answers: the chunk is gone because the console was updated.
+      await failure
+        .getByText('The console was updated since this tab opened. Reload to use the new version.')
+        .waitFor();
+      assert.doesNotMatch(await failure.innerText(), /dynamically imported module/);
+      await shot('chunk-failed');
+      // Godwit does not answer either: it says so.
+      await page.route('**/healthz', (route) => route.abort('connectionrefused'));
+      await page.getByRole('link', { name: 'Customers' }).click();
+      await heading('Customers');
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await failure.getByText(/This page could not be loaded: Godwit is not answering/).waitFor();
+      await page.unroute('**/healthz');
+      await page.unroute(SETTINGS_CHUNK);
+      await failure.getByRole('button', { name: 'Reload' }).click();
+      await heading('Settings');
+      forgive(/ERR_CONNECTION_REFUSED|dynamically imported module|ChunkLoadError/);
+    }),
+  );
+
+  it(
+    'says the journey counts are out of date while Godwit does not answer, and recovers',
+    withFailureShot('stale-counts', async () => {
+      await page.goto(`${godwit.url}/journeys/onboarding-first-90-days`);
+      await heading('Onboarding, first 90 days');
+      const counts = page.locator('[data-node="welcome"]').getByText(/1 entered/);
+      await counts.waitFor();
+      const stats = /\/v1\/journeys\/[^/]+\/stats$/;
+      await page.route(stats, (route) => route.abort('connectionrefused'));
+      // Within one refresh (5 s): the time of the counts shown, and why they are not refreshed.
+      const note = page
+        .getByRole('status')
+        .filter({ hasText: /^Counts as of \d{1,2}:\d{2}.*, not updating: Godwit is not answering\./ });
+      await note.waitFor();
+      await counts.waitFor();
+      assert.equal(await page.locator('.graph.stale').count(), 1, 'the old counts show dimmed');
+      await shot('journey-stale-counts');
+      await page.unroute(stats);
+      await note.waitFor({ state: 'detached' });
+      assert.equal(await page.locator('.graph.stale').count(), 0);
+      forgive(/ERR_CONNECTION_REFUSED/);
+    }),
+  );
+
+  it(
+    'tabs through the journey graph step by step from the top, and names its zoom buttons',
+    withFailureShot('graph-keyboard', async () => {
+      assert.equal((await callApi(godwit, 'POST', '/v1/journeys', { source: BOTTOM_UP_JOURNEY })).status, 201);
+      await page.goto(`${godwit.url}/journeys/bottom-up`);
+      await heading('Bottom up');
+      const graph = page.getByRole('region', { name: /^Journey graph with \d+ steps$/ });
+      await graph.locator('[data-node="done"]').waitFor();
+      for (const name of ['Zoom in', 'Zoom out', 'Fit to view']) {
+        await graph.getByRole('button', { name, exact: true }).waitFor();
       }
+      // From the Graph tab, Tab visits each step once, top down, before anything else in the graph: no edge.
+      await page.getByRole('tab', { name: 'Graph' }).focus();
+      const visited: (string | null)[] = [];
+      for (let i = await graph.locator('.react-flow__node').count(); i > 0; i--) {
+        await page.keyboard.press('Tab');
+        visited.push(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.id ?? null));
+      }
+      assert.deepEqual(visited, ['__trigger__', 'first', 'second', 'done']);
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Zoom in');
+    }),
+  );
+
+  it(
+    'records consent for a customer who has none, for a channel and a topic',
+    withFailureShot('consent-add', async () => {
+      await sendBatch(godwit, [
+        { type: 'identify', userId: 'grace', traits: { email: 'grace@example.com', name: 'Grace Hopper' } },
+      ]);
+      const group = { name: 'Newsletter', channels: ['email'] };
+      assert.equal((await callApi(godwit, 'PUT', '/v1/subscription-groups/newsletter', group)).status, 201);
+      await godwit.settle();
+      await openCustomer('grace@example.com', 'Grace Hopper');
+      await page.getByText('No consent recorded').waitFor();
+      const form = page.getByRole('form', { name: 'Add consent' });
+      await form.getByLabel('Channel').selectOption('sms');
+      await form.getByLabel('Topic').selectOption('marketing');
+      await form.getByRole('button', { name: 'Record' }).click();
+      await page.getByRole('status').getByText('Recorded: SMS, marketing, Granted.').waitFor();
+      await page
+        .getByRole('row', { name: /SMS marketing Granted/ })
+        .getByRole('button', { name: 'Deny' })
+        .waitFor();
+      // A subscription group is a topic of its own channels.
+      await form.getByLabel('Channel').selectOption('email');
+      await form.getByLabel('Topic').selectOption({ label: 'Newsletter' });
+      await form.getByLabel('Status').selectOption('denied');
+      await form.getByRole('button', { name: 'Record' }).click();
+      await page.getByRole('row', { name: /email newsletter Denied/ }).waitFor();
+      await shot('consent-added');
+      const { consent } = ((await callApi(godwit, 'GET', '/v1/customers/grace')).body as { profile: Profile }).profile;
+      assert.deepEqual(
+        [consent.sms?.marketing?.status, consent.email?.newsletter?.status, consent.email?.newsletter?.source],
+        ['granted', 'denied', 'console'],
+      );
+    }),
+  );
+
+  it(
+    'gives an opened message its own address: back, forward and reload show it, Esc closes it',
+    withFailureShot('message-address', async () => {
+      await page.getByRole('link', { name: 'Messages' }).click();
+      await heading('Messages');
+      const view = page
+        .getByRole('row', { name: /onboarding_welcome/ })
+        .first()
+        .getByRole('button', { name: 'View' });
+      const panel = page.getByRole('complementary', { name: 'Message' });
+      const rendered = page.frameLocator('iframe[title="Rendered message"]').getByText(/Welcome/);
+      const shownKey = () => new URL(page.url()).searchParams.get('message');
+      const isFocused = (locator: typeof view) => locator.evaluate((element) => element === document.activeElement);
+      await view.click();
+      await rendered.waitFor();
+      const key = shownKey();
+      assert.ok(key, 'the address names the message');
+      assert.ok(await isFocused(panel), 'the keyboard moves to the message');
+      // Esc closes it and the keyboard is back on the button that opened it.
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached' });
+      assert.equal(shownKey(), null);
+      assert.ok(await isFocused(view), 'focus returns to its View button');
+      await page.goBack();
+      await rendered.waitFor();
+      assert.equal(shownKey(), key);
+      await page.goForward();
+      await panel.waitFor({ state: 'detached' });
+      await page.goBack();
+      await page.reload();
+      await heading('Messages');
+      await rendered.waitFor();
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached' });
     }),
   );
 
@@ -447,6 +614,91 @@ describe('web console in Chromium', () => {
         .getByText('已送达')
         .waitFor();
       await page.getByRole('option', { name: '短信' }).waitFor({ state: 'attached' });
+      assert.deepEqual(problems, []);
+    }),
+  );
+
+  it(
+    'speaks Chinese in the catalog, the journey graph, the overview chart and the timeline',
+    withFailureShot('chinese-words', async () => {
+      const nav = page.getByRole('navigation');
+      await nav.getByRole('link', { name: '旅程' }).click();
+      await page.getByRole('heading', { level: 1, name: '旅程' }).waitFor();
+      // Catalog journeys by their id in the console's words.
+      const card = page.locator('.card', { has: page.getByRole('heading', { name: '新客引导（前 90 天）' }) });
+      await card.getByText(/^首次购买时发送欢迎消息/).waitFor();
+      assert.equal(await page.getByRole('heading', { level: 3, name: /Onboarding|Support follow-up/ }).count(), 0);
+      await card.getByRole('link', { name: '打开' }).click();
+      await page.locator('[data-node="welcome"] .node-type').getByText('发送', { exact: true }).waitFor();
+      await page.locator('[data-node="day_2"] .node-type').getByText('等待', { exact: true }).waitFor();
+      await page.locator('.react-flow__edge-text', { hasText: '不满足' }).first().waitFor();
+      await page.getByRole('button', { name: '放大', exact: true }).waitFor();
+      await shot('journey-zh');
+
+      // A delivered message of Grace's, for her timeline.
+      const grace = ((await callApi(godwit, 'GET', '/v1/customers/grace')).body as { profile: Profile }).profile;
+      const now = Date.now();
+      const fields = { workspaceId: godwit.workspaceId, customerId: grace.id, journeyId: 'hello', status: 'delivered' };
+      await addOutbox(godwit.godwit.store, [
+        outboxEntry('grace:hello', { ...fields, createdAt: now, updatedAt: now } as Partial<OutboxRecord>),
+      ]);
+      await nav.getByRole('link', { name: '概览' }).click();
+      const legend = page.locator('.recharts-legend-item-text');
+      await legend.filter({ hasText: '已送达' }).first().waitFor();
+      const words = await legend.allInnerTexts();
+      assert.ok(!words.some((word) => /^[a-z_ ]+$/.test(word)), `the legend is in Chinese: ${words.join(', ')}`);
+      await shot('overview-zh');
+
+      await nav.getByRole('link', { name: '客户' }).click();
+      await page.getByLabel('搜索客户').fill('grace@example.com');
+      await page.getByRole('button', { name: '搜索', exact: true }).click();
+      await page.getByRole('link', { name: 'Grace Hopper' }).click();
+      const timeline = page.getByRole('region', { name: '时间线' });
+      const message = timeline.locator('li[data-type="message"]');
+      await message.getByText('邮件 · 已送达').waitFor();
+      await message.locator('.badge').getByText('消息', { exact: true }).waitFor();
+      await timeline.locator('li[data-type="identify"]').getByText('属性已更新').waitFor();
+      await shot('timeline-zh');
+    }),
+  );
+
+  it(
+    'says what went wrong in Chinese: by the error code, with the server’s English as detail',
+    withFailureShot('chinese-errors', async () => {
+      const consent = /\/v1\/customers\/[^/?]+\/consent$/;
+      const refuse = (status: number, code: string, message: string) =>
+        page.route(consent, (route) =>
+          route.fulfill({
+            status,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { code, message } }),
+          }),
+        );
+      const form = page.getByRole('form', { name: '添加同意记录' });
+      await refuse(400, 'invalid_input', 'channel: must be one of email, sms');
+      await form.getByRole('button', { name: '记录' }).click();
+      const alert = page.getByRole('alert');
+      await alert.getByText('Godwit 无法接受这项输入。').waitFor();
+      assert.equal(await alert.locator('[lang="en"]').innerText(), 'channel: must be one of email, sms');
+      await shot('error-zh');
+      // A code the console does not know keeps the server's words.
+      await page.unroute(consent);
+      await refuse(418, 'teapot', 'Godwit is a teapot today');
+      await form.getByRole('button', { name: '记录' }).click();
+      await alert.getByText('Godwit is a teapot today').waitFor();
+      assert.equal((await alert.innerText()).trim(), 'Godwit is a teapot today');
+      await page.unroute(consent);
+
+      // A page whose code does not arrive says so in Chinese too.
+      await page.goto(`${godwit.url}/`);
+      await page.getByRole('heading', { level: 1, name: '概览' }).waitFor();
+      await page.route(SETTINGS_CHUNK, (route) => route.abort('connectionrefused'));
+      await page.getByRole('navigation').getByRole('link', { name: '设置' }).click();
+      await alert.getByText('此标签页打开后控制台已更新。请重新加载以使用新版本。').waitFor();
+      await page.unroute(SETTINGS_CHUNK);
+      await alert.getByRole('button', { name: '重新加载' }).click();
+      await page.getByRole('heading', { level: 1, name: '设置' }).waitFor();
+      forgive(/status of (400|418)|ERR_CONNECTION_REFUSED|dynamically imported module|ChunkLoadError/);
       assert.deepEqual(problems, []);
     }),
   );

@@ -1,5 +1,3 @@
-import { type Locale, translate } from '../i18n/i18n.tsx';
-
 /** The console calls Godwit's own JSON API with its session cookie, echoing the CSRF cookie on changes. */
 
 export class ApiError extends Error {
@@ -32,8 +30,8 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   if (csrf) headers['x-csrf-token'] = csrf;
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   const response = await fetch(path, { method, headers, body, credentials: 'same-origin' }).catch(() => {
-    // The browser's "Failed to fetch" says nothing to an admin: say Godwit is not answering, in their language.
-    throw new ApiError(0, 'unreachable', translate(pageLocale(), 'errors.unreachable'));
+    // The browser's "Failed to fetch" says nothing to an admin: explainError says Godwit is not answering, in their language.
+    throw new ApiError(0, 'unreachable', 'Godwit is not answering');
   });
   const json = await response.json().catch(() => ({}));
   if (!response.ok) {
@@ -51,9 +49,4 @@ export function query(params: Record<string, string | number | undefined>): stri
     if (value !== undefined && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
-}
-
-/** The language the app set on the page (app.tsx), outside React. */
-function pageLocale(): Locale {
-  return document.documentElement.lang === 'zh-CN' ? 'zh-CN' : 'en';
 }

@@ -3,6 +3,7 @@
  * there (type-only, so nothing of the server reaches the bundle): one source for API and console.
  */
 import type { MessageSummary } from '../../../delivery/message-service.ts';
+import type { SubscriptionGroupView } from '../../../delivery/subscriptions/subscription-group-service.ts';
 import type { JourneyDetail, JourneySummary } from '../../../journeys/journey-service.ts';
 import type { JourneyStats } from '../../../journeys/runtime/journey-stats.ts';
 import type { DeliveryEventRecord } from '../../../storage/delivery-store.ts';
@@ -14,6 +15,7 @@ export type { ConsoleUser, JourneyDetail, JourneyStats, JourneySummary };
 export type Profile = ProfileRecord;
 export type PathStep = PathEntry;
 export type Message = MessageSummary;
+export type SubscriptionGroup = SubscriptionGroupView;
 
 /** A timeline entry: a Segment message with its `seq`, or another kind (message, decision …) with a `type`. */
 export interface TimelineEntry {

@@ -1,6 +1,7 @@
 import { Component, type ReactNode } from 'react';
+import { PageFailure } from './page-failure.tsx';
 
-/** A page that throws shows its error instead of blanking the whole console; navigating away resets it. */
+/** A page that throws shows why instead of blanking the whole console; navigating away resets it. */
 export class ErrorBoundary extends Component<
   { resetKey: string; children: ReactNode },
   { error?: Error; key?: string }
@@ -16,13 +17,7 @@ export class ErrorBoundary extends Component<
   }
 
   render() {
-    if (this.state.error) {
-      return (
-        <p className="error" role="alert">
-          {this.state.error.message}
-        </p>
-      );
-    }
+    if (this.state.error) return <PageFailure error={this.state.error} />;
     return this.props.children;
   }
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { explainError } from '../api/explain-error.ts';
 import type { Loaded } from '../api/use-api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
@@ -12,10 +13,18 @@ export function Loading() {
   );
 }
 
-export function ErrorNote(props: { error: Error }) {
+/** A failure in the admin's language; the server's own words (English) follow as detail. */
+export function ErrorNote(props: { error: unknown }) {
+  const { t } = useI18n();
+  const { summary, detail } = explainError(t, props.error);
   return (
     <p className="error" role="alert">
-      {props.error.message}
+      {summary}
+      {detail && (
+        <span className="error-detail" lang="en">
+          {detail}
+        </span>
+      )}
     </p>
   );
 }
@@ -50,12 +59,16 @@ export function FirstEventSnippet() {
   );
 }
 
+/** What a change did, or why it failed. */
+export type Outcome = { ok: true; text: string } | { ok: false; error: unknown };
+
 /** What a change did, or why it failed, under the form that made it. */
-export function StatusNote(props: { status?: { ok: boolean; text: string } }) {
+export function StatusNote(props: { status?: Outcome }) {
   const { status } = props;
   if (!status) return null;
+  if (!status.ok) return <ErrorNote error={status.error} />;
   return (
-    <p className={status.ok ? 'ok' : 'error'} role={status.ok ? 'status' : 'alert'}>
+    <p className="ok" role="status">
       {status.text}
     </p>
   );

@@ -1,9 +1,13 @@
 import type { TimelineEntry } from '../api/types.ts';
+import type { I18n } from '../i18n/i18n.tsx';
+import { labelOf } from '../i18n/labels.ts';
 
 /** One line per timeline entry, whatever its type: Segment calls, messages, decisions, replies and kinds not known yet. */
 export interface EntryView {
   at: number | undefined;
+  /** The entry's type as the API has it (a CSS class); `kindLabel` is the same in the admin's language. */
   kind: string;
+  kindLabel: string;
   title: string;
   detail: string;
 }
@@ -21,31 +25,31 @@ function timeOf(entry: TimelineEntry): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
-export function entryView(entry: TimelineEntry): EntryView {
+/** Event names, traits and message content stay as the customer's data has them; the console's own words are translated. */
+export function entryView(entry: TimelineEntry, t: I18n['t']): EntryView {
   const at = timeOf(entry);
+  const kind = String(entry.type ?? 'entry');
+  const view = { at, kind, kindLabel: labelOf(t, 'timelineKind', kind) };
   switch (entry.type) {
     case 'track':
-      return { at, kind: 'track', title: String(entry.event ?? ''), detail: brief(entry.properties) };
+      return { ...view, title: String(entry.event ?? ''), detail: brief(entry.properties) };
     case 'identify':
-      return { at, kind: 'identify', title: 'identify', detail: brief(entry.traits) };
+      return { ...view, title: t('timeline.traitsUpdated'), detail: brief(entry.traits) };
     case 'page':
     case 'screen':
-      return { at, kind: entry.type, title: String(entry.name ?? entry.type), detail: brief(entry.properties) };
-    case 'message':
+      return { ...view, title: String(entry.name ?? view.kindLabel), detail: brief(entry.properties) };
+    case 'message': {
+      const channel = typeof entry.channel === 'string' ? labelOf(t, 'channel', entry.channel) : undefined;
+      const status = typeof entry.status === 'string' ? labelOf(t, 'messageStatus', entry.status) : undefined;
       return {
-        at,
-        kind: 'message',
-        title: [entry.channel, entry.status].filter(Boolean).join(' · '),
+        ...view,
+        title: [channel, status].filter(Boolean).join(' · '),
         detail: brief(entry.subject ?? entry.template ?? entry.text ?? entry.key),
       };
+    }
     default: {
       const { type, seq: _seq, timestamp: _t, ...rest } = entry;
-      return {
-        at,
-        kind: String(type ?? 'entry'),
-        title: String(entry.event ?? entry.name ?? type ?? ''),
-        detail: brief(rest),
-      };
+      return { ...view, title: String(entry.event ?? entry.name ?? type ?? ''), detail: brief(rest) };
     }
   }
 }

@@ -34,7 +34,7 @@ export function Timeline(props: { entries: TimelineEntry[]; hasMore: boolean; lo
         <ol style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const entry = entries[item.index] as TimelineEntry;
-            const view = entryView(entry);
+            const view = entryView(entry, t);
             return (
               <li
                 key={String(entry.seq ?? item.index)}
@@ -45,7 +45,7 @@ export function Timeline(props: { entries: TimelineEntry[]; hasMore: boolean; lo
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
               >
                 <time>{view.at === undefined ? '' : dateTime(view.at)}</time>
-                <span className={`badge ${view.kind}`}>{view.kind}</span>
+                <span className={`badge ${view.kind}`}>{view.kindLabel}</span>
                 <strong>{view.title}</strong>
                 <span className="detail">{view.detail}</span>
               </li>

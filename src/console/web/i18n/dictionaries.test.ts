@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { errorStatus } from '../../../shared/errors.ts';
 import { en } from './en.ts';
 import { zhCN } from './zh-cn.ts';
 
@@ -23,5 +24,9 @@ describe('console dictionaries', () => {
         assert.match(chinese, /[\u4e00-\u9fff]/, `${key} looks untranslated: ${chinese}`);
       }
     }
+  });
+
+  it('have a sentence for every error code the API returns', () => {
+    for (const code of Object.keys(errorStatus)) assert.ok(`errors.${code}` in en, `no errors.${code}`);
   });
 });

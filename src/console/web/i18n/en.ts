@@ -175,7 +175,6 @@ export const en = {
   'messages.apply': 'Apply',
   'messages.empty': 'No messages',
   'messages.emptyHint': 'Messages appear when a live journey sends one.',
-  'errors.unreachable': 'Godwit is not answering. Check that it is running, then try again.',
   'messages.noDead': 'No dead letters',
   'messages.noDeadHint': 'A message lands here when its last retry fails; retry it from here once the cause is fixed.',
   'messages.created': 'Created',
@@ -201,6 +200,7 @@ export const en = {
   'suppressions.complaint': 'Complaint',
   'suppressions.softBounces': 'Repeated soft bounces',
   'suppressions.manual': 'Added by hand',
+  'suppressions.optOut': 'Texted STOP before Godwit knew the number',
   'suppressions.remove': 'Remove',
   'suppressions.older': 'Older addresses',
   'suppressions.empty': 'No suppressed addresses',
@@ -255,6 +255,86 @@ export const en = {
   'channel.push': 'push',
   'channel.in_app': 'in-app',
   'channel.webhook': 'webhook',
+
+  'consent.add': 'Add consent',
+  'consent.addHint': 'Record a choice the customer made elsewhere, such as by phone or in a shop.',
+  'consent.added': 'Recorded: {channel}, {topic}, {status}.',
+  'consent.record': 'Record',
+
+  'journey.countsStale': 'Counts as of {time}, not updating:',
+  'journey.countsMissing': 'No counts yet:',
+  'journey.edge': 'From {source} to {target}',
+  'journey.edgeBranch': 'From {source} to {target} ({branch})',
+  'journey.nodeHint': 'A step of the journey, with how many customers entered it and how many wait in it.',
+  'graph.controls': 'Graph controls',
+  'graph.zoomIn': 'Zoom in',
+  'graph.zoomOut': 'Zoom out',
+  'graph.fitView': 'Fit to view',
+
+  'timeline.traitsUpdated': 'Traits updated',
+
+  // Errors: the console's own, and one sentence per code of the API's closed set (src/shared/errors.ts).
+  'errors.unreachable': 'Godwit is not answering. Check that it is running, then try again.',
+  'errors.invalid_input': 'Godwit could not accept this.',
+  'errors.too_large': 'This is too large for Godwit to accept.',
+  'errors.unauthorized': 'You are signed out. Sign in again to continue.',
+  'errors.forbidden': 'You are not allowed to do this.',
+  'errors.not_found': 'Godwit could not find it; it may have been removed.',
+  'errors.conflict': 'This clashes with what is already there.',
+  'errors.unsupported_media_type': 'Godwit does not accept this kind of content.',
+  'errors.too_many_requests': 'Too many requests. Wait a moment, then try again.',
+  'errors.unavailable': 'Godwit cannot do this right now. Try again shortly.',
+  'errors.consoleUpdated': 'The console was updated since this tab opened. Reload to use the new version.',
+  'errors.pageUnreachable':
+    'This page could not be loaded: Godwit is not answering. Check that it is running, then reload.',
+  'errors.reload': 'Reload',
+
+  // Journey node types and the branch keys the engine counts under.
+  'nodeType.wait': 'wait',
+  'nodeType.wait_until': 'wait until',
+  'nodeType.wait_for_event': 'wait for event',
+  'nodeType.condition': 'condition',
+  'nodeType.random_split': 'random split',
+  'nodeType.send': 'send',
+  'nodeType.update_traits': 'update traits',
+  'nodeType.webhook': 'webhook',
+  'nodeType.exit': 'exit',
+  'branch.then': 'then',
+  'branch.else': 'else',
+  'branch.matched': 'matched',
+  'branch.timeout': 'timeout',
+
+  // Timeline entry kinds (Segment calls and messages).
+  'timelineKind.track': 'track',
+  'timelineKind.identify': 'identify',
+  'timelineKind.page': 'page',
+  'timelineKind.screen': 'screen',
+  'timelineKind.group': 'group',
+  'timelineKind.alias': 'alias',
+  'timelineKind.message': 'message',
+
+  // Consent topics: the whole channel and the message classes (subscription groups show their id).
+  'topic.all': 'all topics',
+  'topic.marketing': 'marketing',
+  'topic.service': 'service',
+  'topic.transactional': 'transactional',
+
+  // The catalog's journeys by id; a journey the server adds later shows the server's text.
+  'catalogName.abandoned-cart': 'Abandoned cart reminder',
+  'catalogDescription.abandoned-cart':
+    'An hour after a cart is abandoned, a reminder on the best channel; the next morning at 10:00 local, a 10% code for carts of 100 or more, else a last call. Ends when that cart is bought.',
+  'catalogName.onboarding-first-90-days': 'Onboarding, first 90 days',
+  'catalogDescription.onboarding-first-90-days':
+    'Welcome on the first purchase, a preferences invite on day 2, first-use help on day 7 unless the product was used, and check-ins around days 30, 60 and 90 at 10:00 local that stop once the customer has ordered again.',
+  'catalogName.service-follow-up': 'Support follow-up',
+  'catalogDescription.service-follow-up':
+    'An hour after a ticket is resolved, a thank-you (a survey once surveys exist). If the same ticket reopens within 3 days, the helpdesk is told to escalate and the customer gets an apology.',
+  'catalogName.lead-nurturing': 'Lead nurturing to first purchase',
+  'catalogDescription.lead-nurturing':
+    'Welcome, then half the leads get a case study and half a webinar invite (10% held out to measure lift). A click leads to sales (warm leads) or an offer; no click to a reminder. Converts on the first order.',
+  'catalogName.churn-risk-retention': 'Churn-risk win-back',
+  'catalogDescription.churn-risk-retention':
+    'When a customer enters the no-activity segment, an offer sized to their lifetime value; if they have not come back in 7 days, a last chance on Tuesday or Thursday at 10:00 local, and high-value customers go to a success manager. Other marketing journeys pause for them meanwhile.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -28,6 +28,8 @@ export interface I18n {
   percent(value: number): string;
   date(ms: number): string;
   dateTime(ms: number): string;
+  /** Hours and minutes, for "as of" notes. */
+  time(ms: number): string;
   setLocale(locale: Locale): void;
 }
 
@@ -40,6 +42,7 @@ export function I18nProvider(props: { locale: Locale; setLocale(locale: Locale):
     const percents = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
     const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
     const dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
+    const times = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
     return {
       locale,
       setLocale,
@@ -48,6 +51,7 @@ export function I18nProvider(props: { locale: Locale; setLocale(locale: Locale):
       percent: (n) => percents.format(n),
       date: (ms) => dates.format(ms),
       dateTime: (ms) => dateTimes.format(ms),
+      time: (ms) => times.format(ms),
     };
   }, [locale, setLocale]);
   return <I18nContext.Provider value={value}>{props.children}</I18nContext.Provider>;

@@ -176,7 +176,6 @@ export const zhCN: Dictionary = {
   'messages.apply': '应用',
   'messages.empty': '没有消息',
   'messages.emptyHint': '运行中的旅程发送消息后，会显示在这里。',
-  'errors.unreachable': 'Godwit 没有响应。请确认它正在运行，然后重试。',
   'messages.noDead': '没有死信',
   'messages.noDeadHint': '消息在最后一次重试失败后会出现在这里；问题解决后可在此重试。',
   'messages.created': '创建时间',
@@ -201,6 +200,7 @@ export const zhCN: Dictionary = {
   'suppressions.complaint': '投诉',
   'suppressions.softBounces': '多次软退信',
   'suppressions.manual': '手动添加',
+  'suppressions.optOut': '在 Godwit 识别该号码前回复了退订',
   'suppressions.remove': '移除',
   'suppressions.older': '更早的地址',
   'suppressions.empty': '没有被屏蔽的地址',
@@ -254,4 +254,83 @@ export const zhCN: Dictionary = {
   'channel.push': '推送',
   'channel.in_app': '应用内',
   'channel.webhook': 'Webhook 回调',
+
+  'consent.add': '添加同意记录',
+  'consent.addHint': '记录客户在别处做出的选择，例如通过电话或在门店。',
+  'consent.added': '已记录：{channel}，{topic}，{status}。',
+  'consent.record': '记录',
+
+  'journey.countsStale': '计数截至 {time}，未能更新：',
+  'journey.countsMissing': '暂无计数：',
+  'journey.edge': '从 {source} 到 {target}',
+  'journey.edgeBranch': '从 {source} 到 {target}（{branch}）',
+  'journey.nodeHint': '旅程中的一个步骤，显示进入该步骤和正在其中等待的客户数。',
+  'graph.controls': '流程图控制',
+  'graph.zoomIn': '放大',
+  'graph.zoomOut': '缩小',
+  'graph.fitView': '适应视图',
+
+  'timeline.traitsUpdated': '属性已更新',
+
+  // Errors: the console's own, and one sentence per code of the API's closed set (src/shared/errors.ts).
+  'errors.unreachable': 'Godwit 没有响应。请确认它正在运行，然后重试。',
+  'errors.invalid_input': 'Godwit 无法接受这项输入。',
+  'errors.too_large': '内容过大，Godwit 无法接受。',
+  'errors.unauthorized': '你已退出登录。请重新登录后继续。',
+  'errors.forbidden': '你没有权限执行此操作。',
+  'errors.not_found': 'Godwit 找不到它；它可能已被删除。',
+  'errors.conflict': '这与已有的内容冲突。',
+  'errors.unsupported_media_type': 'Godwit 不接受这种内容类型。',
+  'errors.too_many_requests': '请求过多。请稍候再试。',
+  'errors.unavailable': 'Godwit 暂时无法处理。请稍后再试。',
+  'errors.consoleUpdated': '此标签页打开后控制台已更新。请重新加载以使用新版本。',
+  'errors.pageUnreachable': '无法加载此页面：Godwit 没有响应。请确认它正在运行，然后重新加载。',
+  'errors.reload': '重新加载',
+
+  // Journey node types and the branch keys the engine counts under.
+  'nodeType.wait': '等待',
+  'nodeType.wait_until': '等待至',
+  'nodeType.wait_for_event': '等待事件',
+  'nodeType.condition': '条件',
+  'nodeType.random_split': '随机分流',
+  'nodeType.send': '发送',
+  'nodeType.update_traits': '更新属性',
+  'nodeType.webhook': 'Webhook 回调',
+  'nodeType.exit': '退出',
+  'branch.then': '满足',
+  'branch.else': '不满足',
+  'branch.matched': '已发生',
+  'branch.timeout': '超时',
+
+  // Timeline entry kinds (Segment calls and messages).
+  'timelineKind.track': '事件',
+  'timelineKind.identify': '识别',
+  'timelineKind.page': '页面',
+  'timelineKind.screen': '屏幕',
+  'timelineKind.group': '群组',
+  'timelineKind.alias': '别名',
+  'timelineKind.message': '消息',
+
+  // Consent topics: the whole channel and the message classes (subscription groups show their id).
+  'topic.all': '全部主题',
+  'topic.marketing': '营销',
+  'topic.service': '服务',
+  'topic.transactional': '交易',
+
+  // The catalog's journeys by id; a journey the server adds later shows the server's text.
+  'catalogName.abandoned-cart': '弃购提醒',
+  'catalogDescription.abandoned-cart':
+    '购物车被放弃一小时后，通过最合适的渠道发送提醒；次日当地时间 10:00，金额满 100 的购物车发送 9 折优惠码，否则发送最后提醒。该购物车一旦购买即结束。',
+  'catalogName.onboarding-first-90-days': '新客引导（前 90 天）',
+  'catalogDescription.onboarding-first-90-days':
+    '首次购买时发送欢迎消息，第 2 天邀请设置偏好，第 7 天若尚未使用产品则发送上手帮助，并在约第 30、60、90 天的当地时间 10:00 回访；客户再次下单后即停止。',
+  'catalogName.service-follow-up': '客服跟进',
+  'catalogDescription.service-follow-up':
+    '工单解决一小时后发送感谢（问卷功能推出后改为问卷）。若同一工单在 3 天内重新打开，则通知客服系统升级处理，并向客户致歉。',
+  'catalogName.lead-nurturing': '线索培育至首次购买',
+  'catalogDescription.lead-nurturing':
+    '先发送欢迎消息，然后一半线索收到案例研究、另一半收到网络研讨会邀请（保留 10% 作为对照组以衡量提升）。点击后转给销售（热线索）或发送优惠；未点击则发送提醒。以首笔订单为转化。',
+  'catalogName.churn-risk-retention': '流失风险挽回',
+  'catalogDescription.churn-risk-retention':
+    '客户进入无活动分群时，按其生命周期价值发送相应优惠；若 7 天内仍未回来，则在周二或周四当地时间 10:00 发送最后机会，高价值客户转交客户成功经理。期间为其暂停其他营销旅程。',
 };

@@ -1,15 +1,16 @@
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
-import { Await } from '../components/states.tsx';
+import { Await, ErrorNote } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { labelOf } from '../i18n/labels.ts';
 import { Link } from '../router.tsx';
 import { type JourneyNotes, JourneyWarnings } from './journey-warnings.tsx';
 
 interface CatalogEntry {
   id: string;
   name: string;
-  description: string;
+  description: string | null;
 }
 interface Installed extends JourneyNotes {
   journey: { id: string; status: string };
@@ -23,7 +24,7 @@ interface Installed extends JourneyNotes {
 export function CatalogList(props: { onInstalled(): void; installed: ReadonlySet<string> }) {
   const { t } = useI18n();
   const loaded = useApi<{ journeys: CatalogEntry[] }>('/v1/journeys/catalog');
-  const [results, setResults] = useState<Record<string, Installed | string>>({});
+  const [results, setResults] = useState<Record<string, Installed | { error: unknown }>>({});
   const [busy, setBusy] = useState<string>();
   const install = async (id: string) => {
     setBusy(id);
@@ -35,7 +36,7 @@ export function CatalogList(props: { onInstalled(): void; installed: ReadonlySet
       setResults((r) => ({ ...r, [id]: installed }));
       props.onInstalled();
     } catch (error) {
-      setResults((r) => ({ ...r, [id]: (error as Error).message }));
+      setResults((r) => ({ ...r, [id]: { error } }));
     } finally {
       setBusy(undefined);
     }
@@ -50,8 +51,9 @@ export function CatalogList(props: { onInstalled(): void; installed: ReadonlySet
               const result = results[entry.id];
               return (
                 <li key={entry.id} className="card">
-                  <h3>{entry.name}</h3>
-                  <p>{entry.description}</p>
+                  {/* The console's words for the journeys it knows; one the server added since keeps the server's. */}
+                  <h3>{labelOf(t, 'catalogName', entry.id, entry.name)}</h3>
+                  <p>{labelOf(t, 'catalogDescription', entry.id, entry.description ?? '')}</p>
                   {/* Installed before (this visit's result shows below instead): open it, not install it again. */}
                   {props.installed.has(entry.id) && result === undefined ? (
                     <p>
@@ -62,18 +64,14 @@ export function CatalogList(props: { onInstalled(): void; installed: ReadonlySet
                     <button
                       type="button"
                       onClick={() => install(entry.id)}
-                      disabled={busy !== undefined || typeof result === 'object'}
+                      disabled={busy !== undefined || (result !== undefined && 'journey' in result)}
                       aria-busy={busy === entry.id}
                     >
                       {busy === entry.id ? t('catalog.installing') : t('catalog.install')}
                     </button>
                   )}
-                  {typeof result === 'string' && (
-                    <p className="error" role="alert">
-                      {result}
-                    </p>
-                  )}
-                  {typeof result === 'object' && (
+                  {result !== undefined && 'error' in result && <ErrorNote error={result.error} />}
+                  {result !== undefined && 'journey' in result && (
                     <div role="status">
                       <p>
                         {t('catalog.installed', { status: t(`status.${result.journey.status}` as 'status.live') })}{' '}

@@ -3,6 +3,7 @@ import { type Diagnostic, forceLinting, linter, lintGutter } from '@codemirror/l
 import { basicSetup, EditorView } from 'codemirror';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
+import { ErrorNote } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { issueRange } from './issue-positions.ts';
 import { type JourneyNotes, JourneyWarnings } from './journey-warnings.tsx';
@@ -23,6 +24,7 @@ export default function JourneyEditor(props: { source: string; onSave(source: st
   const view = useRef<EditorView>(undefined);
   const [issues, setIssues] = useState<{ path: string; message: string; line: number }[]>([]);
   const [status, setStatus] = useState<SaveOutcome>();
+  const [saveError, setSaveError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the editor is created once per source
@@ -69,10 +71,11 @@ export default function JourneyEditor(props: { source: string; onSave(source: st
     if (!view.current) return;
     setBusy(true);
     setStatus(undefined);
+    setSaveError(undefined);
     try {
       setStatus(await props.onSave(view.current.state.doc.toString()));
     } catch (error) {
-      setStatus({ message: (error as Error).message });
+      setSaveError(error);
       forceLinting(view.current);
     } finally {
       setBusy(false);
@@ -90,6 +93,7 @@ export default function JourneyEditor(props: { source: string; onSave(source: st
         </button>
         {status && <span role="status">{status.message}</span>}
       </div>
+      {saveError !== undefined && <ErrorNote error={saveError} />}
       {status?.notes && <JourneyWarnings notes={status.notes} />}
       <div aria-live="polite">
         {issues.length === 0 ? (

@@ -4,18 +4,23 @@ import { useCallback, useMemo, useRef } from 'react';
 import type { JourneyDefinition } from '../../../journeys/journey-schema.ts';
 import type { JourneyStats } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { labelOf } from '../i18n/labels.ts';
+import { graphAriaLabels } from './graph-aria-labels.ts';
 import { layoutJourney, TRIGGER_ID } from './journey-layout.ts';
 
 /** The journey as a graph (React Flow + dagre, in this lazy chunk) with live counts per node and branch. */
 export default function JourneyGraphView(props: {
   definition: JourneyDefinition;
   stats: JourneyStats | undefined;
+  /** The counts could not be refreshed: they show dimmed (the note above says since when). */
+  stale?: boolean;
   /** Node ids of a simulated or real path, highlighted. */
   highlight?: readonly string[];
 }) {
   const { t, number } = useI18n();
   const { definition, stats } = props;
   const laidOut = useMemo(() => layoutJourney(definition), [definition]);
+  const ariaLabels = useMemo(() => graphAriaLabels(t), [t]);
   const onPath = new Set(props.highlight ?? []);
   // React Flow measures each node once and hands the size back as a change. Nodes rebuilt on every
   // stats poll must carry it: a node without `measured` is hidden until measured again, and one
@@ -26,6 +31,8 @@ export default function JourneyGraphView(props: {
       if (change.type === 'dimensions' && change.dimensions) measured.current.set(change.id, change.dimensions);
     }
   }, []);
+  const nameOf = (id: string) => (id === TRIGGER_ID ? t('journey.trigger') : id);
+  // In layout order (top to bottom), which is the order Tab visits them.
   const nodes: Node[] = laidOut.nodes.map((n) => {
     const counts = stats?.nodes[n.id];
     const figures =
@@ -40,8 +47,8 @@ export default function JourneyGraphView(props: {
       data: {
         label: (
           <div data-node={n.id}>
-            <strong>{n.id === TRIGGER_ID ? t('journey.trigger') : n.id}</strong>
-            <span className="node-type">{n.id === TRIGGER_ID ? '' : n.type}</span>
+            <strong>{nameOf(n.id)}</strong>
+            <span className="node-type">{n.id === TRIGGER_ID ? '' : labelOf(t, 'nodeType', n.type)}</span>
             <span className="node-counts">{figures}</span>
           </div>
         ),
@@ -52,17 +59,24 @@ export default function JourneyGraphView(props: {
   });
   const edges: Edge[] = laidOut.edges.map((e) => {
     const taken = e.branch ? stats?.nodes[e.source]?.branches[e.branch]?.taken : undefined;
-    const label = e.branch ? `${e.branch}${taken === undefined ? '' : ` · ${number(taken)}`}` : undefined;
+    const branch = e.branch && labelOf(t, 'branch', e.branch);
+    const label = branch ? `${branch}${taken === undefined ? '' : ` · ${number(taken)}`}` : undefined;
+    const ends = { source: nameOf(e.source), target: nameOf(e.target) };
     return {
       id: e.id,
       source: e.source,
       target: e.target,
       label,
+      ariaLabel: branch ? t('journey.edgeBranch', { ...ends, branch }) : t('journey.edge', ends),
       animated: onPath.has(e.source) && onPath.has(e.target),
     };
   });
   return (
-    <div className="graph" role="img" aria-label={t('journey.graphLabel', { count: laidOut.nodes.length - 1 })}>
+    // A region, not an image: the steps and the zoom buttons inside must stay reachable by keyboard and screen reader.
+    <section
+      className={`graph${props.stale ? ' stale' : ''}`}
+      aria-label={t('journey.graphLabel', { count: laidOut.nodes.length - 1 })}
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -70,11 +84,14 @@ export default function JourneyGraphView(props: {
         fitView
         minZoom={0.1}
         nodesConnectable={false}
+        // Edges only connect the steps: nothing to do on one, so Tab goes from step to step.
+        edgesFocusable={false}
+        ariaLabelConfig={ariaLabels}
         proOptions={{ hideAttribution: true }}
       >
         <Background />
         <Controls showInteractive={false} />
       </ReactFlow>
-    </div>
+    </section>
   );
 }

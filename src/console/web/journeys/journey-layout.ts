@@ -50,5 +50,7 @@ export function layoutJourney(definition: JourneyDefinition): { nodes: LaidOutNo
     const type = id === TRIGGER_ID ? 'trigger' : (definition.nodes[id]?.type ?? 'exit');
     return { id, type, x: x - NODE_WIDTH / 2, y: y - NODE_HEIGHT / 2 };
   });
+  // Reading order, top to bottom and left to right: the order the keyboard visits the steps in.
+  nodes.sort((a, b) => a.y - b.y || a.x - b.x);
   return { nodes, edges };
 }

@@ -1,6 +1,6 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { Suspense, useState } from 'react';
 import { api } from '../api/client.ts';
-import type { JourneyDetail, JourneyStats } from '../api/types.ts';
+import type { JourneyDetail } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await, Loading } from '../components/states.tsx';
 import { Tabs } from '../components/tabs.tsx';
@@ -11,17 +11,16 @@ import type { SaveOutcome } from './journey-editor.tsx';
 import { JourneySimulator, type Simulation } from './journey-simulator.tsx';
 import { JourneyVersions } from './journey-versions.tsx';
 import { type JourneyNotes, JourneyWarnings } from './journey-warnings.tsx';
+import { StaleCountsNote } from './stale-counts-note.tsx';
 import { StatusActions } from './status-actions.tsx';
+import { useLiveStats } from './use-live-stats.ts';
 
 const graph = preloadable(() => import('./journey-graph-view.tsx'));
 // The graph is the first tab: fetch its chunk (React Flow, dagre) while the journey itself is fetched.
 void graph.preload();
 const JourneyGraphView = graph.Component;
-const JourneyEditor = lazy(() => import('./journey-editor.tsx'));
-const JourneySource = lazy(() => import('./journey-source.tsx'));
-
-/** Counts refresh while the page is open, so the graph shows runs moving. */
-const LIVE_REFRESH_MS = 5000;
+const JourneyEditor = preloadable(() => import('./journey-editor.tsx')).Component;
+const JourneySource = preloadable(() => import('./journey-source.tsx')).Component;
 
 export default function JourneyPage({ id }: { id: string }) {
   if (id === 'new') return <NewJourney />;
@@ -32,22 +31,8 @@ function ExistingJourney({ id }: { id: string }) {
   const { t } = useI18n();
   const path = `/v1/journeys/${encodeURIComponent(id)}`;
   const loaded = useApi<{ journey: JourneyDetail }>(path);
-  const [stats, setStats] = useState<JourneyStats>();
+  const live = useLiveStats(path);
   const [simulation, setSimulation] = useState<Simulation>();
-  useEffect(() => {
-    let live = true;
-    const refresh = () =>
-      api<JourneyStats>(`${path}/stats`).then(
-        (s) => live && setStats(s),
-        () => {},
-      );
-    refresh();
-    const timer = setInterval(refresh, LIVE_REFRESH_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [path]);
   return (
     <Await loaded={loaded}>
       {({ journey }) => (
@@ -67,13 +52,17 @@ function ExistingJourney({ id }: { id: string }) {
                 id: 'graph',
                 label: t('journey.graph'),
                 render: () => (
-                  <Suspense fallback={<Loading />}>
-                    <JourneyGraphView
-                      definition={journey.definition}
-                      stats={stats}
-                      highlight={simulation?.path.map((step) => step.nodeId).filter((n): n is string => Boolean(n))}
-                    />
-                  </Suspense>
+                  <>
+                    <StaleCountsNote live={live} />
+                    <Suspense fallback={<Loading />}>
+                      <JourneyGraphView
+                        definition={journey.definition}
+                        stats={live.stats}
+                        stale={live.error !== undefined}
+                        highlight={simulation?.path.map((step) => step.nodeId).filter((n): n is string => Boolean(n))}
+                      />
+                    </Suspense>
+                  </>
                 ),
               },
               {

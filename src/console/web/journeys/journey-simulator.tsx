@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { JourneyDefinition } from '../../../journeys/journey-schema.ts';
 import { api } from '../api/client.ts';
+import { ErrorNote } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 type Outcome = 'send' | 'delay' | 'suppress';
@@ -22,7 +23,7 @@ export function JourneySimulator(props: {
 }) {
   const { t, dateTime } = useI18n();
   const inputId = useId();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const run = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -38,7 +39,7 @@ export function JourneySimulator(props: {
       );
     } catch (e) {
       props.onResult(undefined);
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -53,11 +54,7 @@ export function JourneySimulator(props: {
           {busy ? t('simulate.running') : t('simulate.run')}
         </button>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      {error !== undefined && <ErrorNote error={error} />}
       {result && (
         <section aria-live="polite" className="simulation">
           <p>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api/client.ts';
+import { ErrorNote } from '../components/states.tsx';
 import type { MessageKey } from '../i18n/en.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
@@ -21,7 +22,7 @@ const MOVES: Record<string, { to: string; label: MessageKey }[]> = {
 
 export function StatusActions(props: { path: string; status: string; onChanged(): void }) {
   const { t } = useI18n();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const move = async (to: string) => {
     if (to === 'archived' && !window.confirm(t('journey.archiveConfirm'))) return;
     try {
@@ -29,7 +30,7 @@ export function StatusActions(props: { path: string; status: string; onChanged()
       setError(undefined);
       props.onChanged();
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     }
   };
   return (
@@ -39,11 +40,7 @@ export function StatusActions(props: { path: string; status: string; onChanged()
           {t(m.label)}
         </button>
       ))}
-      {error && (
-        <span className="error" role="alert">
-          {error}
-        </span>
-      )}
+      {error !== undefined && <ErrorNote error={error} />}
     </div>
   );
 }

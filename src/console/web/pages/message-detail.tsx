@@ -1,7 +1,9 @@
+import { useEffect, useRef } from 'react';
 import type { MessageDetail } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { labelOf } from '../i18n/labels.ts';
 
 /**
  * Remote content stays blocked in the preview: loading the open pixel would record an open that no
@@ -13,8 +15,15 @@ const NO_REMOTE = `<meta http-equiv="Content-Security-Policy" content="default-s
 export function MessageDetailView(props: { messageKey: string; onClose(): void }) {
   const { t, dateTime } = useI18n();
   const loaded = useApi<{ message: MessageDetail }>(`/v1/messages/${encodeURIComponent(props.messageKey)}`);
+  const panel = useRef<HTMLElement>(null);
+  // Opening a message takes the keyboard there, so Tab reads it next rather than the rest of the list.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per message opened
+  useEffect(() => {
+    panel.current?.focus();
+  }, [props.messageKey]);
+  useCloseOnEscape(props.onClose);
   return (
-    <aside className="detail-panel" aria-label={t('messages.detail')}>
+    <aside ref={panel} className="detail-panel" aria-label={t('messages.detail')} tabIndex={-1}>
       <button type="button" onClick={props.onClose} className="close">
         {t('common.close')}
       </button>
@@ -28,7 +37,8 @@ export function MessageDetailView(props: { messageKey: string; onClose(): void }
           return (
             <>
               <h2>
-                {message.channel} · {message.status}
+                {message.channel ? labelOf(t, 'channel', message.channel) : '—'} ·{' '}
+                {labelOf(t, 'messageStatus', message.status)}
               </h2>
               <p className="mono small">{message.key}</p>
               {html ? (
@@ -52,4 +62,17 @@ export function MessageDetailView(props: { messageKey: string; onClose(): void }
       </Await>
     </aside>
   );
+}
+
+/** Esc closes the panel wherever focus is on the page (a key pressed inside the sandboxed frame never reaches it). */
+function useCloseOnEscape(onClose: () => void) {
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) close.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 }

@@ -5,7 +5,7 @@ import { api, query } from '../api/client.ts';
 import type { Message } from '../api/types.ts';
 import { type Page, usePagedApi, usePages } from '../api/use-pages.ts';
 import { LoadOlder } from '../components/paged-list.tsx';
-import { Await, Empty, Options } from '../components/states.tsx';
+import { Await, Empty, ErrorNote, Options } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
 import { Tabs } from '../components/tabs.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -13,13 +13,14 @@ import { labelOf } from '../i18n/labels.ts';
 import { navigate, useLocation } from '../router.tsx';
 import { MessageDetailView } from './message-detail.tsx';
 import { SuppressionsTab } from './suppressions-tab.tsx';
+import { opensMessage, useSelectedMessage } from './use-selected-message.ts';
 
 /** Messages per page of the list; older ones load on request. */
 const PAGE = 200;
 
 export default function MessagesPage() {
   const { t } = useI18n();
-  const [selected, setSelected] = useState<string>();
+  const { selected, open, close } = useSelectedMessage();
   return (
     <>
       <h1 tabIndex={-1}>{t('messages.title')}</h1>
@@ -29,13 +30,13 @@ export default function MessagesPage() {
           <Tabs
             label={t('messages.title')}
             tabs={[
-              { id: 'outbox', label: t('messages.outbox'), render: () => <Outbox onSelect={setSelected} /> },
-              { id: 'dead', label: t('messages.dead'), render: () => <DeadLetters onSelect={setSelected} /> },
+              { id: 'outbox', label: t('messages.outbox'), render: () => <Outbox onSelect={open} /> },
+              { id: 'dead', label: t('messages.dead'), render: () => <DeadLetters onSelect={open} /> },
               { id: 'suppressions', label: t('suppressions.tab'), render: () => <SuppressionsTab /> },
             ]}
           />
         </div>
-        {selected && <MessageDetailView messageKey={selected} onClose={() => setSelected(undefined)} />}
+        {selected && <MessageDetailView messageKey={selected} onClose={close} />}
       </div>
     </>
   );
@@ -95,22 +96,18 @@ function Outbox(props: { onSelect(key: string): void }) {
 function DeadLetters(props: { onSelect(key: string): void }) {
   const { t } = useI18n();
   const { list, older } = usePagedApi<Message, 'messages'>(`/v1/messages/dead?limit=${PAGE}`, 'messages');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const retry = async (key: string) => {
     try {
       await api(`/v1/messages/${encodeURIComponent(key)}/retry`, { method: 'POST' });
       list.reload();
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     }
   };
   return (
     <>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      {error !== undefined && <ErrorNote error={error} />}
       <Await loaded={list}>
         {(first) => (
           <MessageTable
@@ -172,7 +169,7 @@ function MessageTable(props: {
               <td>{m.provider ?? '—'}</td>
               <td>{m.attempts}</td>
               <td>
-                <button type="button" onClick={() => props.onSelect(m.key)}>
+                <button type="button" onClick={() => props.onSelect(m.key)} {...opensMessage(m.key)}>
                   {t('messages.view')}
                 </button>
                 {props.onRetry && (

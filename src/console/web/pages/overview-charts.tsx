@@ -11,6 +11,7 @@ import {
   YAxis,
 } from 'recharts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { labelOf } from '../i18n/labels.ts';
 import type { Overview } from './overview-page.tsx';
 
 /** Recharts lives in this lazy chunk only. Each chart has a heading and an accessible summary. */
@@ -30,11 +31,14 @@ function Chart(props: { title: string; summary: string; children: React.ReactEle
 
 export default function OverviewCharts({ overview }: { overview: Overview }) {
   const { t, date, number, percent } = useI18n();
+  // Statuses and channels are data keys as the API has them; the legend, axis and summary show them in words.
+  const statusLabel = (status: string) => labelOf(t, 'messageStatus', status);
+  const channelLabel = (channel: string | null) => (channel ? labelOf(t, 'channel', channel) : '—');
   const activity = overview.activity.map((d) => ({ ...d, label: date(d.day) }));
   const statuses = [...new Set(overview.messages.map((m) => m.status))];
   const byChannel = new Map<string, Record<string, number | string>>();
   for (const m of overview.messages) {
-    const channel = m.channel ?? '—';
+    const channel = channelLabel(m.channel);
     const row = byChannel.get(channel) ?? { channel };
     row[m.status] = m.count;
     byChannel.set(channel, row);
@@ -83,7 +87,9 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
       <Chart
         title={t('overview.messagesChart')}
         summary={
-          overview.messages.map((m) => `${m.channel ?? '—'} ${m.status}: ${m.count}`).join(', ') || t('overview.none')
+          overview.messages
+            .map((m) => `${channelLabel(m.channel)} ${statusLabel(m.status)}: ${number(m.count)}`)
+            .join(', ') || t('overview.none')
         }
       >
         <BarChart data={[...byChannel.values()]}>
@@ -93,7 +99,14 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
           <Tooltip />
           <Legend />
           {statuses.map((status, i) => (
-            <Bar isAnimationActive={false} key={status} dataKey={status} stackId="s" fill={COLORS[i % COLORS.length]} />
+            <Bar
+              isAnimationActive={false}
+              key={status}
+              dataKey={status}
+              name={statusLabel(status)}
+              stackId="s"
+              fill={COLORS[i % COLORS.length]}
+            />
           ))}
         </BarChart>
       </Chart>

@@ -1,8 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { Policy } from '../../../decisioning/policy-schema.ts';
-import { ApiError, api } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
-import { Await, StatusNote } from '../components/states.tsx';
+import { Await, type Outcome, StatusNote } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 interface PolicyView {
@@ -16,7 +16,7 @@ export function PolicySettings() {
   const { t, dateTime } = useI18n();
   const loaded = useApi<PolicyView>('/v1/policy');
   const fieldId = useId();
-  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const [status, setStatus] = useState<Outcome>();
   const save = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const text = String(new FormData(event.currentTarget).get('policy') ?? '');
@@ -25,10 +25,8 @@ export function PolicySettings() {
       setStatus({ ok: true, text: t('settings.policySaved') });
       loaded.reload();
     } catch (error) {
-      // Every problem, not just the first the message names.
-      const details = error instanceof ApiError ? (error.details ?? []) : [];
-      const lines = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
-      setStatus({ ok: false, text: lines.length > 1 ? lines.join('\n') : (error as Error).message });
+      // A text that is not JSON fails here, in the browser's words; the server's refusal lists every problem.
+      setStatus({ ok: false, error });
     }
   };
   return (

@@ -3,7 +3,7 @@ import { CHANNELS } from '../api/channels.ts';
 import { api } from '../api/client.ts';
 import type { ConsoleUser } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
-import { Await, StatusNote } from '../components/states.tsx';
+import { Await, ErrorNote, type Outcome, StatusNote } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { PolicySettings } from './policy-settings.tsx';
@@ -41,7 +41,7 @@ function Channels() {
 function Credentials() {
   const { t } = useI18n();
   const loaded = useApi<{ names: string[] }>('/v1/credentials');
-  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const [status, setStatus] = useState<Outcome>();
   const save = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const formElement = event.currentTarget;
@@ -52,8 +52,8 @@ function Credentials() {
       formElement.reset();
       setStatus({ ok: true, text: t('settings.credentialSaved', { name }) });
       loaded.reload();
-    } catch (e) {
-      setStatus({ ok: false, text: (e as Error).message });
+    } catch (error) {
+      setStatus({ ok: false, error });
     }
   };
   return (
@@ -93,7 +93,7 @@ function Credentials() {
 function ApiKeys() {
   const { t } = useI18n();
   const [created, setCreated] = useState<{ type: string; key: string }>();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const create = async (type: 'write' | 'secret') => {
     try {
       setCreated(
@@ -101,7 +101,7 @@ function ApiKeys() {
       );
       setError(undefined);
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     }
   };
   return (
@@ -122,11 +122,7 @@ function ApiKeys() {
           <pre className="mono">{created.key}</pre>
         </div>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      {error !== undefined && <ErrorNote error={error} />}
     </section>
   );
 }

@@ -5,7 +5,7 @@ import { SUPPRESSIBLE_CHANNELS } from '../api/channels.ts';
 import { api } from '../api/client.ts';
 import { type Page, usePagedApi, usePages } from '../api/use-pages.ts';
 import { LoadOlder } from '../components/paged-list.tsx';
-import { Await, Empty, Options, StatusNote } from '../components/states.tsx';
+import { Await, Empty, Options, type Outcome, StatusNote } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
 import type { MessageKey } from '../i18n/en.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -20,6 +20,7 @@ const REASON_LABELS = {
   complaint: 'suppressions.complaint',
   soft_bounces: 'suppressions.softBounces',
   manual: 'suppressions.manual',
+  opt_out: 'suppressions.optOut',
 } as const satisfies Record<SuppressionReason, MessageKey>;
 
 type Added = { suppression: SuppressionView; added: boolean };
@@ -30,14 +31,14 @@ export function SuppressionsTab() {
     `/v1/suppressions?limit=${PAGE}`,
     'suppressions',
   );
-  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const [status, setStatus] = useState<Outcome>();
   /** Runs a change, then says what it did (in the server's words for the address) and reloads the list. */
   const change = async (work: () => Promise<string>) => {
     try {
       setStatus({ ok: true, text: await work() });
       list.reload();
-    } catch (e) {
-      setStatus({ ok: false, text: (e as Error).message });
+    } catch (error) {
+      setStatus({ ok: false, error });
     }
   };
   const add = (event: FormEvent<HTMLFormElement>) => {
