@@ -13,6 +13,11 @@ export function outranks(a: MessageClass, b: MessageClass): boolean {
   return RANK[a] > RANK[b];
 }
 
+/** Orders sends higher class first (a sort comparator), so they are decided before those they outrank. */
+export function byClassRank(a: { messageClass: MessageClass }, b: { messageClass: MessageClass }): number {
+  return RANK[b.messageClass] - RANK[a.messageClass];
+}
+
 export interface CollisionCheck {
   readonly now: number;
   readonly at: number;

@@ -6,6 +6,7 @@ import {
   eventNameSchema,
   filterSchema,
   identifierSchema,
+  PRIORITIES,
   prioritySchema,
   timeOfDaySchema,
 } from '../journeys/field-schema.ts';
@@ -15,6 +16,7 @@ import {
   describeIssue,
   toDefinitionIssues,
 } from '../shared/definition-parsing.ts';
+import { quietAllDay } from './quiet-hours.ts';
 
 /**
  * Communication policies as data (JSON or YAML): one workspace's rules for channels, time,
@@ -66,7 +68,7 @@ const suppressionSchema = z.strictObject({
   when: z.array(conditionSchema).min(1, { error: 'must have at least one condition' }),
 });
 
-export const policySchema = z.strictObject({
+const policyFields = z.strictObject({
   /** Cost per send in any unit; best channel maximises P(response) − costWeight × cost. */
   costs: z.partialRecord(channelSchema, z.number().min(0)).default({}),
   costWeight: z.number().min(0).default(1),
@@ -112,6 +114,20 @@ export const policySchema = z.strictObject({
       classes: classesSchema.default(['marketing']),
     })
     .optional(),
+});
+
+/** A policy whose quiet hours leave a class no minute of the day on a channel could never send it there. */
+export const policySchema = policyFields.superRefine((policy, context) => {
+  for (const channel of CHANNELS) {
+    for (const messageClass of PRIORITIES) {
+      if (!quietAllDay(policy.quietHours, channel, messageClass)) continue;
+      context.addIssue({
+        code: 'custom',
+        path: ['quietHours'],
+        message: `quiet hours leave ${messageClass} messages on ${channel} no time of day: allow the class in one rule, or shorten a window`,
+      });
+    }
+  }
 });
 
 export type PolicyInput = z.input<typeof policySchema>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { localDateTime } from '../journeys/local-time.ts';
-import { DEFAULT_POLICY } from './policy-schema.ts';
+import { DEFAULT_POLICY, parsePolicy } from './policy-schema.ts';
 import { applyQuietHours, isInQuietWindow } from './quiet-hours.ts';
 
 const rules = DEFAULT_POLICY.quietHours; // sms, whatsapp, voice 21:00–08:00
@@ -83,4 +83,51 @@ test('a daytime window (12:00–14:00) holds only inside it', () => {
     rules: lunch,
   });
   assert.equal(free.reasons.length, 0);
+});
+
+test("rules hold whatever their order: one that allows the class does not let it through another's window", () => {
+  const night = { channels: ['sms' as const], from: '21:00', to: '08:00', allow: ['transactional' as const] };
+  const strict = { channels: ['sms' as const], from: '19:00', to: '09:00', allow: [] };
+  const at = Date.UTC(2025, 2, 10, 0, 50); // 01:50 in Berlin
+  const held = [
+    [night, strict],
+    [strict, night],
+  ].map((order) =>
+    applyQuietHours({ at, channel: 'sms', messageClass: 'transactional', timeZone: 'Europe/Berlin', rules: order }),
+  );
+  assert.deepEqual(
+    held.map((r) => r.at),
+    [Date.UTC(2025, 2, 10, 8, 0), Date.UTC(2025, 2, 10, 8, 0)],
+    '09:00 in Berlin, both ways',
+  );
+  const allowed = applyQuietHours({
+    at,
+    channel: 'sms',
+    messageClass: 'transactional',
+    timeZone: 'Europe/Berlin',
+    rules: [night],
+  });
+  assert.deepEqual([allowed.at, allowed.reasons[0]?.code], [at, 'quiet_hours_allowed']);
+});
+
+test('windows that leave no minute of the day hold for ever instead of failing, and the schema refuses them', () => {
+  const halves = [
+    { channels: ['sms' as const], from: '00:00', to: '12:00', allow: [] },
+    { channels: ['sms' as const], from: '12:00', to: '00:00', allow: [] },
+  ];
+  const result = applyQuietHours({ at: 0, channel: 'sms', messageClass: 'marketing', timeZone: 'UTC', rules: halves });
+  assert.equal(result.at, Number.POSITIVE_INFINITY);
+  const parsed = parsePolicy({ quietHours: halves });
+  assert.ok(!parsed.ok);
+  assert.deepEqual(
+    parsed.issues.map((i) => [i.path, i.message]),
+    ['transactional', 'service', 'marketing'].map((c) => [
+      'quietHours',
+      `quiet hours leave ${c} messages on sms no time of day: allow the class in one rule, or shorten a window`,
+    ]),
+  );
+  assert.ok(
+    parsePolicy({ quietHours: halves.map((r, i) => (i ? r : { ...r, allow: ['transactional'] })) }).ok === false,
+  );
+  assert.ok(parsePolicy({ quietHours: [{ ...halves[0], to: '11:00' }, halves[1]] }).ok, 'an hour open');
 });

@@ -41,29 +41,56 @@ export interface QuietResult {
   readonly reasons: readonly Reason[];
 }
 
+/**
+ * Held while any rule for the channel that does not allow the class covers the moment, whatever the
+ * rules' order: to the latest end among those, then checked again (windows can chain). Rules that
+ * cover it and all allow the class let it through, and say so. A day with no open minute (the
+ * schema refuses such a policy; an older stored one may have it) holds it for ever: `at` is Infinity,
+ * which the decision drops as past its deadline rather than failing the whole batch.
+ */
 export function applyQuietHours(check: QuietCheck): QuietResult {
   const reasons: Reason[] = [];
   let at = check.at;
-  // Windows can chain (one rule ends where another starts); a few rounds reach a fixed point.
   for (let round = 0; round < 8; round += 1) {
-    const rule = check.rules.find((r) => r.channels.includes(check.channel) && isInQuietWindow(at, r, check.timeZone));
-    if (!rule) return { at, reasons };
-    if (rule.allow.includes(check.messageClass)) {
-      reasons.push({ code: 'quiet_hours_allowed', channel: check.channel, from: rule.from, to: rule.to });
+    const covering = check.rules.filter(
+      (r) => r.channels.includes(check.channel) && isInQuietWindow(at, r, check.timeZone),
+    );
+    const holding = covering.filter((r) => !r.allow.includes(check.messageClass));
+    if (holding.length === 0) {
+      const allowing = covering[0];
+      if (allowing)
+        reasons.push({ code: 'quiet_hours_allowed', channel: check.channel, from: allowing.from, to: allowing.to });
       return { at, reasons };
     }
-    const [hour, minute] = rule.to.split(':').map(Number);
-    at = nextLocalTime({ after: at, timeZone: check.timeZone, hour: hour ?? 0, minute: minute ?? 0 });
+    const from = at;
+    const ends = holding.map((rule) => ({ rule, end: endAfter(from, rule, check.timeZone) }));
+    const last = ends.reduce((a, b) => (b.end > a.end ? b : a));
+    at = last.end;
     reasons.push({
       code: 'quiet_hours',
       channel: check.channel,
-      from: rule.from,
-      to: rule.to,
+      from: last.rule.from,
+      to: last.rule.to,
       timeZone: check.timeZone,
       heldUntil: at,
     });
   }
-  throw new Error(`quiet hours for ${check.channel} never end`);
+  return { at: Number.POSITIVE_INFINITY, reasons };
+}
+
+function endAfter(at: number, rule: QuietHours, timeZone: string): number {
+  const [hour, minute] = rule.to.split(':').map(Number);
+  return nextLocalTime({ after: at, timeZone, hour: hour ?? 0, minute: minute ?? 0 });
+}
+
+/** Whether the rules for a channel that hold a class leave it no minute of the day. */
+export function quietAllDay(rules: readonly QuietHours[], channel: Channel, messageClass: MessageClass): boolean {
+  const holding = rules.filter((r) => r.channels.includes(channel) && !r.allow.includes(messageClass));
+  if (holding.length === 0) return false;
+  for (let minute = 0; minute < 1440; minute += 1) {
+    if (!holding.some((r) => isQuietMinute(minute, r))) return false;
+  }
+  return true;
 }
 
 /** Whether some rule holds this channel and class at this local minute (for scoring many slots at once). */

@@ -80,6 +80,7 @@ describeEachStore('decision store contract', (t) => {
       channel: 'email',
       messageClass: 'service',
       at: now + 5 * HOUR,
+      scheduled: true,
     });
     assert.equal(byKey.queued?.at, now - HOUR);
     assert.deepEqual(

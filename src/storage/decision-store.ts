@@ -22,6 +22,8 @@ export interface SendRow {
   readonly messageClass: string;
   /** When it went or goes out: a scheduled one's planned time, else when it was sent or queued. */
   readonly at: number;
+  /** Held (`scheduled`): it goes when its timer fires and it is decided again, which may be after `at`. */
+  readonly scheduled: boolean;
 }
 
 export interface EngagementRow {

@@ -80,6 +80,7 @@ export class KyselyDecisionStore implements DecisionStore {
           channel: row.channel,
           messageClass: row.message_class ?? 'marketing',
           at: Number(at),
+          scheduled: row.status === 'scheduled',
         });
       }
     }

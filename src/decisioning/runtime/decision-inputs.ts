@@ -82,7 +82,8 @@ export async function loadDecisionInputs(options: {
       id: row.idempotencyKey,
       channel: row.channel as Channel,
       messageClass: row.messageClass as MessageClass,
-      at: row.at,
+      // A held message whose time has passed (its timer is late: a backlog, a restart) goes when it fires, not before now.
+      at: row.scheduled ? Math.max(row.at, now) : row.at,
     });
     sends.set(row.customerId, list);
   }

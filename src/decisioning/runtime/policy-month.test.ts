@@ -188,6 +188,28 @@ describe('a month of journeys under the policy', () => {
     assert.ok(marketing > 100, `${marketing} marketing sends, close to 3 a week each (15 customers × ~4.4 weeks)`);
   });
 
+  it('sent no two service or marketing messages within the collision window; the higher class went first', () => {
+    const rank: Record<string, number> = { transactional: 3, service: 2, marketing: 1 };
+    const window = HOUR; // the default collisions.window
+    const violations: string[] = [];
+    for (const customerId of zoneOf.keys()) {
+      const mine = sent.filter((s) => s.entry.customerId === customerId);
+      for (const a of mine) {
+        for (const b of mine) {
+          if (a === b || Math.abs(a.at - b.at) >= window) continue;
+          const [ra, rb] = [rank[a.entry.messageClass as string] ?? 0, rank[b.entry.messageClass as string] ?? 0];
+          if (rb === 3) continue; // a transactional message never waits
+          // b gave way to a, if a outranked it or equalled it and went first, and a was known when b went.
+          const known = a.entry.createdAt <= b.at;
+          if ((ra > rb && known) || (ra === rb && a.at < b.at)) {
+            violations.push(`${b.entry.idempotencyKey} (${b.entry.messageClass}) near ${a.entry.idempotencyKey}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+
   it('every decision keeps its reasons on the outbox entry', () => {
     const held = all.filter((e) => JSON.stringify(e.payload.explanation ?? {}).includes('"quiet_hours"'));
     const capped = all.filter((e) => JSON.stringify(e.payload.explanation ?? {}).includes('"frequency_cap"'));

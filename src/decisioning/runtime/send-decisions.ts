@@ -4,6 +4,7 @@ import { groupBy } from '../../shared/group-by.ts';
 import type { IdentityRecord, ProfileRecord, Store } from '../../storage/store.ts';
 import type { SuppressionRecord } from '../../storage/suppression-store.ts';
 import { hourOfWeek } from '../best-time.ts';
+import { byClassRank, outranks } from '../collisions.ts';
 import { decide, durationMs } from '../decide.ts';
 import { describeDecision } from '../decision-summary.ts';
 import type { ChannelStatus, Decision, DecisionContext, KnownSend } from '../decision-types.ts';
@@ -90,7 +91,9 @@ export class SendDecisions {
         messageClasses: [...new Set(list.map((r) => r.messageClass))],
         now,
       });
-      for (const request of list) out.push(decideOne(request, inputs, loaded.policy, now));
+      // Higher classes first: a service message and a marketing one triggered by the same event collide
+      // as the policy says, whichever journey asked first.
+      for (const request of [...list].sort(byClassRank)) out.push(decideOne(request, inputs, loaded.policy, now));
     }
     return out;
   }
@@ -104,7 +107,11 @@ export function decideOne(request: SendRequest, inputs: BatchDecisionInputs, pol
   const statuses = channelStatuses(request, inputs.unhealthy);
   const timeZone = request.profile.timezone ?? 'UTC';
   const known = inputs.sends.get(request.customerId) ?? [];
-  const sends = request.redecided ? known.filter((s) => s.at <= now) : known;
+  // Decided again when its timer fired: only sends made by now count against it, and higher-class ones planned after
+  // it, which it must give way to (they listed it in `preempts`).
+  const sends = request.redecided
+    ? known.filter((s) => s.at <= now || outranks(s.messageClass, request.messageClass))
+    : known;
   const preferred = request.profile.traits.preferred_channel;
   const context: DecisionContext = {
     customerId: request.customerId,
