@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom } from '../journeys/seeded-random.ts';
-import { betaMean, fitBetaPrior, momentsOf, posteriorOf, sampleBeta } from './beta-model.ts';
+import { betaMean, fitBetaPrior, momentsOf, posteriorOf, sampleBeta, UNINFORMED_PRIOR } from './beta-model.ts';
 
 test('sampleBeta has the mean and variance of Beta(α, β), small shapes included', () => {
   const random = seededRandom(1);
@@ -67,4 +67,12 @@ test('fitBetaPrior is not fooled by adaptive sends: customers dropped after a fe
   });
   const prior = fitBetaPrior(momentsOf(counts));
   assert.ok(prior.strength > 10 && prior.strength < 40, `strength ${prior.strength}`);
+});
+
+test('a channel with a few unanswered sends starts below one nobody has tried, not above it', () => {
+  const tried = fitBetaPrior(momentsOf([{ sends: 1, responses: 0 }]));
+  assert.ok(tried.mean < betaMean(UNINFORMED_PRIOR), `${tried.mean} after one unanswered send`);
+  assert.equal(fitBetaPrior(momentsOf([])).mean, betaMean(UNINFORMED_PRIOR), 'no data: the uninformed mean');
+  const answered = fitBetaPrior(momentsOf([{ sends: 2, responses: 1 }]));
+  assert.ok(answered.mean > betaMean(UNINFORMED_PRIOR), 'one answer in two: above it');
 });

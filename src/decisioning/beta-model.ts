@@ -63,6 +63,9 @@ export function momentsOf(counts: Iterable<EngagementCounts>): PopulationMoments
   return { customers, sumRate, sumRateSquared, sumNoise, sends, responses };
 }
 
+/** The prior for a channel nobody has data on yet: mean 0.1, worth 2 sends. */
+export const UNINFORMED_PRIOR: BetaPrior = { alpha: 0.2, beta: 1.8 };
+
 export interface FittedPrior extends BetaPrior {
   /** The pooled rate the prior is centred on. */
   readonly mean: number;
@@ -80,7 +83,11 @@ export interface FittedPrior extends BetaPrior {
  * than the pool, and the pooled m(1−m)/n would overstate their noise and understate the spread.
  */
 export function fitBetaPrior(moments: PopulationMoments, options: PriorFitOptions = DEFAULT_PRIOR_FIT): FittedPrior {
-  const mean = clampRate(moments.sends > 0 ? (moments.responses + 0.5) / (moments.sends + 1) : 0.5);
+  // The pooled rate, starting from the uninformed prior: one send without a response is no reason to rank a
+  // channel above those nobody has tried yet (with (r + ½)/(n + 1) it was 0.25 against their 0.1).
+  const mean = clampRate(
+    (moments.responses + UNINFORMED_PRIOR.alpha) / (moments.sends + UNINFORMED_PRIOR.alpha + UNINFORMED_PRIOR.beta),
+  );
   const k = moments.customers;
   if (k < options.minCustomers) return priorAt(mean, options.minStrength, 0);
   const averageRate = moments.sumRate / k;

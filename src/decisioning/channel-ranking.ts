@@ -1,6 +1,6 @@
 import type { Channel } from '../delivery/channel-choice.ts';
 import { liftOf } from './best-time.ts';
-import { type BetaPrior, betaMean, exploringDraw, liftedPrior, posteriorOf } from './beta-model.ts';
+import { betaMean, exploringDraw, liftedPrior, posteriorOf, UNINFORMED_PRIOR } from './beta-model.ts';
 import type { ChannelScore, ChannelStatus, CustomerEngagement, PopulationModel, Reason } from './decision-types.ts';
 
 /**
@@ -9,9 +9,6 @@ import type { ChannelScore, ChannelStatus, CustomerEngagement, PopulationModel, 
  * (population prior + own counts) minus a weighted cost. Sampling rather than taking the mean
  * keeps trying channels whose rate is still uncertain, so a customer's best channel is found.
  */
-
-/** The prior for a channel the population has no data on yet: mean 0.1, worth 2 sends. */
-export const UNINFORMED_PRIOR: BetaPrior = { alpha: 0.2, beta: 1.8 };
 
 export function whyIneligible(status: ChannelStatus): string[] {
   const why: string[] = [];
