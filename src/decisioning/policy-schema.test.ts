@@ -43,3 +43,29 @@ test('errors name the path', () => {
   }
   assert.ok(paths.some((p) => p.startsWith('suppression[0].when[0]')));
 });
+
+test('a suppression condition is checked as the kind its key names, so each mistake is named where it is', () => {
+  const issues = (when: unknown[], more: unknown[] = []) => {
+    const rules = [{ id: 'r', classes: ['marketing'], when }, ...more];
+    const result = parsePolicy({ suppression: rules });
+    return result.ok ? [] : result.issues.map((i) => `${i.path}: ${i.message}`);
+  };
+  assert.deepEqual(issues([{ event: 'Ticket Opened' }]), ['suppression[0].when[0].within: is required']);
+  assert.deepEqual(issues([{ event: 'A', within: '1d', where: [{ property: 'score', op: 'below' }] }]), [
+    'suppression[0].when[0].where[0].op: must be one of eq, neq, gt, gte, lt, lte, contains, exists, in',
+  ]);
+  assert.deepEqual(issues([{ property: 'do_not_market', op: 'eq', value: true }]), [
+    'suppression[0].when[0].property: must start with traits. or segments. (traits.plan, segments.vip)',
+  ]);
+  assert.deepEqual(issues([{ segment: 'vips', event: 'A', within: '1d' }]), [
+    'suppression[0].when[0]: is one kind of condition, not segment and event: give each its own',
+  ]);
+  assert.deepEqual(issues(['vips']), [
+    'suppression[0].when[0]: must be { segment }, { property, op, value } or { event, within }',
+  ]);
+  assert.deepEqual(issues([{ segment: 'vips', since: '1d' }]), ['suppression[0].when[0].since: is not a known field']);
+  assert.deepEqual(issues([{ segment: 'vips' }], [{ id: 'r', classes: ['service'], when: [{ segment: 'b' }] }]), [
+    "suppression[1].id: is suppression[0]'s id too",
+  ]);
+  assert.deepEqual(issues([{ property: 'traits.do_not_market', op: 'eq', value: true }]), []);
+});

@@ -54,11 +54,53 @@ const eventConditionSchema = z.strictObject({
   until: eventNameSchema.optional(),
 });
 
-const conditionSchema = z.union([
-  z.strictObject({ segment: identifierSchema }),
-  z.strictObject({ property: filterSchema.shape.property, op: filterSchema.shape.op, value: z.unknown().optional() }),
-  eventConditionSchema,
-]);
+const segmentConditionSchema = z.strictObject({ segment: identifierSchema });
+
+/** A trait of the customer (`traits.plan`) or a segment (`segments.vip`), as journeys' conditions read them. */
+const propertyConditionSchema = z
+  .strictObject({ property: filterSchema.shape.property, op: filterSchema.shape.op, value: z.unknown().optional() })
+  .refine((c) => c.property.startsWith('traits.') || c.property.startsWith('segments.'), {
+    error: 'must start with traits. or segments. (traits.plan, segments.vip)',
+    path: ['property'],
+  });
+
+const CONDITION_KINDS = {
+  segment: segmentConditionSchema,
+  property: propertyConditionSchema,
+  event: eventConditionSchema,
+} as const;
+
+type SuppressionConditionValue =
+  | z.output<typeof segmentConditionSchema>
+  | z.output<typeof propertyConditionSchema>
+  | z.output<typeof eventConditionSchema>;
+
+/**
+ * A condition is known by its key (`segment`, `property` or `event`) and checked as that kind, so a
+ * mistake is named where it is (`when[0].within: is required`) rather than as an input no kind fits.
+ */
+const conditionSchema = z.unknown().transform((value, context): SuppressionConditionValue => {
+  const kinds = isRecord(value) ? Object.keys(CONDITION_KINDS).filter((k) => k in value) : [];
+  if (kinds.length !== 1) {
+    context.addIssue({
+      code: 'custom',
+      message:
+        kinds.length === 0
+          ? 'must be { segment }, { property, op, value } or { event, within }'
+          : `is one kind of condition, not ${kinds.join(' and ')}: give each its own`,
+    });
+    return z.NEVER;
+  }
+  const result = CONDITION_KINDS[kinds[0] as keyof typeof CONDITION_KINDS].safeParse(value, { error: describeIssue });
+  if (result.success) return result.data;
+  // The kind's own issues, kept as they are (an unknown key stays `unrecognized_keys`, one line per key).
+  for (const issue of result.error.issues) context.addIssue({ ...issue } as z.core.$ZodRawIssue);
+  return z.NEVER;
+});
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 const suppressionSchema = z.strictObject({
   id: identifierSchema,
@@ -116,8 +158,22 @@ const policyFields = z.strictObject({
     .optional(),
 });
 
-/** A policy whose quiet hours leave a class no minute of the day on a channel could never send it there. */
+/**
+ * Rule ids name a suppression in explanations, so they are unique; and a policy whose quiet hours leave
+ * a class no minute of the day on a channel could never send it there.
+ */
 export const policySchema = policyFields.superRefine((policy, context) => {
+  const firstWithId = new Map<string, number>();
+  policy.suppression.forEach((rule, i) => {
+    const first = firstWithId.get(rule.id);
+    if (first === undefined) firstWithId.set(rule.id, i);
+    else
+      context.addIssue({
+        code: 'custom',
+        path: ['suppression', i, 'id'],
+        message: `is suppression[${first}]'s id too`,
+      });
+  });
   for (const channel of CHANNELS) {
     for (const messageClass of PRIORITIES) {
       if (!quietAllDay(policy.quietHours, channel, messageClass)) continue;

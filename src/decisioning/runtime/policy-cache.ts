@@ -9,7 +9,8 @@ import {
 
 /**
  * Each workspace's policy as the runtime uses it, read from the store at most every `ttlMs`
- * (a PUT in this process takes effect at once; another process's within the ttl). A workspace
+ * (a PUT on this thread takes effect at once; on another thread, such as `godwit start`'s journey thread, or
+ * another process, within the ttl). A workspace
  * that never applied one gets `DEFAULT_POLICY`.
  */
 

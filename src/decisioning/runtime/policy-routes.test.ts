@@ -69,6 +69,10 @@ describe('policy API', () => {
       ['caps', 'quietHours[0].from'],
       'every problem in details, as a list of { path, message } as journeys give them',
     );
+    const before = (await call()).body.policy;
+    const empty = await call({ method: 'PUT', body: 'null' });
+    assert.deepEqual([empty.status, empty.body.error.message], [400, 'invalid policy: must be an object']);
+    assert.deepEqual((await call()).body.policy, before, 'a null body applies nothing');
     assert.equal((await fetch(`${t.url}/v1/policy`)).status, 401);
   });
 });

@@ -36,7 +36,7 @@ export function registerPolicyRoutes(
 
   app.get('/v1/policy', async (request) => policies.get(await workspaceOf(request)));
 
-  app.put('/v1/policy', async (request) => policies.put(await workspaceOf(request), request.body ?? {}));
+  app.put('/v1/policy', async (request) => policies.put(await workspaceOf(request), request.body));
 
   app.get('/v1/policy/holdout', async (request) => {
     const workspaceId = await workspaceOf(request);

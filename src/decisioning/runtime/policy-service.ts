@@ -25,7 +25,10 @@ export class PolicyService {
     return { policy: parsed.policy, default: false, updatedAt: new Date(stored.updatedAt).toISOString() };
   }
 
-  /** Validates and stores `input` (an object, or JSON/YAML text); this process decides with it at once. */
+  /**
+   * Validates and stores `input` (an object, or JSON/YAML text). Decisions on this thread use it at once; the
+   * journey thread of `godwit start` and other processes within their cache's 5 s (`policy-cache.ts`).
+   */
   async put(workspaceId: string, input: unknown): Promise<PolicyView> {
     const parsed: PolicyParseResult = typeof input === 'string' ? parsePolicyText(input) : parsePolicy(input);
     if (!parsed.ok) {
