@@ -1,3 +1,4 @@
+import { localDateTime } from '../journeys/local-time.ts';
 import type { Decision, Reason } from './decision-types.ts';
 
 /**
@@ -5,12 +6,22 @@ import type { Decision, Reason } from './decision-types.ts';
  * with their numbers stay next to it for anyone who wants the detail.
  */
 export function describeDecision(decision: Decision, timeZone: string): string {
-  const why = decision.reasons.map((r) => describeReason(r, timeZone)).filter((t) => t !== '');
+  // A dropped message waits for nothing, so a failing provider is no part of why; a hold met twice is said once.
+  const reasons = decision.reasons.filter((r) => decision.outcome !== 'suppress' || r.code !== 'provider_unhealthy');
+  const why = [...new Set(reasons.map((r) => describeReason(r, timeZone)))].filter((t) => t !== '');
   const because = why.length > 0 ? `: ${why.join('; ')}` : '';
   if (decision.outcome === 'suppress') return `suppressed${because}`;
   const on = `on ${decision.channel}`;
   if (decision.outcome === 'send') return `send now ${on}${because}`;
-  return `delayed to ${new Date(decision.at).toISOString()} ${on}${because}`;
+  return `delayed to ${wallTime(decision.at, timeZone)} ${on}${because}`;
+}
+
+/** An instant as the customer's wall clock reads it, with the zone: `2026-03-16 08:00 Europe/Berlin`. */
+function wallTime(at: number, timeZone: string): string {
+  if (!Number.isFinite(at)) return 'never';
+  const t = localDateTime(at, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${t.year}-${two(t.month)}-${two(t.day)} ${two(t.hour)}:${two(t.minute)} ${timeZone}`;
 }
 
 function describeReason(reason: Reason, timeZone: string): string {
@@ -32,7 +43,7 @@ function describeReason(reason: Reason, timeZone: string): string {
       return top ? `best channel ${reason.chosen} (posterior mean ${top.posteriorMean.toFixed(3)})` : '';
     }
     case 'best_time':
-      return `best hour ${new Date(reason.chosen.at).toISOString()} (rate ${reason.chosen.rate.toFixed(3)})`;
+      return `best hour ${wallTime(reason.chosen.at, timeZone)} (rate ${reason.chosen.rate.toFixed(3)})`;
     case 'quiet_hours':
       return `quiet hours ${reason.from}–${reason.to} for ${reason.channel} in ${reason.timeZone || timeZone}`;
     case 'quiet_hours_allowed':
@@ -44,6 +55,6 @@ function describeReason(reason: Reason, timeZone: string): string {
     case 'rerouted':
       return `rerouted from ${reason.from} to ${reason.to} (${reason.why})`;
     case 'past_deadline':
-      return `would go after its deadline ${new Date(reason.notAfter).toISOString()}`;
+      return `would go after its deadline ${wallTime(reason.notAfter, timeZone)}`;
   }
 }

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeDecision } from './decision-summary.ts';
+import type { Reason } from './decision-types.ts';
+
+const quiet: Reason = {
+  code: 'quiet_hours',
+  channel: 'sms',
+  from: '21:00',
+  to: '08:00',
+  timeZone: 'Europe/Berlin',
+  heldUntil: Date.UTC(2026, 2, 16, 7),
+};
+
+test("a delay reads in the customer's wall time, and a hold met twice is said once", () => {
+  const summary = describeDecision(
+    {
+      outcome: 'delay',
+      requestId: 'r1',
+      channel: 'sms',
+      at: Date.UTC(2026, 2, 16, 7),
+      rerouted: false,
+      preempts: [],
+      reasons: [quiet, quiet],
+    },
+    'Europe/Berlin',
+  );
+  assert.equal(
+    summary,
+    'delayed to 2026-03-16 08:00 Europe/Berlin on sms: quiet hours 21:00–08:00 for sms in Europe/Berlin',
+  );
+});
+
+test('a dropped message does not say it waits for a failing provider', () => {
+  const reasons: Reason[] = [
+    { code: 'provider_unhealthy', channel: 'email' },
+    { code: 'past_deadline', notAfter: Date.UTC(2026, 2, 16, 12), wouldSendAt: Number.POSITIVE_INFINITY },
+  ];
+  assert.equal(
+    describeDecision({ outcome: 'suppress', requestId: 'r1', reasons }, 'Asia/Shanghai'),
+    'suppressed: would go after its deadline 2026-03-16 20:00 Asia/Shanghai',
+  );
+});
