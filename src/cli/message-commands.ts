@@ -3,7 +3,8 @@ import { MESSAGE_STATUSES, type MessageStatus } from '../storage/delivery-store.
 import { type Flags, withGodwit, workspaceOf } from './commands.ts';
 
 export const messageUsage = `  messages [--status S] [--channel C] [--journey J] [--customer ID] [--limit N] [--before CURSOR]
-                                      the newest messages; --status dead lists dead letters;
+                                      the newest messages; --status dead lists dead letters, --status
+                                      scheduled the ones the policy holds (with when each goes);
                                       --before: the cursor printed under a page, for the older one
   messages show <key>                 one message with its rendered content and delivery events
   messages retry <key>                put a dead letter (dead, failed, possibly sent) back in the queue`;
@@ -45,9 +46,11 @@ export async function listMessages(flags: Flags): Promise<void> {
           });
     if (page.messages.length === 0) return void console.log('no messages');
     for (const m of page.messages) {
+      // A held message says when it goes; the decision (`messages show`) says why.
+      const goes = m.status === 'scheduled' && m.nextAttemptAt ? `  goes at ${m.nextAttemptAt}` : '';
       const error = m.lastError ? `  (${m.lastError})` : '';
       console.log(
-        `${m.createdAt}  ${m.status.padEnd(13)} ${(m.channel ?? '-').padEnd(8)} ${(m.template ?? '-').padEnd(20)} ${m.address ?? '-'}  attempts ${m.attempts}  ${m.key}${error}`,
+        `${m.createdAt}  ${m.status.padEnd(13)} ${(m.channel ?? '-').padEnd(8)} ${(m.template ?? '-').padEnd(20)} ${m.address ?? '-'}  attempts ${m.attempts}  ${m.key}${goes}${error}`,
       );
     }
     if (page.next) console.log(`older messages: the same command with --before ${page.next}`);

@@ -1,15 +1,22 @@
-import type {
-  ClaimedMessage,
-  DeliveryEventKind,
-  DeliveryEventRecord,
-  DeliveryOutcome,
-  MessageStatus,
+import {
+  type ClaimedMessage,
+  type DeliveryEventKind,
+  type DeliveryEventRecord,
+  type DeliveryOutcome,
+  type MessageStatus,
+  SEND_STARTED,
 } from '../storage/delivery-store.ts';
 import type { SuppressionRecord } from '../storage/suppression-store.ts';
 import type { MessageContent, SendReceipt } from './provider.ts';
 import { afterFailure, type RetryPolicy } from './retry-policy.ts';
 import { isHardBounce } from './suppression/hard-bounce.ts';
 import { messageSuppression } from './suppression/message-suppression.ts';
+
+/** How a deferral's reason begins (`not tried: smtp's circuit is open until …`). */
+export const NOT_TRIED = 'not tried: ';
+
+/** Joins a deferral's reason and the error of the message's last real attempt. */
+const LAST_ERROR = '; last error: ';
 
 /** What happened when the worker tried a claimed message. */
 export type AttemptResult =
@@ -29,8 +36,11 @@ export type AttemptResult =
       readonly retryAfterMs?: number;
       readonly content: MessageContent | null;
     }
-  /** Not tried: the provider's circuit is open or its rate limit is used up. Attempts stay as they were. */
-  | { readonly type: 'deferred'; readonly at: number }
+  /**
+   * Not tried: the provider's circuit is open or its rate limit is used up. Attempts stay as they
+   * were; `reason` (`not tried: …`) says why it waits, in place of any start mark.
+   */
+  | { readonly type: 'deferred'; readonly at: number; readonly reason: string }
   /**
    * Maybe delivered, with a provider that cannot dedupe (in flight when a worker stopped, or no
    * answer): never sent again by itself. `reason` becomes its last error, for whoever decides.
@@ -58,11 +68,14 @@ export function outcomeOf(message: ClaimedMessage, result: AttemptResult, contex
   const base = { workspaceId: message.workspaceId, idempotencyKey: message.idempotencyKey, owner, at: now };
   switch (result.type) {
     case 'deferred':
+      // Its send never started: the reason replaces any start mark the slice wrote ahead of it (a mark
+      // left behind would make a crash during its next claim report a message never sent as possibly sent).
       return {
         ...base,
         status: 'pending',
         attempts: message.attempts,
         nextAttemptAt: result.at,
+        lastError: waitingError(result.reason, message.lastError),
         events: [],
       };
     case 'possibly_sent':
@@ -104,6 +117,24 @@ export function outcomeOf(message: ClaimedMessage, result: AttemptResult, contex
     case 'failed':
       return failedOutcome(message, result, context);
   }
+}
+
+/**
+ * A deferred message's last error: why it waits, then what its last real attempt met, if any (not the
+ * start mark, and not an earlier deferral's reason).
+ */
+function waitingError(reason: string, previous: string | null): string {
+  let earlier = previous === SEND_STARTED ? null : previous;
+  if (earlier?.startsWith(NOT_TRIED)) {
+    const at = earlier.indexOf(LAST_ERROR);
+    earlier = at < 0 ? null : earlier.slice(at + LAST_ERROR.length);
+  }
+  return earlier ? `${reason}${LAST_ERROR}${earlier}` : reason;
+}
+
+/** A pending outcome that used an attempt (a transient failure to try again), not a deferral. */
+export function isRetry(message: ClaimedMessage, outcome: DeliveryOutcome): boolean {
+  return outcome.status === 'pending' && outcome.attempts > message.attempts;
 }
 
 function failedOutcome(

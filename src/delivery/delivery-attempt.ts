@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.ts';
 import { type ClaimedMessage, SEND_STARTED } from '../storage/delivery-store.ts';
-import type { AttemptResult } from './attempt-outcome.ts';
+import { type AttemptResult, NOT_TRIED } from './attempt-outcome.ts';
 import type { MessageRenderer, RenderCustomer } from './message-renderer.ts';
 import { type ChannelProvider, DeliveryError, type MessageContent, type OutboundMessage } from './provider.ts';
 import type { ProviderRegistry, ProviderRoute } from './provider-registry.ts';
@@ -40,8 +40,8 @@ export async function attemptDelivery(
   if ('error' in rendered) return permanent(provider.name, rendered.error);
   // The guards run once a slot is free, so a circuit that opened while this message queued stops it.
   return route.limit.run(async (): Promise<AttemptResult> => {
-    const guard = await waitForTurn(deps, route);
-    if (guard !== undefined) return { type: 'deferred', at: guard };
+    const turn = await waitForTurn(deps, route);
+    if (turn !== undefined) return { type: 'deferred', ...turn };
     const outbound: OutboundMessage = {
       idempotencyKey: message.idempotencyKey,
       workspaceId: message.workspaceId,
@@ -95,18 +95,35 @@ export async function attemptDelivery(
   });
 }
 
-/** Undefined when the message may go now (after waiting briefly for a token); else when to try again. */
-async function waitForTurn(deps: AttemptDeps, route: ProviderRoute): Promise<number | undefined> {
+/**
+ * Undefined when the message may go now (after waiting briefly for a token); else when to try again
+ * and why not now (`not tried: …`, its last error while it waits).
+ */
+async function waitForTurn(
+  deps: AttemptDeps,
+  route: ProviderRoute,
+): Promise<{ at: number; reason: string } | undefined> {
+  const { provider, bucket, breaker } = route;
   const now = deps.clock.now();
-  const wait = route.bucket?.reserve(now) ?? 0;
-  if (wait > deps.maxRateWaitMs) {
-    route.bucket?.cancel();
-    return now + wait;
+  const wait = bucket?.reserve(now) ?? 0;
+  if (bucket && wait > deps.maxRateWaitMs) {
+    bucket.cancel();
+    const at = now + wait;
+    const reason = `${provider.name}'s rate limit (${bucket.ratePerSecond} a second) is used up until ${iso(at)}`;
+    return { at, reason: `${NOT_TRIED}${reason}` };
   }
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  const answer = route.breaker.allow(deps.clock.now());
-  return answer.allowed ? undefined : answer.retryAt;
+  const at = deps.clock.now();
+  const answer = breaker.allow(at);
+  if (answer.allowed) return undefined;
+  const reason =
+    breaker.state(at) === 'half_open'
+      ? `${provider.name}'s circuit is half-open and its probe has no answer yet; tries again at ${iso(answer.retryAt)}`
+      : `${provider.name}'s circuit is open until ${iso(answer.retryAt)}`;
+  return { at: answer.retryAt, reason: `${NOT_TRIED}${reason}` };
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 async function render(renderer: MessageRenderer, message: ClaimedMessage, customer: RenderCustomer) {
   if (message.kind === 'webhook') return { content: webhookContent(message) };

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Registry } from 'prom-client';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { goLive } from '../journeys/runtime/test-runtime.ts';
 import { sendBatch } from '../journeys/test-journey-api.ts';
+import type { ClaimedMessage, DeliveryOutcome } from '../storage/delivery-store.ts';
+import type { Store } from '../storage/store.ts';
+import { deliveryMetrics } from './delivery-metrics.ts';
+import type { ProviderRegistry } from './provider-registry.ts';
 import { startTestSmtpServer } from './providers/testing/test-smtp-server.ts';
+import { outboxEntry, START } from './test-delivery.ts';
 
 /** /metrics of a running Godwit while its worker sends through a real SMTP server that refuses some recipients. */
 describe('delivery metrics', () => {
@@ -67,5 +73,49 @@ describe('delivery metrics', () => {
     assert.equal(now('godwit_delivery_attempt_duration_seconds_count{provider="smtp",result="transient"}'), 2);
     assert.equal(now('godwit_delivery_outbox_messages{status="sent"}'), 1);
     assert.equal(now('godwit_delivery_outbox_messages{status="pending"}'), 0);
+  });
+});
+
+describe('delivery metrics of pending outcomes', () => {
+  it('count a transient failure put back as a retry, and a deferral (open circuit, rate limit) as none', async () => {
+    const registry = new Registry();
+    const observer = deliveryMetrics({
+      registry,
+      store: {} as Store,
+      providers: {} as ProviderRegistry,
+      clock: { now: () => START },
+    });
+    const claimed = (key: string): ClaimedMessage => ({
+      ...outboxEntry(key),
+      status: 'sending',
+      attempts: 1,
+      nextAttemptAt: START,
+      provider: 'smtp',
+      providerMessageId: null,
+      lastError: null,
+      sentAt: null,
+      content: null,
+      recovered: false,
+    });
+    const pending = (key: string, attempts: number, lastError: string): DeliveryOutcome => ({
+      workspaceId: 'ws1',
+      idempotencyKey: key,
+      owner: 'w',
+      at: START,
+      status: 'pending',
+      attempts,
+      nextAttemptAt: START + 1_000,
+      lastError,
+      events: [],
+    });
+    observer.outcomes(
+      [claimed('retried'), claimed('deferred')],
+      [pending('retried', 2, '451 busy'), pending('deferred', 1, "not tried: smtp's circuit is open until …")],
+    );
+    const retries = await registry.getSingleMetric('godwit_delivery_retries_total')?.get();
+    assert.deepEqual(
+      retries?.values.map((v) => [v.labels.provider, v.value]),
+      [['smtp', 1]],
+    );
   });
 });

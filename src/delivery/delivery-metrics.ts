@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../shared/clock.ts';
 import { type ClaimedMessage, DEAD_LETTER_STATUSES, type DeliveryOutcome } from '../storage/delivery-store.ts';
 import type { Store } from '../storage/store.ts';
+import { isRetry } from './attempt-outcome.ts';
 import type { ProviderRegistry } from './provider-registry.ts';
 
 /** What the worker reports as it goes; the Prometheus adapter below, or nothing. */
@@ -80,7 +81,8 @@ export function deliveryMetrics(options: {
         const message = messages[i];
         const provider = outcome.provider ?? message?.provider ?? 'none';
         if (outcome.status === 'pending') {
-          if (outcome.lastError !== undefined && outcome.events.length === 0) retries.inc({ provider });
+          // A deferral (open circuit, rate limit) used no attempt: not a retry.
+          if (message && isRetry(message, outcome)) retries.inc({ provider });
           return;
         }
         sends.inc({ channel: message?.channel ?? 'none', provider, status: outcome.status });

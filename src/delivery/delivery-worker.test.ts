@@ -164,6 +164,67 @@ describe('delivery worker', () => {
     assert.equal(provider.sent.length, 5);
   });
 
+  it('a message the open circuit turns back says why, without the start mark, and a crash does not make it possibly sent', async () => {
+    await addCustomer(store);
+    // Cannot dedupe: each send is marked as started first (the marks cover the next 15 of the slice too).
+    const provider = new ScriptedProvider(
+      'plain',
+      [transient('421 busy'), transient('421 busy'), transient(), ok()],
+      false,
+    );
+    const worker = testWorker(store, clock, [{ provider, limits: { concurrency: 1 } }]);
+    await addOutbox(
+      store,
+      ['a', 'b', 'c', 'd', 'e'].map((k) => outboxEntry(k)),
+    );
+    const first = await worker.deliverDue();
+    assert.deepEqual([first.retried, first.deferred], [3, 2]);
+    assert.equal(provider.sent.length, 3);
+    const d = await message('d');
+    const open = "not tried: plain's circuit is open until 2026-01-01T00:00:10.000Z";
+    assert.deepEqual([d?.status, d?.attempts, d?.lastError], ['pending', 0, open]);
+    assert.equal((await message('e'))?.lastError, open);
+
+    // Claimed again by a worker that dies before d's send starts: d never went out.
+    clock.advance(10_000);
+    const claimed = await store.delivery.claimDue({ owner: 'crashed', now: clock.now(), leaseMs: 60_000, limit: 10 });
+    assert.ok(claimed.some((m) => m.idempotencyKey === 'd'));
+    clock.advance(60_000);
+    await worker.deliverDue();
+    for (const key of ['d', 'e']) {
+      const m = await message(key);
+      assert.deepEqual([m?.status, m?.lastError], ['sent', null], key);
+    }
+    assert.deepEqual(
+      provider.sent.slice(3).map((m) => m.idempotencyKey),
+      ['a', 'b', 'c', 'd', 'e'],
+    );
+  });
+
+  it('a message deferred after failing says why it waits and what its last attempt met, once', async () => {
+    const provider = new ScriptedProvider('down', [transient('503 busy')], false);
+    const worker = testWorker(store, clock, [{ provider, limits: { concurrency: 1 } }], { batchSize: 1 });
+    await addOutbox(
+      store,
+      ['a', 'b', 'c'].map((k) => outboxEntry(k)),
+    );
+    const lastErrors = async () =>
+      (await store.delivery.listMessages({ workspaceId: WS, limit: 10 })).map((m) => m.lastError).sort();
+    // Each fails once (retry at +500 ms); the third failure opens the circuit until +10 s.
+    for (let i = 0; i < 3; i++) assert.equal((await worker.deliverDue()).retried, 1);
+    clock.advance(500);
+    for (let i = 0; i < 3; i++) assert.equal((await worker.deliverDue()).deferred, 1);
+    const waits = "not tried: down's circuit is open until 2026-01-01T00:00:10.000Z; last error: 503 busy";
+    assert.deepEqual(await lastErrors(), [waits, waits, waits]);
+    // Half-open at +10 s: the probe fails and the circuit opens for 20 s; the next message is turned back again.
+    clock.advance(9_500);
+    assert.equal((await worker.deliverDue()).retried, 1);
+    assert.equal((await worker.deliverDue()).deferred, 1);
+    const again = "not tried: down's circuit is open until 2026-01-01T00:00:30.000Z; last error: 503 busy";
+    assert.deepEqual(await lastErrors(), ['503 busy', waits, again]);
+    assert.equal(provider.sent.length, 4);
+  });
+
   it('sends no faster than the rate limit: the rest wait for their turn', async () => {
     const provider = new ScriptedProvider('slow', [ok()]);
     const worker = testWorker(store, clock, [{ provider, limits: { concurrency: 5, ratePerSecond: 2, burst: 2 } }], {
@@ -176,13 +237,14 @@ describe('delivery worker', () => {
     const first = await worker.deliverDue();
     assert.deepEqual([first.sent, first.deferred], [2, 3]);
     const waiting = await store.delivery.listMessages({ workspaceId: WS, statuses: ['pending'], limit: 10 });
-    // Each waits for the next free token, attempts untouched.
+    // Each waits for the next free token, attempts untouched, and says so.
+    const why = "not tried: slow's rate limit (2 a second) is used up until 2026-01-01T00:00:00.500Z";
     assert.deepEqual(
-      waiting.map((m) => [m.attempts, m.nextAttemptAt - START]),
+      waiting.map((m) => [m.attempts, m.nextAttemptAt - START, m.lastError]),
       [
-        [0, 500],
-        [0, 500],
-        [0, 500],
+        [0, 500, why],
+        [0, 500, why],
+        [0, 500, why],
       ],
     );
     clock.advance(500);

@@ -4,7 +4,7 @@ import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import type { ClaimedMessage, DeliveryOutcome } from '../storage/delivery-store.ts';
 import type { IdentityRecord, Store } from '../storage/store.ts';
-import { type AttemptResult, outcomeOf } from './attempt-outcome.ts';
+import { type AttemptResult, isRetry, outcomeOf } from './attempt-outcome.ts';
 import { ChannelHealthReporter } from './channel-health.ts';
 import { type AttemptDeps, attemptDelivery } from './delivery-attempt.ts';
 import type { DeliveryObserver } from './delivery-metrics.ts';
@@ -132,7 +132,9 @@ export class DeliveryWorker {
     await store.delivery.recordOutcomes(outcomes);
     await this.health.afterSlice(clock.now(), results);
     this.options.observer?.outcomes(claimed, outcomes);
-    for (const outcome of outcomes) count(counts, outcome);
+    claimed.forEach((message, i) => {
+      count(counts, message, outcomes[i] as DeliveryOutcome);
+    });
     return counts;
   }
 
@@ -181,10 +183,9 @@ async function loadCustomers(store: Store, messages: readonly ClaimedMessage[]):
   return out;
 }
 
-function count(counts: SliceCounts, outcome: DeliveryOutcome): void {
+function count(counts: SliceCounts, message: ClaimedMessage, outcome: DeliveryOutcome): void {
   if (outcome.status === 'sent' || outcome.status === 'delivered') counts.sent += 1;
-  else if (outcome.status === 'pending' && outcome.events.length === 0 && outcome.lastError !== undefined) {
-    counts.retried += 1;
-  } else if (outcome.status === 'pending') counts.deferred += 1;
+  else if (isRetry(message, outcome)) counts.retried += 1;
+  else if (outcome.status === 'pending') counts.deferred += 1;
   else counts.failed += 1;
 }

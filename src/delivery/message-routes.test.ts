@@ -163,6 +163,37 @@ describe('messages API', () => {
     }
   });
 
+  it('lists the messages the decision engine holds (scheduled), each with when it is planned to go', async () => {
+    const at = Date.now() + 6 * 3_600_000;
+    const decision = `delayed to ${new Date(at).toISOString()} on sms: quiet hours 21:00–08:00 for sms in Asia/Shanghai`;
+    await addOutbox(t.godwit.store, [
+      outboxEntry('held:1', {
+        workspaceId: t.workspaceId,
+        journeyId: 'held',
+        channel: 'sms',
+        status: 'scheduled',
+        nextAttemptAt: at,
+        payload: { template: 'cart_reminder', address: '+8613800100000', decision },
+      }),
+    ]);
+    const { status, body } = await json('/v1/messages?status=scheduled');
+    assert.equal(status, 200);
+    assert.deepEqual(
+      body.messages.map((m: Record<string, unknown>) => [m.key, m.status, m.channel, m.nextAttemptAt, m.decision]),
+      [['held:1', 'scheduled', 'sms', new Date(at).toISOString(), decision]],
+    );
+    // One status, one page: the same list the console and `godwit messages --status scheduled` show.
+    const byJourney = await json('/v1/messages?status=scheduled&journey=held&limit=1');
+    assert.deepEqual([byJourney.body.messages.length, byJourney.body.next], [1, null]);
+    assert.equal((await json('/v1/messages/stats')).body.statuses.scheduled, 1);
+    // Held is not stuck: it is not a dead letter, and it cannot be retried.
+    assert.equal(
+      (await json('/v1/messages/dead')).body.messages.some((m: { key: string }) => m.key === 'held:1'),
+      false,
+    );
+    assert.equal((await json('/v1/messages/held:1/retry', { method: 'POST' })).status, 409);
+  });
+
   it('needs a secret key', async () => {
     assert.equal((await fetch(`${t.url}/v1/messages`)).status, 401);
   });

@@ -42,6 +42,7 @@ export interface MessageSummary {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  /** When it goes: a pending message's next attempt, a scheduled (held) one's planned time; else null. */
   nextAttemptAt: string | null;
   /** Why the channel was chosen, or why the message was suppressed. */
   decision: unknown;
@@ -127,7 +128,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 export function summaryOf(message: MessageRecord): MessageSummary {
   const { payload } = message;
-  const waiting = message.status === 'pending';
+  const waiting = message.status === 'pending' || message.status === 'scheduled';
   return {
     key: message.idempotencyKey,
     status: message.status,

@@ -8,7 +8,7 @@ export class TokenBucket {
   private updatedAt: number | null = null;
 
   constructor(
-    private readonly ratePerSecond: number,
+    readonly ratePerSecond: number,
     private readonly burst: number = Math.max(1, ratePerSecond),
   ) {
     this.tokens = burst;

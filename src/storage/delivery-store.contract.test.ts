@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addOutbox, outboxEntry, WS } from '../delivery/test-delivery.ts';
-import type { DeliveryOutcome, MessageStatus } from './delivery-store.ts';
+import { type DeliveryOutcome, type MessageStatus, SEND_STARTED } from './delivery-store.ts';
 import type { OutboxRecord } from './journey-store.ts';
 import type { NewEvent, Store } from './store.ts';
 import { storeAdapters as adapters } from './test-store-adapters.ts';
@@ -222,6 +222,57 @@ for (const adapter of adapters) {
         assert.deepEqual(await keys({ statuses: ['pending'] }), ['m2', 'm1']);
         assert.deepEqual(await store.delivery.countByStatus(WS), { pending: 2, suppressed: 1 });
         assert.deepEqual(await store.delivery.countByStatus(), { pending: 3, suppressed: 1 });
+      }));
+
+    it('lists held (scheduled) messages with their planned time; a claim never takes one, even once it is due', () =>
+      withStore(adapter, async (store) => {
+        await addOutbox(store, [
+          entry('held', { createdAt: 2, status: 'scheduled', nextAttemptAt: 9_000 }),
+          entry('queued', { createdAt: 1 }),
+        ]);
+        const held = await store.delivery.listMessages({ workspaceId: WS, statuses: ['scheduled'], limit: 10 });
+        assert.deepEqual(
+          held.map((m) => [m.idempotencyKey, m.status, m.nextAttemptAt]),
+          [['held', 'scheduled', 9_000]],
+        );
+        assert.deepEqual(await store.delivery.countByStatus(WS), { pending: 1, scheduled: 1 });
+        // Only the decision engine moves it on (decided again when its timer fires).
+        const claimed = await store.delivery.claimDue({ owner: 'w1', now: 10_000, leaseMs: 500, limit: 10 });
+        assert.deepEqual(
+          claimed.map((m) => m.idempotencyKey),
+          ['queued'],
+        );
+      }));
+
+    it('a pending outcome with a reason replaces the start mark, so a later expired claim is not one that started', () =>
+      withStore(adapter, async (store) => {
+        await addOutbox(store, [entry('a')]);
+        await store.delivery.claimDue({ owner: 'w1', now: 1_000, leaseMs: 500, limit: 10 });
+        await store.delivery.markStarted({ owner: 'w1', messages: [{ workspaceId: WS, idempotencyKey: 'a' }] });
+        assert.equal(
+          (await store.delivery.findMessage({ workspaceId: WS, idempotencyKey: 'a' }))?.lastError,
+          SEND_STARTED,
+        );
+        const waits = "not tried: smtp's circuit is open until …";
+        const deferred = sent('a', 'w1', {
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: 2_000,
+          provider: undefined,
+          providerMessageId: undefined,
+          lastError: waits,
+          sentAt: undefined,
+          content: undefined,
+          events: [],
+        });
+        assert.equal(await store.delivery.recordOutcomes([deferred]), 1);
+        // Claimed again by a worker that stops before sending: the claim expires with the reason, not the mark.
+        await store.delivery.claimDue({ owner: 'w2', now: 2_000, leaseMs: 500, limit: 10 });
+        const [recovered] = await store.delivery.claimDue({ owner: 'w3', now: 2_500, leaseMs: 500, limit: 10 });
+        assert.deepEqual(
+          [recovered?.idempotencyKey, recovered?.recovered, recovered?.attempts, recovered?.lastError],
+          ['a', true, 0, waits],
+        );
       }));
 
     it("pages a workspace's messages newest first across days and statuses, keys ascending at one instant", () =>

@@ -5,12 +5,14 @@ import type { SuppressionRecord } from './suppression-store.ts';
 /** The part of the storage port that delivery uses: claiming outbox entries, outcomes, delivery events. */
 
 /**
- * Where a message is: `pending` waits for its next attempt, `sending` is claimed by a worker,
- * `sent`/`delivered` went out, `failed` was refused for good, `dead` ran out of attempts,
- * `possibly_sent` was in flight in a crash with a provider that cannot dedupe, `bounced` came back,
- * `suppressed` was decided against by the journey.
+ * Where a message is: `scheduled` is held by the decision engine (quiet hours, caps, collisions, best
+ * time) until `next_attempt_at`, when it is decided again; `pending` waits for its next attempt,
+ * `sending` is claimed by a worker, `sent`/`delivered` went out, `failed` was refused for good, `dead`
+ * ran out of attempts, `possibly_sent` was in flight in a crash with a provider that cannot dedupe,
+ * `bounced` came back, `suppressed` was decided against by the journey.
  */
 export const MESSAGE_STATUSES = [
+  'scheduled',
   'pending',
   'sending',
   'sent',
