@@ -67,6 +67,14 @@ describe('godwit policy apply (CLI)', () => {
     const json = JSON.parse((await godwit('lift', 'Signed Up', '--json')).stdout);
     assert.equal(json.holdout.customers + json.treatment.customers, 40);
     const bad = await godwit('lift', 'Signed Up', '--days', 'week');
-    assert.deepEqual([bad.code, bad.stderr.trim()], [1, 'godwit: --days must be a whole number of days, not week']);
+    assert.deepEqual(
+      [bad.code, bad.stderr.trim()],
+      [1, 'godwit: --days must be a whole number of days from 1 to 366, not week'],
+    );
+    const misspelt = await godwit('lift', 'signed up');
+    assert.match(
+      misspelt.stdout,
+      /\n {2}note: no customer did signed up in the window; event names are matched exactly/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { parsePolicyText } from '../decisioning/policy-schema.ts';
-import type { HoldoutReport } from '../decisioning/runtime/holdout-report.ts';
+import { type HoldoutReport, MAX_WINDOW_DAYS } from '../decisioning/runtime/holdout-report.ts';
 import { PolicyService } from '../decisioning/runtime/policy-service.ts';
 import { systemClock } from '../shared/clock.ts';
 import { formatDefinitionIssues } from '../shared/definition-parsing.ts';
@@ -44,8 +44,9 @@ export async function applyPolicy(file: string, flags: Flags): Promise<void> {
 
 export async function showHoldoutLift(event: string, flags: Flags): Promise<void> {
   const days = flags.days === undefined ? 30 : Number(flags.days);
-  if (!Number.isInteger(days) || days < 1)
-    throw invalidInput(`--days must be a whole number of days, not ${flags.days}`);
+  if (!Number.isInteger(days) || days < 1 || days > MAX_WINDOW_DAYS) {
+    throw invalidInput(`--days must be a whole number of days from 1 to ${MAX_WINDOW_DAYS}, not ${flags.days}`);
+  }
   await withGodwit(async (godwit) => {
     const service = new PolicyService({ store: godwit.store, clock: systemClock });
     const until = systemClock.now();
@@ -75,5 +76,6 @@ export function describeLift(report: HoldoutReport): string {
     group('holdout', report.holdout),
     group('treatment', report.treatment),
     lift,
+    ...report.warnings.map((warning) => `  note: ${warning}`),
   ].join('\n');
 }

@@ -59,11 +59,15 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
         percent: 30,
         classes: ['marketing'],
         ...JSON.parse(JSON.stringify(holdoutLift(groups.holdout, groups.treatment))),
+        warnings: [],
       });
       const days = await get(`event=Order%20Completed&until=${iso(T0 + 7 * DAY)}&days=7`);
       assert.deepEqual(days.body, report.body, 'days counts back from until');
       const none = await get(`event=Refund%20Issued&${window}`);
       assert.deepEqual([none.body.holdout.converted, none.body.treatment.converted], [0, 0]);
+      assert.deepEqual(none.body.warnings, [
+        'no customer did Refund Issued in the window; event names are matched exactly, case included',
+      ]);
     });
 
     it('refuses a query it cannot answer, saying what is wrong', async () => {

@@ -22,9 +22,13 @@ export interface HoldoutReport extends HoldoutLift {
   readonly until: string;
   readonly percent: number;
   readonly classes: readonly string[];
+  /** What makes the figures doubtful, in words (no one did the event: perhaps a misspelt name). */
+  readonly warnings: readonly string[];
 }
 
 const PAGE = 10_000;
+/** The longest window a report covers. */
+export const MAX_WINDOW_DAYS = 366;
 
 export async function holdoutReport(
   store: Store,
@@ -56,5 +60,9 @@ export async function holdoutReport(
     percent: holdout.percent,
     classes: holdout.classes,
     ...holdoutLift(groups.holdout, groups.treatment),
+    warnings:
+      converted.size === 0
+        ? [`no customer did ${query.event} in the window; event names are matched exactly, case included`]
+        : [],
   };
 }

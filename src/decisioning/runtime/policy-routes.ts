@@ -6,6 +6,7 @@ import { parseInput } from '../../shared/validation.ts';
 import type { Store } from '../../storage/store.ts';
 import { workspaceOfSecret } from '../../workspaces/bearer-auth.ts';
 import type { WorkspaceService } from '../../workspaces/workspace-service.ts';
+import { MAX_WINDOW_DAYS } from './holdout-report.ts';
 import { PolicyService } from './policy-service.ts';
 
 /**
@@ -21,7 +22,7 @@ const holdoutQuery = z.strictObject({
   event: z.string({ error: NEEDS_EVENT }).min(1, NEEDS_EVENT),
   since: instant.optional(),
   until: instant.optional(),
-  days: z.coerce.number().int().min(1).max(366).optional(),
+  days: z.coerce.number().int().min(1).max(MAX_WINDOW_DAYS).optional(),
 });
 export function registerPolicyRoutes(
   app: FastifyInstance,
