@@ -4,11 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../app/test-browser.ts';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
+import { holdoutBucket, inHoldout } from '../decisioning/suppression-rules.ts';
 import { addOutbox, outboxEntry } from '../delivery/test-delivery.ts';
 import { callApi, sendBatch } from '../journeys/test-journey-api.ts';
 import type { OutboxRecord } from '../storage/journey-store.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
-import type { Profile } from './web/api/types.ts';
+import type { HoldoutReport, Profile } from './web/api/types.ts';
+import type { Locale } from './web/i18n/i18n.tsx';
+import { liftFormats } from './web/pages/holdout-lift-figures.ts';
 
 /**
  * The console as a new user meets it, in Debian's Chromium against a real Godwit on a temporary
@@ -49,6 +52,42 @@ nodes:
   second: { type: wait, duration: 1d, next: done }
   first: { type: wait, duration: 1h, next: second }
 `;
+
+/** The lift test's customers: every messaged one converts and 3 held-out ones do, so the lift is certain. */
+const LIFT_CUSTOMERS = 40;
+const LIFT_SALT = 'console-lift';
+const CONVERSION = 'Plan Upgraded';
+/** The holdout lift panel's words, written out rather than taken from the dictionaries. */
+const LIFT_WORDS = {
+  en: {
+    panel: 'Holdout lift',
+    event: 'Conversion event',
+    window: 'Window',
+    days30: 'Last 30 days',
+    measure: 'Measure',
+    heldOut: 'Held out',
+    messaged: 'Messaged as usual',
+    difference: 'Difference',
+    points: '{value} percentage points (95% interval {low} to {high})',
+    relative: 'Relative lift',
+    p: 'p value',
+    raised: 'The messages raised conversion: the whole interval is above 0.',
+  },
+  'zh-CN': {
+    panel: '保留组提升',
+    event: '转化事件',
+    window: '时间范围',
+    days30: '最近 30 天',
+    measure: '计算',
+    heldOut: '保留组',
+    messaged: '正常发送组',
+    difference: '差值',
+    points: '{value} 个百分点（95% 置信区间 {low} 至 {high}）',
+    relative: '相对提升',
+    p: 'p 值',
+    raised: '消息提高了转化：整个置信区间都在 0 以上。',
+  },
+} satisfies Record<Locale, Record<string, string>>;
 
 /** Polls until `check` holds, failing with `what` after 20 s. */
 async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
@@ -590,6 +629,144 @@ describe('web console in Chromium', () => {
       await rendered.waitFor();
       await page.keyboard.press('Escape');
       await panel.waitFor({ state: 'detached' });
+    }),
+  );
+
+  /** Measures `CONVERSION` over 30 days in the panel, in `locale`, and checks it shows the API's `report`. */
+  async function expectLiftShown(locale: Locale, report: HoldoutReport): Promise<void> {
+    const words = LIFT_WORDS[locale];
+    const f = liftFormats(locale);
+    const count = new Intl.NumberFormat(locale);
+    const panel = page.getByRole('region', { name: words.panel });
+    await panel.getByLabel(words.event).fill(CONVERSION);
+    await panel.getByLabel(words.window).selectOption({ label: words.days30 });
+    await panel.getByRole('button', { name: words.measure }).click();
+    await panel.getByText(words.raised, { exact: true }).waitFor();
+    for (const [name, group] of [
+      [words.heldOut, report.holdout],
+      [words.messaged, report.treatment],
+    ] as const) {
+      const row = panel.getByRole('row', { name: new RegExp(`^${name} `) });
+      assert.deepEqual(await row.getByRole('cell').allInnerTexts(), [
+        count.format(group.customers),
+        count.format(group.converted),
+        f.rate(group.rate ?? Number.NaN),
+      ]);
+    }
+    const figure = (label: string) =>
+      panel.locator('.pair', { has: page.getByText(label, { exact: true }) }).locator('dd');
+    const { difference, relativeLift, pValue } = report;
+    assert.ok(difference && relativeLift !== null && pValue !== null);
+    const points = {
+      value: f.points(difference.value),
+      low: f.points(difference.low),
+      high: f.points(difference.high),
+    };
+    assert.equal(
+      await figure(words.difference).innerText(),
+      words.points.replace(/\{(\w+)\}/g, (_, name: keyof typeof points) => points[name]),
+    );
+    assert.equal(await figure(words.relative).innerText(), f.relative(relativeLift));
+    assert.equal(await figure(words.p).innerText(), f.p(pValue));
+  }
+
+  it(
+    'measures the holdout lift on a conversion event, in English and in Chinese; says how to set a holdout',
+    withFailureShot('holdout-lift', async () => {
+      const { policy } = (await callApi(godwit, 'GET', '/v1/policy')).body;
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await heading('Settings');
+      await page
+        .getByRole('region', { name: 'Holdout lift' })
+        .getByText(/^This policy holds no one out.* set holdout\.percent in the policy/)
+        .waitFor();
+
+      const customers = Array.from({ length: LIFT_CUSTOMERS }, (_, i) => `lift-${i}`);
+      await sendBatch(
+        godwit,
+        customers.map((userId) => ({ type: 'identify', userId, traits: { name: userId } })),
+      );
+      const holdout = { percent: 50, salt: LIFT_SALT };
+      assert.equal((await callApi(godwit, 'PUT', '/v1/policy', { ...policy, holdout })).status, 200);
+      try {
+        let heldOutConverting = 3;
+        const conversions: Record<string, unknown>[] = [];
+        for (const userId of customers) {
+          const { id } = ((await callApi(godwit, 'GET', `/v1/customers/${userId}`)).body as { profile: Profile })
+            .profile;
+          const heldOut = inHoldout(holdoutBucket(id, LIFT_SALT), holdout.percent);
+          if (!heldOut || heldOutConverting-- > 0) conversions.push({ type: 'track', userId, event: CONVERSION });
+        }
+        await sendBatch(godwit, conversions);
+        const answer = await callApi(
+          godwit,
+          'GET',
+          `/v1/policy/holdout?event=${encodeURIComponent(CONVERSION)}&days=30`,
+        );
+        const report = answer.body as HoldoutReport;
+        assert.ok((report.difference?.low ?? 0) > 0, `a certain lift: ${JSON.stringify(report)}`);
+
+        await page.reload();
+        await heading('Settings');
+        await expectLiftShown('en', report);
+        await shot('holdout-lift');
+        // A name no one sent (here, in the wrong case) says why the figures are empty.
+        const panel = page.getByRole('region', { name: 'Holdout lift' });
+        await panel.getByLabel('Conversion event').fill(CONVERSION.toLowerCase());
+        await panel.getByRole('button', { name: 'Measure' }).click();
+        await panel
+          .getByText('No customer did plan upgraded in this window. Event names match exactly, case included', {
+            exact: false,
+          })
+          .waitFor();
+        await page.getByLabel('Language').selectOption('zh-CN');
+        await page.getByRole('heading', { level: 1, name: '设置' }).waitFor();
+        await expectLiftShown('zh-CN', report);
+        await shot('holdout-lift-zh');
+        await page.getByLabel('语言').selectOption('en');
+        await heading('Settings');
+      } finally {
+        await callApi(godwit, 'PUT', '/v1/policy', policy);
+      }
+    }),
+  );
+
+  it(
+    'warns while a channel’s provider is failing, on the messages page and the overview',
+    withFailureShot('failing-channel', async () => {
+      const { delivery } = godwit.godwit.store;
+      const sms = { channel: 'sms', provider: 'twilio', reason: '503 Service Unavailable' };
+      const warning = page.getByRole('alert').filter({ hasText: 'Some channels cannot deliver right now' });
+      const expectWarning = async () => {
+        await warning
+          .getByRole('listitem')
+          .filter({
+            hasText: /^SMS: its provider twilio is failing\. Last error at \d{1,2}:\d{2}.*: 503 Service Unavailable$/,
+          })
+          .waitFor();
+        await warning
+          .getByText(/^Meanwhile, sends on the best channel go to another of the customer’s channels\./)
+          .waitFor();
+      };
+      await delivery.setChannelHealth([{ ...sms, unhealthyUntil: Date.now() + 60_000, updatedAt: Date.now() }]);
+      try {
+        await page.getByRole('link', { name: 'Messages' }).click();
+        await heading('Messages');
+        await expectWarning();
+        await page.getByRole('link', { name: 'Overview' }).click();
+        await heading('Overview');
+        await expectWarning();
+        await shot('overview-failing-channel');
+      } finally {
+        await delivery.setChannelHealth([{ ...sms, unhealthyUntil: 0, updatedAt: Date.now() }]);
+      }
+      assert.deepEqual((await callApi(godwit, 'GET', '/v1/messages/stats')).body.failing, []);
+      const rechecked = page.waitForResponse((response) => response.url().endsWith('/v1/messages/stats'));
+      await page.getByRole('link', { name: 'Messages' }).click();
+      await heading('Messages');
+      await rechecked;
+      await page.getByRole('tab', { name: 'Outbox' }).waitFor();
+      assert.equal(await warning.count(), 0, 'no warning once the provider sends again');
     }),
   );
 

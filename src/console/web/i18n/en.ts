@@ -190,6 +190,12 @@ export const en = {
   'messages.notRendered': 'Not rendered yet.',
   'messages.events': 'Delivery events',
 
+  // Channels whose delivery provider is failing (GET /v1/messages/stats), on the messages page and the overview.
+  'failing.title': 'Some channels cannot deliver right now',
+  'failing.line': '{channel}: its provider {provider} is failing. Last error at {time}:',
+  'failing.meanwhile':
+    'Meanwhile, sends on the best channel go to another of the customer’s channels. This notice goes away once the provider sends again.',
+
   'suppressions.tab': 'Suppressions',
   'suppressions.hint':
     'Addresses Godwit never sends to. Hard bounces and complaints add themselves; add or remove one here.',
@@ -238,6 +244,38 @@ export const en = {
   'settings.memberEmail': 'Email',
   'settings.memberRole': 'Role',
   'settings.memberSince': 'Member since',
+
+  // The holdout's lift, in the policy settings (GET /v1/policy/holdout).
+  'lift.title': 'Holdout lift',
+  'lift.hint':
+    'Whether the messages change what customers do: how often the held-out customers did an event, against everyone else.',
+  'lift.noHoldout':
+    'This policy holds no one out, so there is nothing to compare. To measure lift, set holdout.percent in the policy, such as "holdout": { "percent": 5 }, and save it: that share of customers then gets no marketing messages.',
+  'lift.event': 'Conversion event',
+  'lift.window': 'Window',
+  'lift.days': 'Last {days} days',
+  'lift.measure': 'Measure',
+  'lift.about': '{event}, {since} to {until}: {percent} of customers held out from {classes} messages.',
+  'lift.group': 'Group',
+  'lift.heldOut': 'Held out',
+  'lift.messaged': 'Messaged as usual',
+  'lift.customers': 'Customers',
+  'lift.converted': 'Converted',
+  'lift.rate': 'Conversion rate',
+  'lift.difference': 'Difference',
+  'lift.points': '{value} percentage points (95% interval {low} to {high})',
+  'lift.relative': 'Relative lift',
+  'lift.relativeNone': 'not measurable: no held-out customer converted',
+  'lift.p': 'p value',
+  'lift.noneConverted':
+    'No customer did {event} in this window. Event names match exactly, case included: check the spelling.',
+  'lift.emptyGroup': 'One group has no customers yet, so there is nothing to compare.',
+  'lift.verdict.raised': 'The messages raised conversion: the whole interval is above 0.',
+  'lift.verdict.lowered': 'The messages lowered conversion: the whole interval is below 0.',
+  'lift.verdict.unclear':
+    'Not yet distinguishable from no effect: the interval spans 0. The holdout is too small, or the window too short, to tell.',
+  'lift.groupsNow':
+    'The groups are the customers as the policy assigns them now: changing holdout.percent or holdout.salt changes who is in them.',
   // Message statuses and channels as the console shows them (values stay as the API has them).
   'messageStatus.pending': 'pending',
   'messageStatus.sending': 'sending',

@@ -191,6 +191,11 @@ export const zhCN: Dictionary = {
   'messages.notRendered': '尚未渲染。',
   'messages.events': '投递事件',
 
+  // Channels whose delivery provider is failing (GET /v1/messages/stats), on the messages page and the overview.
+  'failing.title': '部分渠道当前无法投递',
+  'failing.line': '{channel}：服务商 {provider} 发送失败。最近一次错误（{time}）：',
+  'failing.meanwhile': '在此期间，按“最佳渠道”发送的消息会改用客户的其他渠道。服务商恢复发送后，此提示会自动消失。',
+
   'suppressions.tab': '屏蔽名单',
   'suppressions.hint': 'Godwit 永不发送的地址。硬退信和投诉会自动加入；也可以在这里添加或移除。',
   'suppressions.add': '屏蔽地址',
@@ -237,6 +242,34 @@ export const zhCN: Dictionary = {
   'settings.memberEmail': '邮箱',
   'settings.memberRole': '角色',
   'settings.memberSince': '加入时间',
+
+  // The holdout's lift, in the policy settings (GET /v1/policy/holdout).
+  'lift.title': '保留组提升',
+  'lift.hint': '消息是否改变了客户的行为：比较保留组客户与其他客户完成某个事件的比例。',
+  'lift.noHoldout':
+    '此策略没有保留任何客户，因此无从比较。要衡量提升，请在策略中设置 holdout.percent，例如 "holdout": { "percent": 5 }，然后保存：这部分客户将不再收到营销消息。',
+  'lift.event': '转化事件',
+  'lift.window': '时间范围',
+  'lift.days': '最近 {days} 天',
+  'lift.measure': '计算',
+  'lift.about': '{event}，{since} 至 {until}：{percent} 的客户不接收{classes}消息。',
+  'lift.group': '分组',
+  'lift.heldOut': '保留组',
+  'lift.messaged': '正常发送组',
+  'lift.customers': '客户数',
+  'lift.converted': '转化数',
+  'lift.rate': '转化率',
+  'lift.difference': '差值',
+  'lift.points': '{value} 个百分点（95% 置信区间 {low} 至 {high}）',
+  'lift.relative': '相对提升',
+  'lift.relativeNone': '无法计算：保留组中没有客户转化',
+  'lift.p': 'p 值',
+  'lift.noneConverted': '此时间范围内没有客户完成 {event}。事件名称须完全一致（区分大小写）：请检查拼写。',
+  'lift.emptyGroup': '有一组还没有客户，因此无从比较。',
+  'lift.verdict.raised': '消息提高了转化：整个置信区间都在 0 以上。',
+  'lift.verdict.lowered': '消息降低了转化：整个置信区间都在 0 以下。',
+  'lift.verdict.unclear': '尚无法与“没有效果”区分：置信区间跨越 0。保留组太小或时间范围太短，还不足以判断。',
+  'lift.groupsNow': '分组按策略当前的设置划分客户：修改 holdout.percent 或 holdout.salt 会改变各组包含的客户。',
   // Message statuses and channels as the console shows them (values stay as the API has them).
   'messageStatus.pending': '待发送',
   'messageStatus.sending': '发送中',

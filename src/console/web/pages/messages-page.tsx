@@ -4,6 +4,7 @@ import { CHANNELS } from '../api/channels.ts';
 import { api, query } from '../api/client.ts';
 import type { Message } from '../api/types.ts';
 import { type Page, usePagedApi, usePages } from '../api/use-pages.ts';
+import { FailingChannelsWarning } from '../components/failing-channels.tsx';
 import { LoadOlder } from '../components/paged-list.tsx';
 import { Await, Empty, ErrorNote, Options } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
@@ -24,6 +25,7 @@ export default function MessagesPage() {
   return (
     <>
       <h1 tabIndex={-1}>{t('messages.title')}</h1>
+      <FailingChannelsWarning />
       <p className="muted">{t('messages.devSinkHint')}</p>
       <div className="split">
         <div>

@@ -1,5 +1,6 @@
 import { Suspense } from 'react';
 import { useApi } from '../api/use-api.ts';
+import { FailingChannelsWarning } from '../components/failing-channels.tsx';
 import { Await, Empty, FirstEventSnippet, Loading } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { preloadable } from '../preloadable.tsx';
@@ -26,6 +27,7 @@ export default function OverviewPage() {
   return (
     <>
       <h1 tabIndex={-1}>{t('overview.title')}</h1>
+      <FailingChannelsWarning />
       <Await loaded={loaded}>
         {(overview) => {
           const today = overview.activity.at(-1);

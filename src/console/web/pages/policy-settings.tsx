@@ -4,6 +4,7 @@ import { api } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await, type Outcome, StatusNote } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { HoldoutLiftPanel } from './holdout-lift-panel.tsx';
 
 interface PolicyView {
   policy: Policy;
@@ -11,7 +12,7 @@ interface PolicyView {
   updatedAt: string | null;
 }
 
-/** The workspace's communication policy: quiet hours and caps in words, and the whole policy to edit as JSON. */
+/** The workspace's communication policy: quiet hours and caps in words, the whole policy to edit as JSON, and its holdout's lift. */
 export function PolicySettings() {
   const { t, dateTime } = useI18n();
   const loaded = useApi<PolicyView>('/v1/policy');
@@ -64,10 +65,11 @@ export function PolicySettings() {
               <textarea id={fieldId} name="policy" rows={12} defaultValue={JSON.stringify(view.policy, null, 2)} />
               <button type="submit">{t('settings.savePolicy')}</button>
             </form>
+            <StatusNote status={status} />
+            <HoldoutLiftPanel holdout={view.policy.holdout} />
           </>
         )}
       </Await>
-      <StatusNote status={status} />
     </section>
   );
 }
