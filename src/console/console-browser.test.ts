@@ -369,6 +369,32 @@ describe('web console in Chromium', () => {
   );
 
   it(
+    'lists held messages with when each goes',
+    withFailureShot('messages-held', async () => {
+      const at = Date.UTC(2031, 0, 2, 9, 30);
+      await addOutbox(godwit.godwit.store, [
+        outboxEntry('held:1', {
+          workspaceId: godwit.workspaceId,
+          journeyId: 'held',
+          status: 'scheduled',
+          nextAttemptAt: at,
+          payload: { template: 'held_notice', address: CUSTOMER },
+        }),
+      ]);
+      await page.getByRole('link', { name: 'Messages' }).click();
+      await heading('Messages');
+      await page.getByLabel('Status').selectOption('scheduled');
+      await page.getByLabel('Journey').fill('held');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      const row = page.getByRole('row', { name: /held_notice/ });
+      await eventually('the held message', async () => (await row.count()) === 1);
+      const text = await row.innerText();
+      assert.match(text, /held/);
+      assert.match(text, /goes at .*2031/);
+    }),
+  );
+
+  it(
     'suppresses an address by hand and removes it again; refuses one that is not an address',
     withFailureShot('suppressions', async () => {
       await page.getByRole('tab', { name: 'Dead letters' }).click();

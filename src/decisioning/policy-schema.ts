@@ -56,13 +56,11 @@ const eventConditionSchema = z.strictObject({
 
 const segmentConditionSchema = z.strictObject({ segment: identifierSchema });
 
-/** A trait of the customer (`traits.plan`) or a segment (`segments.vip`), as journeys' conditions read them. */
-const propertyConditionSchema = z
-  .strictObject({ property: filterSchema.shape.property, op: filterSchema.shape.op, value: z.unknown().optional() })
-  .refine((c) => c.property.startsWith('traits.') || c.property.startsWith('segments.'), {
-    error: 'must start with traits. or segments. (traits.plan, segments.vip)',
-    path: ['property'],
-  });
+const propertyConditionSchema = z.strictObject({
+  property: filterSchema.shape.property,
+  op: filterSchema.shape.op,
+  value: z.unknown().optional(),
+});
 
 const CONDITION_KINDS = {
   segment: segmentConditionSchema,
@@ -159,8 +157,9 @@ const policyFields = z.strictObject({
 });
 
 /**
- * Rule ids name a suppression in explanations, so they are unique; and a policy whose quiet hours leave
- * a class no minute of the day on a channel could never send it there.
+ * Checked when a policy is applied, not when a stored one is read (`parseStoredPolicy`): rule ids name a
+ * suppression in explanations, so they are unique; a trait condition names its root; and a policy whose
+ * quiet hours leave a class no minute of the day on a channel could never send it there.
  */
 export const policySchema = policyFields.superRefine((policy, context) => {
   const firstWithId = new Map<string, number>();
@@ -173,6 +172,16 @@ export const policySchema = policyFields.superRefine((policy, context) => {
         path: ['suppression', i, 'id'],
         message: `is suppression[${first}]'s id too`,
       });
+    rule.when.forEach((condition, j) => {
+      // A trait of the customer (`traits.plan`) or a segment (`segments.vip`), as journeys' conditions read them.
+      if (!('property' in condition) || /^(traits|segments)\./.test(condition.property)) return;
+      const path = ['suppression', i, 'when', j, 'property'];
+      context.addIssue({
+        code: 'custom',
+        path,
+        message: 'must start with traits. or segments. (traits.plan, segments.vip)',
+      });
+    });
   });
   for (const channel of CHANNELS) {
     for (const messageClass of PRIORITIES) {
@@ -199,6 +208,16 @@ export type PolicyParseResult =
 
 export function parsePolicy(value: unknown): PolicyParseResult {
   const result = policySchema.safeParse(value, { error: describeIssue });
+  if (!result.success) return { ok: false, issues: result.error.issues.flatMap(toDefinitionIssues) };
+  return { ok: true, policy: result.data };
+}
+
+/**
+ * A policy as stored: it was valid when applied, so rules added to `policySchema` since then do not
+ * refuse it (that would silently put the default in its place, holdout and suppressions gone).
+ */
+export function parseStoredPolicy(value: unknown): PolicyParseResult {
+  const result = policyFields.safeParse(value, { error: describeIssue });
   if (!result.success) return { ok: false, issues: result.error.issues.flatMap(toDefinitionIssues) };
   return { ok: true, policy: result.data };
 }

@@ -131,3 +131,15 @@ test('windows that leave no minute of the day hold for ever instead of failing, 
   );
   assert.ok(parsePolicy({ quietHours: [{ ...halves[0], to: '11:00' }, halves[1]] }).ok, 'an hour open');
 });
+
+test('a chain of many back-to-back windows is followed to its end', () => {
+  const hourly = Array.from({ length: 9 }, (_, h) => ({
+    channels: ['sms' as const],
+    from: `0${h}:00`,
+    to: `0${h + 1}:00`,
+    allow: [],
+  }));
+  const at = Date.UTC(2025, 2, 10, 0, 30);
+  const result = applyQuietHours({ at, channel: 'sms', messageClass: 'marketing', timeZone: 'UTC', rules: hourly });
+  assert.equal(result.at, Date.UTC(2025, 2, 10, 9, 0));
+});

@@ -51,7 +51,8 @@ export interface QuietResult {
 export function applyQuietHours(check: QuietCheck): QuietResult {
   const reasons: Reason[] = [];
   let at = check.at;
-  for (let round = 0; round < 8; round += 1) {
+  // Each round passes the end of at least one window, so a chain of every rule ends within rules + 1 rounds.
+  for (let round = 0; round <= check.rules.length + 1; round += 1) {
     const covering = check.rules.filter(
       (r) => r.channels.includes(check.channel) && isInQuietWindow(at, r, check.timeZone),
     );

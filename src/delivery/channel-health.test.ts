@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Store } from '../storage/store.ts';
+import { ChannelHealthReporter, withoutAddresses } from './channel-health.ts';
+import { ProviderRegistry } from './provider-registry.ts';
 import {
   addCustomer,
   addOutbox,
@@ -50,5 +52,39 @@ describe('channel health', () => {
     assert.deepEqual(await failing(), ['email', 'sms', 'webhook']);
     clock.advance(60_000);
     assert.deepEqual(await failing(), []);
+  });
+});
+
+describe('a failing reason shown to every workspace', () => {
+  it('leaves out addresses and phone numbers, not status codes', () => {
+    assert.equal(
+      withoutAddresses('450 4.2.0 <bob@example.com>: greylisted; twilio 30003 to +44 20 7946 0958 unreachable'),
+      '450 4.2.0 <<address>>: greylisted; twilio 30003 to <number> unreachable',
+    );
+  });
+});
+
+describe('channel health reporter', () => {
+  it('neither renews nor clears a mark while the breaker waits half-open for a probe', async () => {
+    const { store, dispose } = await openTestStore();
+    try {
+      const provider = new ScriptedProvider('flaky', [ok()]);
+      const registry = new ProviderRegistry({
+        providers: [{ provider }],
+        channels: { sms: 'flaky' },
+        breaker: { failureThreshold: 1, openMs: 10_000, maxOpenMs: 10_000 },
+      });
+      const reporter = new ChannelHealthReporter(store.delivery, registry, 60_000);
+      registry.forChannel('sms')?.breaker.failure(START);
+      await reporter.afterSlice(START, []);
+      const until = async (now: number) => (await store.delivery.unhealthyChannels(now)).map((h) => h.unhealthyUntil);
+      assert.deepEqual(await until(START), [START + 60_000]);
+      // Other providers' slices go on; no probe has gone to this one.
+      for (const at of [START + 10_000, START + 40_000, START + 59_000]) await reporter.afterSlice(at, []);
+      assert.deepEqual(await until(START + 59_000), [START + 60_000], 'not renewed while half-open');
+      assert.deepEqual(await until(START + 60_000), [], 'it runs out, and best sends try the channel again');
+    } finally {
+      await dispose();
+    }
   });
 });

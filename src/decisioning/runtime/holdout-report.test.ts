@@ -77,6 +77,7 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
         [`event=x&since=${iso(T0)}&days=3`, 'query: give since or days, not both'],
         [`event=x&since=${iso(T0)}&until=${iso(T0)}`, 'since must be before until'],
         [`event=x&days=0`, 'query.days: Too small: expected number to be >=1'],
+        [`event=x&since=1970-01-01T00:00:00Z`, 'the window is at most 366 days: move since or until'],
       ];
       for (const [query, message] of cases) {
         const refused = await get(query);

@@ -27,6 +27,7 @@ export interface HoldoutReport extends HoldoutLift {
 }
 
 const PAGE = 10_000;
+const DAY_MS = 86_400_000;
 /** The longest window a report covers. */
 export const MAX_WINDOW_DAYS = 366;
 
@@ -41,6 +42,9 @@ export async function holdoutReport(
     throw new GodwitError('conflict', 'the policy holds no customers out: set holdout.percent to measure lift');
   }
   if (!(query.since < query.until)) throw invalidInput('since must be before until');
+  if (query.until - query.since > MAX_WINDOW_DAYS * DAY_MS) {
+    throw invalidInput(`the window is at most ${MAX_WINDOW_DAYS} days: move since or until`);
+  }
   const converted = new Set(await store.decisions.convertedCustomers({ workspaceId, ...query }));
   const groups = { holdout: { customers: 0, converted: 0 }, treatment: { customers: 0, converted: 0 } };
   for (let after = ''; ; ) {

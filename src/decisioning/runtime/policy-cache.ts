@@ -3,7 +3,7 @@ import {
   DEFAULT_POLICY,
   type Policy,
   type PolicyRequirements,
-  parsePolicy,
+  parseStoredPolicy,
   policyRequirements,
 } from '../policy-schema.ts';
 
@@ -39,8 +39,8 @@ export class PolicyCache {
     const held = this.loaded.get(workspaceId);
     if (held && now - held.at < this.ttlMs && now >= held.at) return held.value;
     const stored = await this.store.getPolicy(workspaceId);
-    const parsed = stored ? parsePolicy(stored.policy) : undefined;
-    // A stored policy was valid when applied; one a newer schema refuses falls back to the default, loudly in its reasons.
+    const parsed = stored ? parseStoredPolicy(stored.policy) : undefined;
+    // Stored policies are read leniently (`parseStoredPolicy`); one that still fails (a field removed since) falls back to the default.
     const value: LoadedPolicy =
       parsed?.ok === true
         ? { policy: parsed.policy, requirements: policyRequirements(parsed.policy), updatedAt: stored?.updatedAt }

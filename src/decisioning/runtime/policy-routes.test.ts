@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
+import { PolicyCache } from './policy-cache.ts';
 
 /** The policy API: the default until one is applied, replace whole, 400 naming the path. */
 describe('policy API', () => {
@@ -74,5 +75,19 @@ describe('policy API', () => {
     assert.deepEqual([empty.status, empty.body.error.message], [400, 'invalid policy: must be an object']);
     assert.deepEqual((await call()).body.policy, before, 'a null body applies nothing');
     assert.equal((await fetch(`${t.url}/v1/policy`)).status, 401);
+  });
+
+  it('keeps using a stored policy that rules added since would refuse, rather than the default', async () => {
+    const rule = {
+      id: 'support',
+      classes: ['marketing'],
+      when: [{ property: 'do_not_market', op: 'eq', value: true }],
+    };
+    const older = { holdout: { percent: 10 }, suppression: [rule, { ...rule, when: [{ segment: 'vips' }] }] };
+    await t.godwit.store.decisions.putPolicy({ workspaceId: t.workspaceId, policy: older, updatedAt: 1 });
+    const view = (await call()).body;
+    assert.deepEqual([view.default, view.policy.holdout.percent, view.policy.suppression.length], [false, 10, 2]);
+    const loaded = await new PolicyCache(t.godwit.store.decisions).get(t.workspaceId, Date.now());
+    assert.deepEqual([loaded.policy.holdout?.percent, loaded.policy.suppression.length], [10, 2]);
   });
 });

@@ -2,7 +2,14 @@ import type { Clock } from '../../shared/clock.ts';
 import { formatDefinitionIssues } from '../../shared/definition-parsing.ts';
 import { invalidInput } from '../../shared/errors.ts';
 import type { Store } from '../../storage/store.ts';
-import { DEFAULT_POLICY, type Policy, type PolicyParseResult, parsePolicy, parsePolicyText } from '../policy-schema.ts';
+import {
+  DEFAULT_POLICY,
+  type Policy,
+  type PolicyParseResult,
+  parsePolicy,
+  parsePolicyText,
+  parseStoredPolicy,
+} from '../policy-schema.ts';
 import { type HoldoutReport, type HoldoutReportQuery, holdoutReport } from './holdout-report.ts';
 import { sendDecisionsFor } from './send-decisions.ts';
 
@@ -20,7 +27,7 @@ export class PolicyService {
 
   async get(workspaceId: string): Promise<PolicyView> {
     const stored = await this.deps.store.decisions.getPolicy(workspaceId);
-    const parsed = stored ? parsePolicy(stored.policy) : undefined;
+    const parsed = stored ? parseStoredPolicy(stored.policy) : undefined;
     if (!stored || !parsed?.ok) return { policy: DEFAULT_POLICY, default: true, updatedAt: null };
     return { policy: parsed.policy, default: false, updatedAt: new Date(stored.updatedAt).toISOString() };
   }

@@ -178,6 +178,7 @@ export const en = {
   'messages.noDead': 'No dead letters',
   'messages.noDeadHint': 'A message lands here when its last retry fails; retry it from here once the cause is fixed.',
   'messages.created': 'Created',
+  'messages.goesAt': 'goes at {time}',
   'messages.template': 'Template',
   'messages.address': 'Address',
   'messages.provider': 'Provider',
@@ -277,6 +278,7 @@ export const en = {
   'lift.groupsNow':
     'The groups are the customers as the policy assigns them now: changing holdout.percent or holdout.salt changes who is in them.',
   // Message statuses and channels as the console shows them (values stay as the API has them).
+  'messageStatus.scheduled': 'held',
   'messageStatus.pending': 'pending',
   'messageStatus.sending': 'sending',
   'messageStatus.sent': 'sent',

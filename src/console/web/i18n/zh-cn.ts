@@ -179,6 +179,7 @@ export const zhCN: Dictionary = {
   'messages.noDead': '没有死信',
   'messages.noDeadHint': '消息在最后一次重试失败后会出现在这里；问题解决后可在此重试。',
   'messages.created': '创建时间',
+  'messages.goesAt': '将于 {time} 发送',
   'messages.template': '模板',
   'messages.address': '地址',
   'messages.provider': '服务商',
@@ -271,6 +272,7 @@ export const zhCN: Dictionary = {
   'lift.verdict.unclear': '尚无法与“没有效果”区分：置信区间跨越 0。保留组太小或时间范围太短，还不足以判断。',
   'lift.groupsNow': '分组按策略当前的设置划分客户：修改 holdout.percent 或 holdout.salt 会改变各组包含的客户。',
   // Message statuses and channels as the console shows them (values stay as the API has them).
+  'messageStatus.scheduled': '暂缓发送',
   'messageStatus.pending': '待发送',
   'messageStatus.sending': '发送中',
   'messageStatus.sent': '已发送',

@@ -164,6 +164,11 @@ function MessageTable(props: {
               <td>{m.channel ? labelOf(t, 'channel', m.channel) : '—'}</td>
               <td>
                 <span className={`badge ${m.status}`}>{labelOf(t, 'messageStatus', m.status)}</span>
+                {m.status === 'scheduled' && m.nextAttemptAt && (
+                  <div className="muted small">
+                    {t('messages.goesAt', { time: dateTime(Date.parse(m.nextAttemptAt)) })}
+                  </div>
+                )}
                 {m.lastError && <div className="muted small">{m.lastError}</div>}
               </td>
               <td>{m.template ?? '—'}</td>
