@@ -71,15 +71,30 @@ export class CustomerService {
     customerId: string,
     change: { channel: string; topic: string; status: ConsentEntry['status']; source: string },
   ): Promise<ProfileRecord['consent']> {
+    const entry = { status: change.status, at: this.clock.now(), source: change.source };
+    return this.changeConsent(workspaceId, customerId, change, () => entry);
+  }
+
+  /**
+   * Replaces one channel and topic's entry with what `next` makes of the current one (undefined
+   * removes it: no choice recorded), and tells the listeners.
+   */
+  async changeConsent(
+    workspaceId: string,
+    customerId: string,
+    where: { channel: string; topic: string },
+    next: (current: ConsentEntry | undefined, now: number) => ConsentEntry | undefined,
+  ): Promise<ProfileRecord['consent']> {
     const profile = await this.store.getProfile(workspaceId, customerId);
     if (!profile) throw notFound(`no customer with id ${customerId}`);
     const consent = profile.consent;
-    consent[change.channel] = {
-      ...consent[change.channel],
-      [change.topic]: { status: change.status, at: this.clock.now(), source: change.source },
-    };
+    const topics = { ...consent[where.channel] };
+    const entry = next(topics[where.topic], this.clock.now());
+    if (entry) topics[where.topic] = entry;
+    else delete topics[where.topic];
+    consent[where.channel] = topics;
     await this.store.setConsent(workspaceId, customerId, consent);
-    for (const listener of this.consentListeners) await listener({ workspaceId, customerId, channel: change.channel });
+    for (const listener of this.consentListeners) await listener({ workspaceId, customerId, channel: where.channel });
     return consent;
   }
 

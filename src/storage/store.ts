@@ -47,6 +47,8 @@ export interface ConsentEntry {
   status: 'granted' | 'denied';
   at: number;
   source: string;
+  /** A STOP keyword's denial keeps what it replaced (null: no choice), so START can put exactly that back. */
+  replaced?: ConsentEntry | null;
 }
 
 export interface AuditRecord {

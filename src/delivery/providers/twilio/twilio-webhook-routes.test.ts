@@ -79,15 +79,26 @@ describe('Twilio webhooks', () => {
     assert.equal(events.filter((e) => e === 'SMS Received').length, 1);
   });
 
-  test('退订 denies SMS consent and answers in Chinese; START grants it again', async () => {
+  test('退订 denies SMS consent and answers in Chinese; START puts back exactly what it replaced', async () => {
     const stop = await post('/v1/webhooks/twilio/inbound', inbound('退订', 'SM0002'));
     assert.match(await stop.text(), /<Response><Message>您已退订/);
     assert.equal((await timeline()).profile.consent.sms?.all?.status, 'denied');
     const start = await post('/v1/webhooks/twilio/inbound', inbound('START', 'SM0003'));
     assert.equal(await start.text(), '<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
-    assert.equal((await timeline()).profile.consent.sms?.all?.status, 'granted');
+    assert.equal((await timeline()).profile.consent.sms?.all, undefined, 'no choice before STOP, none after START');
+    // A channel-wide grant comes back as it was, through two STOPs.
+    await t.customers.setConsent(t.workspaceId, customerId, {
+      channel: 'sms',
+      topic: 'all',
+      status: 'granted',
+      source: 'signup form',
+    });
+    const granted = (await timeline()).profile.consent.sms?.all;
     await post('/v1/webhooks/twilio/inbound', inbound('STOP', 'SM0004'));
+    await post('/v1/webhooks/twilio/inbound', inbound('stop', 'SM0005'));
     assert.equal((await timeline()).profile.consent.sms?.all?.status, 'denied');
+    await post('/v1/webhooks/twilio/inbound', inbound('Yes', 'SM0006'));
+    assert.deepEqual((await timeline()).profile.consent.sms?.all, granted);
   });
 
   test('STOP from a number Godwit does not know lists it (opt_out) until START takes it off', async () => {

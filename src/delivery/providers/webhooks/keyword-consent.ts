@@ -26,36 +26,41 @@ export interface KeywordMessage {
 }
 
 /**
- * STOP withdraws the customer's consent on the channel they wrote on, for every topic; START
- * restores it only where it was withdrawn, so a plain "yes" in a conversation never opts anyone in
- * to marketing. Recorded through CustomerService, so segments hear of it like any consent change.
- * A sender with no profile yet has no consent to change: their number goes on the channel's
- * suppression list (`opt_out`), which holds whoever it turns out to be, and START takes it off.
+ * STOP withdraws the customer's consent on the channel they wrote on, for every topic, keeping what it
+ * replaced; START puts exactly that back (a channel-wide grant, or no choice at all), so STOP then YES
+ * never opts anyone in to a subscription they did not have. A denial STOP did not make (a preference
+ * page, an admin) is lifted to no choice. Recorded through CustomerService, so segments hear of it
+ * like any consent change. A sender with no profile yet has no consent to change: their number goes on
+ * the channel's suppression list (`opt_out`), which holds whoever it turns out to be, and START takes it off.
  */
 export async function applyKeywordConsent(deps: KeywordDeps, message: KeywordMessage): Promise<KeywordConsent> {
   const { workspaceId, customerId, channel, keyword } = message;
   if (keyword?.type !== 'stop' && keyword?.type !== 'start') return undefined;
   const address = suppressionAddress(channel, message.from);
+  const where = { channel, topic: ALL_TOPICS };
+  const source = `${channel}_keyword:${message.text.trim()}`;
   if (keyword.type === 'stop') {
-    if (customerId) await setConsent(deps, message, 'denied');
-    else if (address) await listOptOut(deps, message, address);
+    if (customerId) {
+      await deps.customers.changeConsent(workspaceId, customerId, where, (current, at) => ({
+        status: 'denied',
+        at,
+        source,
+        // A second STOP keeps what the first replaced.
+        replaced: current?.replaced !== undefined ? current.replaced : (current ?? null),
+      }));
+    } else if (address) await listOptOut(deps, message, address);
     else return undefined;
     return 'withdrawn';
   }
   const unlisted = address ? await unlistOptOut(deps, workspaceId, channel, address) : false;
   const profile = customerId ? await deps.store.getProfile(workspaceId, customerId) : undefined;
   const denied = profile !== undefined && consentStatus(profile.consent, channel) === 'denied';
-  if (denied) await setConsent(deps, message, 'granted');
+  if (denied) {
+    await deps.customers.changeConsent(workspaceId, customerId as string, where, (current) =>
+      current?.replaced ? current.replaced : undefined,
+    );
+  }
   return denied || unlisted ? 'restored' : undefined;
-}
-
-function setConsent(deps: KeywordDeps, message: KeywordMessage, status: 'denied' | 'granted') {
-  return deps.customers.setConsent(message.workspaceId, message.customerId as string, {
-    channel: message.channel,
-    topic: ALL_TOPICS,
-    status,
-    source: `${message.channel}_keyword:${message.text.trim()}`,
-  });
 }
 
 async function listOptOut(deps: KeywordDeps, message: KeywordMessage, address: string): Promise<void> {

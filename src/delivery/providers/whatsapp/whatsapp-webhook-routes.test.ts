@@ -144,7 +144,7 @@ describe('WhatsApp webhooks', () => {
     assert.ok(events.includes('Message Bounced'));
   });
 
-  test('STOP withdraws WhatsApp consent and is confirmed through the Cloud API; 订阅 restores it, in Chinese', async () => {
+  test('STOP withdraws WhatsApp consent and is confirmed through the Cloud API; 订阅 undoes it, in Chinese', async () => {
     const consent = async (id = customerId) => (await t.timeline(id)).profile.consent;
     const stop = textFrom(PHONE, 'wamid.stop1', 'STOP');
     assert.equal((await post(stop)).status, 200);
@@ -174,7 +174,7 @@ describe('WhatsApp webhooks', () => {
     assert.match(received[0]?.payload ?? '', /"keyword":"stop"/);
 
     assert.equal((await post(textFrom(PHONE, 'wamid.start1', '订阅'))).status, 200);
-    assert.equal((await consent()).whatsapp?.all?.status, 'granted');
+    assert.equal((await consent()).whatsapp?.all, undefined, 'back to no choice, as before STOP: no opt-in');
     const answer = cloudApi.bodies().at(-1) as { text: { body: string } };
     assert.equal(answer.text.body, '您已重新订阅我们的 WhatsApp 消息。回复“退订”可随时退订。');
   });
