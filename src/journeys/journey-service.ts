@@ -170,13 +170,16 @@ export class JourneyService {
   ): Promise<void> {
     return this.serially(async () => {
       const { live, waiting } = await this.usersOf(workspaceId, kind, id);
-      if (live.length === 0 && waiting.length === 0) return remove();
+      // A message renders its template when it goes, so one still to go (held, or queued) needs it too.
+      const messages = kind === 'template' ? await this.journeys.countWaitingWithTemplate(workspaceId, id) : 0;
+      if (live.length === 0 && waiting.length === 0 && messages === 0) return remove();
       const how = kind === 'template' ? 'sent' : 'used';
       const by = [
         ...(live.length > 0 ? [`live journeys: ${live.join(', ')}`] : []),
         ...(waiting.length > 0 ? [`runs still waiting in ${waiting.join(', ')}`] : []),
+        ...(messages > 0 ? [`${messages} message${messages === 1 ? '' : 's'} still to go`] : []),
       ];
-      const then = live.length > 0 ? 'pause or change them first' : 'delete it once those runs finish';
+      const then = live.length > 0 ? 'pause or change them first' : 'delete it once they have finished';
       throw new GodwitError('conflict', `${kind} ${id} is ${how} by ${by.join(' and by ')}; ${then}`);
     });
   }

@@ -222,6 +222,8 @@ export interface JourneyStore {
   nodeCounts(workspaceId: string, journeyId: string): Promise<NodeCount[]>;
   listOutbox(query: OutboxQuery): Promise<OutboxRecord[]>;
   countOutbox(workspaceId: string): Promise<number>;
+  /** Messages still to go (pending or held) that render this template when they do. */
+  countWaitingWithTemplate(workspaceId: string, templateId: string): Promise<number>;
 
   /** Track event names and trait names among the workspace's newest events and customers, sorted. */
   seenNames(workspaceId: string, scan: SeenNamesScan): Promise<{ events: string[]; traits: string[] }>;

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { chunk } from './chunk.ts';
 import { settleJourneyChange } from './journey-change.ts';
 import {
@@ -349,6 +349,19 @@ export class KyselyJourneyStore implements JourneyStore {
       .selectFrom('outbox')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async countWaitingWithTemplate(workspaceId: string, templateId: string): Promise<number> {
+    // The payload is JSON.stringify's, so the template is written `"template":"<id>"`; ids may hold `_`, a LIKE wildcard.
+    const pattern = `%"template":${JSON.stringify(templateId).replace(/[\\%_]/g, '\\$&')}%`;
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', 'in', ['pending', 'scheduled'])
+      .where('workspace_id', '=', workspaceId)
+      .where(sql<boolean>`payload like ${pattern} escape '\\'`)
       .executeTakeFirst();
     return Number(row?.n ?? 0);
   }

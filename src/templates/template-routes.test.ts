@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
+import { addOutbox, outboxEntry } from '../delivery/test-delivery.ts';
 import { callApi, iso, sendBatch, T0 } from '../journeys/test-journey-api.ts';
 
 const receipt = (fields: Record<string, unknown> = {}) => ({
@@ -145,10 +146,30 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
         [refused.status, refused.body.error.message],
         [
           409,
-          'template later is sent by runs still waiting in follow-up (version 1); delete it once those runs finish',
+          'template later is sent by runs still waiting in follow-up (version 1); delete it once they have finished',
         ],
       );
       assert.equal((await call('GET', '/v1/templates/later')).status, 200, 'the template is still there');
+    });
+
+    it('refuses to delete a template that messages still to go will render, held or queued', async () => {
+      assert.equal((await call('POST', '/v1/templates', receipt({ id: 'promo_50' }))).status, 201);
+      assert.equal((await call('POST', '/v1/templates', receipt({ id: 'promo_5' }))).status, 201);
+      const held = (key: string, template: string, status: 'scheduled' | 'delivered') => ({
+        ...outboxEntry(key, { workspaceId: t.workspaceId, status, nextAttemptAt: Date.now() + 3_600_000 }),
+        payload: { template, address: 'ada@example.com' },
+      });
+      await addOutbox(t.godwit.store, [
+        held('held:1', 'promo_50', 'scheduled'),
+        held('gone:1', 'promo_5', 'delivered'),
+      ]);
+      const refused = await call('DELETE', '/v1/templates/promo_50');
+      assert.deepEqual(
+        [refused.status, refused.body.error.message],
+        [409, 'template promo_50 is sent by 1 message still to go; delete it once they have finished'],
+      );
+      // promo_5 is named only by a message that has gone (and `_` in promo_50 is no wildcard for it).
+      assert.deepEqual((await call('DELETE', '/v1/templates/promo_5')).body, { deleted: true });
     });
 
     it('deletes a template or lets a journey go live sending it, never both', async () => {
