@@ -324,7 +324,8 @@ describe('web console in Chromium', () => {
       await page.getByRole('link', { name: 'Settings' }).click();
       await heading('Settings');
       await page.getByRole('cell', { name: godwit.adminEmail }).waitFor();
-      await page.getByText('sms, whatsapp, voice: quiet from 21:00 to 08:00').waitFor();
+      await page.getByText('SMS, WhatsApp, voice: quiet from 21:00 to 08:00 (transactional let through)').waitFor();
+      await page.getByText('marketing on all channels together: at most 3 per week').waitFor();
       // A policy the server refuses says why, in place.
       const twoProblems = {
         caps: [{ classes: ['marketing'], per: 'month', max: 1 }],

@@ -4,6 +4,7 @@ import { api } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
 import { Await, type Outcome, StatusNote } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { labelOf } from '../i18n/labels.ts';
 import { HoldoutLiftPanel } from './holdout-lift-panel.tsx';
 
 interface PolicyView {
@@ -15,6 +16,8 @@ interface PolicyView {
 /** The workspace's communication policy: quiet hours and caps in words, the whole policy to edit as JSON, and its holdout's lift. */
 export function PolicySettings() {
   const { t, dateTime } = useI18n();
+  const channels = (list: readonly string[]) => list.map((c) => labelOf(t, 'channel', c)).join(', ');
+  const classes = (list: readonly string[]) => list.map((c) => labelOf(t, 'topic', c)).join(', ');
   const loaded = useApi<PolicyView>('/v1/policy');
   const fieldId = useId();
   const [status, setStatus] = useState<Outcome>();
@@ -45,17 +48,21 @@ export function PolicySettings() {
             <ul>
               {view.policy.quietHours.map((q) => (
                 <li key={`${q.channels.join()}:${q.from}`}>
-                  {t('settings.quietLine', { channels: q.channels.join(', '), from: q.from, to: q.to })}
+                  {t('settings.quietLine', { channels: channels(q.channels), from: q.from, to: q.to })}
+                  {q.allow.length > 0
+                    ? ` ${t('settings.quietAllows', { classes: classes(q.allow) })}`
+                    : ` ${t('settings.quietAllowsNone')}`}
                 </li>
               ))}
             </ul>
             <h3>{t('settings.caps')}</h3>
             <ul>
               {view.policy.caps.map((c) => (
-                <li key={`${c.classes.join()}:${c.per}`}>
+                <li key={`${c.classes.join()}:${c.channel ?? ''}:${c.per}`}>
                   {t(c.per === 'week' ? 'settings.capPerWeek' : 'settings.capPerDay', {
-                    classes: c.classes.join(', '),
+                    classes: classes(c.classes),
                     max: c.max,
+                    channel: c.channel ? labelOf(t, 'channel', c.channel) : t('settings.capAnyChannel'),
                   })}
                 </li>
               ))}
