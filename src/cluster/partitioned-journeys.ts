@@ -11,8 +11,9 @@ import { groupBy } from '../shared/group-by.ts';
 import { newId } from '../shared/ids.ts';
 import type { JourneyChange } from '../storage/journey-store.ts';
 import type { Store, StoredEvent } from '../storage/store.ts';
+import { withRetries } from '../storage/with-retries.ts';
 import { countTry } from './crash-loop-counter.ts';
-import { PartitionLeases, withRetries } from './partition-leases.ts';
+import { PartitionLeases } from './partition-leases.ts';
 
 /** The bus group of the journey workers, and the prefix of their partition cursors. */
 export const JOURNEY_GROUP = 'journeys';

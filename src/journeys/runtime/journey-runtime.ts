@@ -2,7 +2,8 @@ import { GodwitError, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { LeasedStage, type StageOptions } from '../../shared/leased-stage.ts';
 import type { JourneyChange } from '../../storage/journey-store.ts';
-import type { Store } from '../../storage/store.ts';
+import type { Store, StoredEvent } from '../../storage/store.ts';
+import { withRetries } from '../../storage/with-retries.ts';
 import type { Properties } from '../run-state.ts';
 import { runEventStage } from './event-stage.ts';
 import { JourneyBatch } from './journey-batch.ts';
@@ -25,7 +26,13 @@ export interface JourneyRuntimeOptions extends StageOptions {
   onCommitted?: (change: JourneyChange) => void;
   /** Scale-out: events and run timers are handled per bus partition (src/cluster); this fires trigger timers only. */
   partitioned?: boolean;
+  /** Tries of an event that keeps failing on its own before it is passed over (default 5). */
+  maxAttempts?: number;
+  /** Wait between tries (default 1 s). */
+  retryDelayMs?: number;
 }
+
+const NEVER_ABORTED = new AbortController().signal;
 
 export type TriggerResult = { entered: true; runId: string } | { entered: false; reason: string };
 
@@ -39,6 +46,8 @@ export class JourneyRuntime extends LeasedStage {
   private readonly eventBatchSize: number;
   private readonly timerBatchSize: number;
   private readonly leaseMs: number;
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
   /** The definitions generation whose trigger timers have been planned. */
   private plannedGeneration = -1;
 
@@ -48,6 +57,8 @@ export class JourneyRuntime extends LeasedStage {
     this.eventBatchSize = options.eventBatchSize ?? 2000;
     this.timerBatchSize = options.timerBatchSize ?? 2000;
     this.leaseMs = options.leaseMs ?? 5_000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryDelayMs = options.retryDelayMs ?? 1_000;
   }
 
   protected async slice(): Promise<number> {
@@ -142,25 +153,69 @@ export class JourneyRuntime extends LeasedStage {
     if (change.outbox.length > 0) this.options.onCommitted?.(change);
   }
 
+  /**
+   * The next events after the cursor, stepped and committed with it. A batch that keeps failing while
+   * the store answers (a bug meeting one event's data) is taken one event at a time, and an event that
+   * fails `maxAttempts` times on its own is passed over with an error in the log: without that it would
+   * hold back every later event of every workspace for good. Store outages are waited out uncounted.
+   */
   private async eventBatch(): Promise<number> {
     const { store, clock, owner } = this.options;
-    const now = clock.now();
-    const position = await store.acquireCursor({ name: JOURNEY_CURSOR, owner, now, leaseMs: this.leaseMs });
+    const position = await store.acquireCursor({
+      name: JOURNEY_CURSOR,
+      owner,
+      now: clock.now(),
+      leaseMs: this.leaseMs,
+    });
     if (position === undefined) return 0;
     this.processedSeq = position;
     const profiled = await this.options.profiledUpTo();
     if (profiled <= position) return 0;
     const events = (await store.readEventsAfter(position, this.eventBatchSize)).filter((e) => e.seq <= profiled);
-    const last = events.at(-1);
-    if (!last) return 0;
+    if (events.length === 0) return 0;
+    if ((await this.retrying(() => this.commitEvents(events))).ok) return events.length;
+    for (const event of events) {
+      const alone = await this.retrying(() => this.commitEvents([event]));
+      if (!alone.ok) await this.passOver(event, alone.error);
+    }
+    return events.length;
+  }
+
+  /** Steps the events the cursor has not passed yet and commits them with it; nothing while another process holds it. */
+  private async commitEvents(events: readonly StoredEvent[]): Promise<void> {
+    const { store, clock, owner } = this.options;
+    const now = clock.now();
+    const position = await store.acquireCursor({ name: JOURNEY_CURSOR, owner, now, leaseMs: this.leaseMs });
+    const fresh = position === undefined ? [] : events.filter((e) => e.seq > position);
+    const last = fresh.at(-1);
+    if (!last) return;
     await this.definitions.refresh(now);
-    const batch = await runEventStage(
-      { store, definitions: this.definitions, now, newRunId: () => newId(now) },
-      events,
-    );
+    const batch = await runEventStage({ store, definitions: this.definitions, now, newRunId: () => newId(now) }, fresh);
     await this.commit(batch.change({ name: JOURNEY_CURSOR, position: last.seq, owner }, clock.now()));
     this.processedSeq = last.seq;
-    return events.length;
+  }
+
+  private async passOver(event: StoredEvent, error: unknown): Promise<void> {
+    const { clock, owner, logger } = this.options;
+    logger?.error(
+      { err: error, seq: event.seq, messageId: event.messageId, workspaceId: event.workspaceId },
+      `journeys passed over event ${event.seq} after ${this.maxAttempts} failed attempts; no journey reacted to it`,
+    );
+    const cursor = { name: JOURNEY_CURSOR, position: event.seq, owner };
+    await this.retrying(() => this.commit(new JourneyBatch(clock.now()).change(cursor, clock.now())), 1e9);
+    this.processedSeq = event.seq;
+  }
+
+  private retrying(attempt: () => Promise<void>, maxAttempts = this.maxAttempts) {
+    return withRetries({
+      attempt,
+      store: this.options.store,
+      maxAttempts,
+      retryDelayMs: this.retryDelayMs,
+      signal: NEVER_ABORTED,
+      onError: (error, counted) =>
+        this.options.logger?.warn({ err: error, counted }, 'journey event batch failed; retrying'),
+    });
   }
 
   private async timerBatch(): Promise<number> {
