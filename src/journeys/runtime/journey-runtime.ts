@@ -32,8 +32,6 @@ export interface JourneyRuntimeOptions extends StageOptions {
   retryDelayMs?: number;
 }
 
-const NEVER_ABORTED = new AbortController().signal;
-
 export type TriggerResult = { entered: true; runId: string } | { entered: false; reason: string };
 
 /**
@@ -48,6 +46,8 @@ export class JourneyRuntime extends LeasedStage {
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
+  /** Aborted by `stop`, so a retry waiting out a store outage does not hold up shutting down. */
+  private stopping = new AbortController();
   /** The definitions generation whose trigger timers have been planned. */
   private plannedGeneration = -1;
 
@@ -59,6 +59,13 @@ export class JourneyRuntime extends LeasedStage {
     this.leaseMs = options.leaseMs ?? 5_000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryDelayMs = options.retryDelayMs ?? 1_000;
+  }
+
+  override async stop(): Promise<void> {
+    this.stopping.abort();
+    await super.stop();
+    // Tests drive a stopped runtime by hand (processEvents): its retries wait again.
+    this.stopping = new AbortController();
   }
 
   protected async slice(): Promise<number> {
@@ -173,10 +180,11 @@ export class JourneyRuntime extends LeasedStage {
     if (profiled <= position) return 0;
     const events = (await store.readEventsAfter(position, this.eventBatchSize)).filter((e) => e.seq <= profiled);
     if (events.length === 0) return 0;
-    if ((await this.retrying(() => this.commitEvents(events))).ok) return events.length;
+    const whole = await this.retrying(() => this.commitEvents(events));
+    if (whole.ok || whole.aborted) return whole.ok ? events.length : 0;
     for (const event of events) {
       const alone = await this.retrying(() => this.commitEvents([event]));
-      if (!alone.ok) await this.passOver(event, alone.error);
+      if (!alone.ok && (alone.aborted || !(await this.passOver(event, alone.error)))) return 0;
     }
     return events.length;
   }
@@ -195,15 +203,20 @@ export class JourneyRuntime extends LeasedStage {
     this.processedSeq = last.seq;
   }
 
-  private async passOver(event: StoredEvent, error: unknown): Promise<void> {
+  /** False when stopped before the cursor could be moved past it. */
+  private async passOver(event: StoredEvent, error: unknown): Promise<boolean> {
     const { clock, owner, logger } = this.options;
     logger?.error(
       { err: error, seq: event.seq, messageId: event.messageId, workspaceId: event.workspaceId },
       `journeys passed over event ${event.seq} after ${this.maxAttempts} failed attempts; no journey reacted to it`,
     );
     const cursor = { name: JOURNEY_CURSOR, position: event.seq, owner };
-    await this.retrying(() => this.commit(new JourneyBatch(clock.now()).change(cursor, clock.now())), 1e9);
-    this.processedSeq = event.seq;
+    const moved = await this.retrying(
+      () => this.commit(new JourneyBatch(clock.now()).change(cursor, clock.now())),
+      1e9,
+    );
+    if (moved.ok) this.processedSeq = event.seq;
+    return moved.ok;
   }
 
   private retrying(attempt: () => Promise<void>, maxAttempts = this.maxAttempts) {
@@ -212,7 +225,7 @@ export class JourneyRuntime extends LeasedStage {
       store: this.options.store,
       maxAttempts,
       retryDelayMs: this.retryDelayMs,
-      signal: NEVER_ABORTED,
+      signal: this.stopping.signal,
       onError: (error, counted) =>
         this.options.logger?.warn({ err: error, counted }, 'journey event batch failed; retrying'),
     });
