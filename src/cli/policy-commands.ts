@@ -1,5 +1,5 @@
 import { parsePolicyText } from '../decisioning/policy-schema.ts';
-import { type HoldoutReport, MAX_WINDOW_DAYS } from '../decisioning/runtime/holdout-report.ts';
+import { type HoldoutReport, MAX_WINDOW_DAYS, windowEnding } from '../decisioning/runtime/holdout-report.ts';
 import { PolicyService } from '../decisioning/runtime/policy-service.ts';
 import { systemClock } from '../shared/clock.ts';
 import { formatDefinitionIssues } from '../shared/definition-parsing.ts';
@@ -13,8 +13,6 @@ export const policyUsage = `  policy show                         the workspace'
                                       the holdout's lift: how many more customers did <event> than the held-out ones`;
 
 export const policyOptions = { days: { type: 'string' }, json: { type: 'boolean' } } as const;
-
-const DAY_MS = 86_400_000;
 
 export async function showPolicy(flags: Flags): Promise<void> {
   await withGodwit(async (godwit) => {
@@ -43,18 +41,14 @@ export async function applyPolicy(file: string, flags: Flags): Promise<void> {
 }
 
 export async function showHoldoutLift(event: string, flags: Flags): Promise<void> {
-  const days = flags.days === undefined ? 30 : Number(flags.days);
-  if (!Number.isInteger(days) || days < 1 || days > MAX_WINDOW_DAYS) {
+  const days = flags.days === undefined ? undefined : Number(flags.days);
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > MAX_WINDOW_DAYS)) {
     throw invalidInput(`--days must be a whole number of days from 1 to ${MAX_WINDOW_DAYS}, not ${flags.days}`);
   }
   await withGodwit(async (godwit) => {
     const service = new PolicyService({ store: godwit.store, clock: systemClock });
-    const until = systemClock.now();
-    const report = await service.holdoutLift(await workspaceOf(godwit, flags), {
-      event,
-      since: until - days * DAY_MS,
-      until,
-    });
+    const window = windowEnding(systemClock.now(), days);
+    const report = await service.holdoutLift(await workspaceOf(godwit, flags), { event, ...window });
     console.log(flags.json ? JSON.stringify(report, null, 2) : describeLift(report));
   });
 }

@@ -31,13 +31,13 @@ export interface Eligibility {
  * outbox retries it when the provider recovers, rather than being dropped for a passing outage.
  */
 export function eligibleChannels(statuses: readonly ChannelStatus[], avoidUnhealthy = true): Eligibility {
-  const usable = statuses.filter((s) => whyIneligible({ ...s, providerHealthy: true }).length === 0);
-  const healthy = usable.filter((s) => s.providerHealthy);
-  const avoid = avoidUnhealthy && healthy.length > 0;
-  const eligible = (avoid ? healthy : usable).map((s) => s.channel);
+  const checked = statuses.map((status) => ({ status, why: whyIneligible(status) }));
+  // Usable but for its provider: the only reason against it is that one.
+  const usable = checked.filter(({ status, why }) => why.length === (status.providerHealthy ? 0 : 1));
+  const healthy = usable.filter(({ status }) => status.providerHealthy);
+  const eligible = (avoidUnhealthy && healthy.length > 0 ? healthy : usable).map(({ status }) => status.channel);
   const reasons: Reason[] = [];
-  for (const status of statuses) {
-    const why = whyIneligible(status);
+  for (const { status, why } of checked) {
     if (!eligible.includes(status.channel)) reasons.push({ code: 'channel_ineligible', channel: status.channel, why });
     else if (!status.providerHealthy) reasons.push({ code: 'provider_unhealthy', channel: status.channel });
   }

@@ -207,9 +207,7 @@ export type PolicyParseResult =
   | { readonly ok: false; readonly issues: readonly DefinitionIssue[] };
 
 export function parsePolicy(value: unknown): PolicyParseResult {
-  const result = policySchema.safeParse(value, { error: describeIssue });
-  if (!result.success) return { ok: false, issues: result.error.issues.flatMap(toDefinitionIssues) };
-  return { ok: true, policy: result.data };
+  return parseWith(policySchema, value);
 }
 
 /**
@@ -217,7 +215,11 @@ export function parsePolicy(value: unknown): PolicyParseResult {
  * refuse it (that would silently put the default in its place, holdout and suppressions gone).
  */
 export function parseStoredPolicy(value: unknown): PolicyParseResult {
-  const result = policyFields.safeParse(value, { error: describeIssue });
+  return parseWith(policyFields, value);
+}
+
+function parseWith(schema: z.ZodType<Policy, unknown>, value: unknown): PolicyParseResult {
+  const result = schema.safeParse(value, { error: describeIssue });
   if (!result.success) return { ok: false, issues: result.error.issues.flatMap(toDefinitionIssues) };
   return { ok: true, policy: result.data };
 }

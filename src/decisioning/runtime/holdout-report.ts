@@ -31,6 +31,11 @@ const DAY_MS = 86_400_000;
 /** The longest window a report covers. */
 export const MAX_WINDOW_DAYS = 366;
 
+/** The window of `days` (default 30) ending at `until`. */
+export function windowEnding(until: number, days = 30): { since: number; until: number } {
+  return { since: until - days * DAY_MS, until };
+}
+
 export async function holdoutReport(
   store: Store,
   workspaceId: string,

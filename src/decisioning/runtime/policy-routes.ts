@@ -6,7 +6,7 @@ import { parseInput } from '../../shared/validation.ts';
 import type { Store } from '../../storage/store.ts';
 import { workspaceOfSecret } from '../../workspaces/bearer-auth.ts';
 import type { WorkspaceService } from '../../workspaces/workspace-service.ts';
-import { MAX_WINDOW_DAYS } from './holdout-report.ts';
+import { MAX_WINDOW_DAYS, windowEnding } from './holdout-report.ts';
 import { PolicyService } from './policy-service.ts';
 
 /**
@@ -15,7 +15,6 @@ import { PolicyService } from './policy-service.ts';
  * `GET /v1/policy/holdout?event=…` measures the holdout's lift on that event (the last 30 days by default).
  */
 
-const DAY_MS = 86_400_000;
 const NEEDS_EVENT = 'is required: the conversion event, such as Order Completed';
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time such as 2026-11-01T00:00:00Z' });
 const holdoutQuery = z.strictObject({
@@ -44,7 +43,7 @@ export function registerPolicyRoutes(
     const query = parseInput(holdoutQuery, request.query, 'query');
     if (query.since && query.days) throw invalidInput('query: give since or days, not both');
     const until = query.until ? Date.parse(query.until) : deps.clock.now();
-    const since = query.since ? Date.parse(query.since) : until - (query.days ?? 30) * DAY_MS;
+    const since = query.since ? Date.parse(query.since) : windowEnding(until, query.days).since;
     return policies.holdoutLift(workspaceId, { event: query.event, since, until });
   });
 }

@@ -167,33 +167,39 @@ export class JourneyRuntime extends LeasedStage {
    * hold back every later event of every workspace for good. Store outages are waited out uncounted.
    */
   private async eventBatch(): Promise<number> {
-    const { store, clock, owner } = this.options;
-    const position = await store.acquireCursor({
-      name: JOURNEY_CURSOR,
-      owner,
-      now: clock.now(),
-      leaseMs: this.leaseMs,
-    });
+    const { store } = this.options;
+    const position = await this.acquire();
     if (position === undefined) return 0;
     this.processedSeq = position;
     const profiled = await this.options.profiledUpTo();
     if (profiled <= position) return 0;
     const events = (await store.readEventsAfter(position, this.eventBatchSize)).filter((e) => e.seq <= profiled);
     if (events.length === 0) return 0;
-    const whole = await this.retrying(() => this.commitEvents(events));
+    // The first try steps from the position just acquired; a retry acquires it again (a try may have committed).
+    let tries = 0;
+    const whole = await this.retrying(() => this.commitEvents(events, tries++ === 0 ? position : this.acquire()));
     if (whole.ok || whole.aborted) return whole.ok ? events.length : 0;
     for (const event of events) {
-      const alone = await this.retrying(() => this.commitEvents([event]));
+      const alone = await this.retrying(() => this.commitEvents([event], this.acquire()));
       if (!alone.ok && (alone.aborted || !(await this.passOver(event, alone.error)))) return 0;
     }
     return events.length;
   }
 
-  /** Steps the events the cursor has not passed yet and commits them with it; nothing while another process holds it. */
-  private async commitEvents(events: readonly StoredEvent[]): Promise<void> {
+  /** The journeys cursor's position, with its lease taken or renewed; undefined while another process holds it. */
+  private acquire(): Promise<number | undefined> {
     const { store, clock, owner } = this.options;
+    return store.acquireCursor({ name: JOURNEY_CURSOR, owner, now: clock.now(), leaseMs: this.leaseMs });
+  }
+
+  /** Steps the events past the cursor's position and commits them with it; nothing while another process holds it. */
+  private async commitEvents(
+    events: readonly StoredEvent[],
+    cursor: number | Promise<number | undefined>,
+  ): Promise<void> {
+    const { store, clock, owner } = this.options;
+    const position = await cursor;
     const now = clock.now();
-    const position = await store.acquireCursor({ name: JOURNEY_CURSOR, owner, now, leaseMs: this.leaseMs });
     const fresh = position === undefined ? [] : events.filter((e) => e.seq > position);
     const last = fresh.at(-1);
     if (!last) return;
