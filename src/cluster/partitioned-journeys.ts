@@ -4,6 +4,7 @@ import { partitionOf } from '../bus/bus.ts';
 import { runEventStage } from '../journeys/runtime/event-stage.ts';
 import { JourneyBatch } from '../journeys/runtime/journey-batch.ts';
 import type { JourneyDefinitions } from '../journeys/runtime/journey-definitions.ts';
+import { fireWithPassOver, POSTPONE_FAILING_TIMER_MS } from '../journeys/runtime/timer-pass-over.ts';
 import { runTimerStage } from '../journeys/runtime/timer-stage.ts';
 import { BackgroundLoop } from '../shared/background-loop.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -57,6 +58,8 @@ export class PartitionedJourneys {
   private readonly timers: BackgroundLoop;
   /** Per partition, the ownership (epoch) whose first batch has been counted by `countTry`. */
   private readonly counted = new Map<number, number>();
+  /** Aborted by `stop`, so a timer retry waiting out a store outage does not hold up shutting down. */
+  private stopping = new AbortController();
 
   constructor(private readonly options: PartitionedJourneysOptions) {
     const leaseMs = options.leaseMs ?? 5_000;
@@ -78,6 +81,7 @@ export class PartitionedJourneys {
 
   async start(): Promise<void> {
     const { bus, maxAttempts, concurrency, owner } = this.options;
+    this.stopping = new AbortController();
     this.subscription = await bus.consume({
       group: JOURNEY_GROUP,
       handler: (batch, context) => this.leases.inTurn(context.partition, () => this.handle(batch, context)),
@@ -91,6 +95,7 @@ export class PartitionedJourneys {
 
   /** Finishes the batches in hand, gives the partitions back on the bus and in the store. */
   async stop(): Promise<void> {
+    this.stopping.abort();
     await this.timers.stop();
     await this.subscription?.close({ timeoutMs: 10_000 });
     await this.leases.releaseAll();
@@ -237,14 +242,30 @@ export class PartitionedJourneys {
     let fired = 0;
     for (const [key, timers] of groupBy(mine, (t) => String(partitionOf(t.customerId, bus.partitions)))) {
       const partition = Number(key);
-      fired += await this.leases.inTurn(partition, async () => {
+      // Each try commits only while this worker holds the partition (the position is written back unchanged).
+      const commitLeased = async (build: () => Promise<JourneyBatch>) => {
         const position = await this.leases.tryAcquire(partition);
-        if (position === undefined) return 0;
-        await definitions.refresh(now);
-        const batch = await runTimerStage({ store, definitions, now }, timers);
+        if (position === undefined) return;
+        const batch = await build();
         const cursor = { name: this.leases.cursorName(partition), position, owner };
         await this.commit(partition, batch.change(cursor, clock.now()));
-        return timers.length;
+      };
+      fired += await this.leases.inTurn(partition, async () => {
+        await definitions.refresh(now);
+        return fireWithPassOver({
+          timers,
+          fire: (some) => commitLeased(() => runTimerStage({ store, definitions, now }, some)),
+          postpone: (timer) =>
+            commitLeased(async () => {
+              const batch = new JourneyBatch(now);
+              batch.postponeTimer(timer.timerId, now + POSTPONE_FAILING_TIMER_MS);
+              return batch;
+            }),
+          retrying: (attempt, maxAttempts) => this.retrying(this.stopping.signal, attempt, maxAttempts),
+          maxAttempts: this.options.maxAttempts,
+          describe: (t) => ({ timerId: t.timerId, runId: t.runId, workspaceId: t.workspaceId, partition }),
+          logger: this.options.logger,
+        });
       });
     }
     if (fired > 0) this.options.onHandled?.({ events: 0, dead: 0, timers: fired });

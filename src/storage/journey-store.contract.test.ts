@@ -255,6 +255,22 @@ for (const adapter of adapters) {
       assert.deepEqual(await store.journeys.dueTimers(100, 10), []);
     });
 
+    it('postpones a timer that is there and creates none that is not', async () => {
+      const ws = unique('ws');
+      await store.journeys.applyJourneyChange(change({ addTimers: [timer(ws, 'r', 50, 'late-1')] }));
+      await store.journeys.applyJourneyChange(
+        change({
+          postponeTimers: [
+            { timerId: 'late-1', dueAt: 90 },
+            { timerId: 'gone-1', dueAt: 90 },
+          ],
+        }),
+      );
+      assert.deepEqual(await store.journeys.dueTimers(89, 10), []);
+      assert.deepEqual(await store.journeys.dueTimers(90, 10), [timer(ws, 'r', 90, 'late-1')]);
+      await store.journeys.applyJourneyChange(change({ deleteTimers: ['late-1'] }));
+    });
+
     it('applies a change: runs replaced whole, timers added and deleted, outbox and events once', async () => {
       const ws = unique('ws');
       const j = store.journeys;

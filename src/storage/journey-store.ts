@@ -139,6 +139,8 @@ export interface JourneyChange {
   runs: RunRecord[];
   addTimers: TimerRecord[];
   deleteTimers: string[];
+  /** Timers given up on for now (they failed again and again): due again later, if still there. */
+  postponeTimers?: { timerId: string; dueAt: number }[];
   /** An entry whose idempotency key is already there is skipped: a replayed step never sends twice. */
   outbox: OutboxRecord[];
   /** Events the journeys emit (trait updates), skipped when their messageId is already stored. */

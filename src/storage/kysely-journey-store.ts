@@ -256,6 +256,9 @@ export class KyselyJourneyStore implements JourneyStore {
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
       }
+      for (const { timerId, dueAt } of change.postponeTimers ?? []) {
+        await trx.updateTable('journey_timers').set({ due_at: dueAt }).where('id', '=', timerId).execute();
+      }
       for (const part of chunk(change.outbox, 200)) {
         await trx
           .insertInto('outbox')

@@ -35,6 +35,7 @@ export class JourneyBatch {
   private readonly runs = new Map<string, RunRecord>();
   private readonly addTimers = new Map<string, JourneyChange['addTimers'][number]>();
   private readonly deleteTimers = new Set<string>();
+  private readonly postponeTimers: { timerId: string; dueAt: number }[] = [];
   private readonly outbox: JourneyChange['outbox'] = [];
   private readonly outboxUpdates: OutboxRecord[] = [];
   private readonly engagement: EngagementIncrement[] = [];
@@ -85,6 +86,11 @@ export class JourneyBatch {
     if (!this.addTimers.delete(timerId)) this.deleteTimers.add(timerId);
   }
 
+  /** A due timer given up on for now: it is due again at `dueAt`, unless something removes it before. */
+  postponeTimer(timerId: string, dueAt: number): void {
+    this.postponeTimers.push({ timerId, dueAt });
+  }
+
   /** Replaces the pair's trigger timer (a later call for the same pair wins). */
   setTriggerTimer(update: TriggerTimerUpdate): void {
     this.triggerTimers.push(update);
@@ -105,6 +111,7 @@ export class JourneyBatch {
       runs: [...this.runs.values()],
       addTimers: [...this.addTimers.values()],
       deleteTimers: [...this.deleteTimers],
+      postponeTimers: this.postponeTimers,
       outbox: this.outbox.map((entry) => ({ ...entry, createdAt: at, updatedAt: at })),
       outboxUpdates: this.outboxUpdates.map((entry) => ({ ...entry, updatedAt: at })),
       engagement: this.engagement,

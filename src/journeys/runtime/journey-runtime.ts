@@ -9,6 +9,7 @@ import { runEventStage } from './event-stage.ts';
 import { JourneyBatch } from './journey-batch.ts';
 import { JourneyDefinitions } from './journey-definitions.ts';
 import { loadBatchCustomers, needsHistory, RunStepper } from './run-stepper.ts';
+import { fireWithPassOver, POSTPONE_FAILING_TIMER_MS } from './timer-pass-over.ts';
 import { runTimerStage } from './timer-stage.ts';
 import { planTriggers } from './trigger-plans.ts';
 import { runTriggerStage } from './trigger-stage.ts';
@@ -225,28 +226,32 @@ export class JourneyRuntime extends LeasedStage {
     return moved.ok;
   }
 
-  private retrying(attempt: () => Promise<void>, maxAttempts = this.maxAttempts) {
+  private retrying(attempt: () => Promise<void>, maxAttempts = this.maxAttempts, what = 'journey event batch') {
     return withRetries({
       attempt,
       store: this.options.store,
       maxAttempts,
       retryDelayMs: this.retryDelayMs,
       signal: this.stopping.signal,
-      onError: (error, counted) =>
-        this.options.logger?.warn({ err: error, counted }, 'journey event batch failed; retrying'),
+      onError: (error, counted) => this.options.logger?.warn({ err: error, counted }, `${what} failed; retrying`),
     });
   }
 
   private async timerBatch(): Promise<number> {
     const { store, clock, owner } = this.options;
     const now = clock.now();
-    const held = await store.acquireCursor({ name: TIMER_CURSOR, owner, now, leaseMs: this.leaseMs });
-    if (held === undefined) return 0;
+    if ((await this.acquireTimers(now)) === undefined) return 0;
     const timers = await store.journeys.dueTimers(now, this.timerBatchSize);
     if (timers.length === 0) return 0;
-    const batch = await runTimerStage({ store, definitions: this.definitions, now }, timers);
-    await this.commit(batch.change({ name: TIMER_CURSOR, position: now, owner }, clock.now()));
-    return timers.length;
+    const cursor = { name: TIMER_CURSOR, position: now, owner };
+    return this.fireTimers(timers, {
+      fire: async (some) => {
+        const batch = await runTimerStage({ store, definitions: this.definitions, now }, some);
+        await this.commit(batch.change(cursor, clock.now()));
+      },
+      postpone: (timer) => (batch) => batch.postponeTimer(timer.timerId, now + POSTPONE_FAILING_TIMER_MS),
+      describe: (t) => ({ timerId: t.timerId, runId: t.runId, workspaceId: t.workspaceId }),
+    });
   }
 
   /**
@@ -256,8 +261,7 @@ export class JourneyRuntime extends LeasedStage {
   private async triggerBatch(): Promise<number> {
     const { store, clock, owner } = this.options;
     const now = clock.now();
-    const held = await store.acquireCursor({ name: TIMER_CURSOR, owner, now, leaseMs: this.leaseMs });
-    if (held === undefined) return 0;
+    if ((await this.acquireTimers(now)) === undefined) return 0;
     await this.definitions.refresh(now);
     const cursor = { name: TIMER_CURSOR, position: now, owner };
     const generation = this.definitions.generation;
@@ -270,8 +274,56 @@ export class JourneyRuntime extends LeasedStage {
     if (timers.length === 0) return 0;
     const pageSize = this.options.triggerPageSize ?? 500;
     const context = { store, definitions: this.definitions, now, newRunId: () => newId(now), pageSize };
-    const batch = await runTriggerStage(context, timers);
-    await this.commit(batch.change(cursor, clock.now()));
-    return timers.length;
+    return this.fireTimers(timers, {
+      fire: async (some) => this.commit((await runTriggerStage(context, some)).change(cursor, clock.now())),
+      postpone: (timer) => (batch) =>
+        batch.setTriggerTimer({
+          workspaceId: timer.workspaceId,
+          journeyId: timer.journeyId,
+          customerId: timer.customerId,
+          timer: { ...timer, dueAt: now + POSTPONE_FAILING_TIMER_MS },
+        }),
+      describe: (t) => ({ journeyId: t.journeyId, customerId: t.customerId, workspaceId: t.workspaceId }),
+    });
+  }
+
+  /**
+   * Fires timers with `fireWithPassOver`, under the timer lease: a retry takes the lease again (a try may have
+   * lost it), and does nothing while another process holds it.
+   */
+  private fireTimers<T>(
+    timers: readonly T[],
+    how: {
+      fire: (timers: readonly T[]) => Promise<void>;
+      /** What postponing the timer adds to a batch. */
+      postpone: (timer: T) => (batch: JourneyBatch) => void;
+      describe: (timer: T) => Record<string, unknown>;
+    },
+  ): Promise<number> {
+    const { clock, owner, logger } = this.options;
+    let tries = 0;
+    const leased = (work: () => Promise<void>) => async () => {
+      if (tries++ > 0 && (await this.acquireTimers(clock.now())) === undefined) return;
+      await work();
+    };
+    return fireWithPassOver({
+      timers,
+      fire: (some) => leased(() => how.fire(some))(),
+      postpone: (timer) =>
+        leased(async () => {
+          const batch = new JourneyBatch(clock.now());
+          how.postpone(timer)(batch);
+          await this.commit(batch.change({ name: TIMER_CURSOR, position: clock.now(), owner }, clock.now()));
+        })(),
+      retrying: (attempt, maxAttempts) => this.retrying(attempt, maxAttempts, 'journey timers'),
+      maxAttempts: this.maxAttempts,
+      describe: how.describe,
+      logger,
+    });
+  }
+
+  private acquireTimers(now: number): Promise<number | undefined> {
+    const { store, owner } = this.options;
+    return store.acquireCursor({ name: TIMER_CURSOR, owner, now, leaseMs: this.leaseMs });
   }
 }

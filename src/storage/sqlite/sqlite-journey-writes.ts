@@ -17,6 +17,7 @@ export class SqliteJourneyWrites {
   private readonly upsertRun: BetterSqlite3.Statement;
   private readonly deleteTimer: BetterSqlite3.Statement;
   private readonly insertTimer: BetterSqlite3.Statement;
+  private readonly postponeTimer: BetterSqlite3.Statement;
   private readonly insertOutbox: BetterSqlite3.Statement;
   private readonly redecided: BetterSqlite3.Statement;
   private readonly addEngagement: BetterSqlite3.Statement;
@@ -40,6 +41,7 @@ export class SqliteJourneyWrites {
       `insert into journey_timers (id, workspace_id, run_id, customer_id, due_at)
        values (@id, @workspace_id, @run_id, @customer_id, @due_at) on conflict (id) do nothing`,
     );
+    this.postponeTimer = raw.prepare('update journey_timers set due_at = ? where id = ?');
     this.insertOutbox = raw.prepare(
       `insert into outbox (workspace_id, idempotency_key, customer_id, run_id, journey_id, node_id, kind, channel, status, payload, created_at, updated_at, message_class, next_attempt_at)
        values (@workspace_id, @idempotency_key, @customer_id, @run_id, @journey_id, @node_id, @kind, @channel, @status, @payload, @created_at, @updated_at, @message_class, @next_attempt_at)
@@ -79,6 +81,7 @@ export class SqliteJourneyWrites {
     for (const run of settled.runs) this.upsertRun.run(runToRow(run));
     for (const id of settled.deleteTimers) this.deleteTimer.run(id);
     for (const timer of settled.addTimers) this.insertTimer.run(timerToRow(timer));
+    for (const { timerId, dueAt } of change.postponeTimers ?? []) this.postponeTimer.run(dueAt, timerId);
     for (const entry of change.outbox) this.insertOutbox.run(outboxToRow(entry));
     for (const entry of change.outboxUpdates ?? []) this.redecided.run(outboxToRow(entry));
     for (const increment of sumIncrements(change.engagement ?? [])) this.addEngagement.run(increment);
