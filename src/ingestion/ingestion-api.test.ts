@@ -97,6 +97,22 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(stored.originalTimestamp, new Date(hourAhead - 10_000).toISOString());
     });
 
+    it('reads a timestamp without an offset as UTC, whatever the server zone', async () => {
+      const zone = process.env.TZ;
+      process.env.TZ = 'Asia/Shanghai'; // Node rereads it: Date.parse would now read local times in Shanghai
+      const response = await post('/v1/track', {
+        userId: 'zoneless-1',
+        event: 'Opened',
+        timestamp: '2026-01-05T09:30:00',
+      }).finally(() => {
+        if (zone === undefined) delete process.env.TZ;
+        else process.env.TZ = zone;
+      });
+      assert.equal(response.status, 200);
+      const [stored] = (await customer('zoneless-1')).body.timeline.events;
+      assert.equal(stored.originalTimestamp, '2026-01-05T09:30:00.000Z');
+    });
+
     it('rejects bad input with a message naming the problem, and stores none of the batch', async () => {
       await expectError(await post('/v1/track', { event: 'No Ids' }), 400, /userId or anonymousId is required/);
       await expectError(await post('/v1/track', { userId: 'x' }), 400, /event/);
@@ -104,6 +120,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await expectError(await post('/v1/track', [1, 2]), 400, /JSON object/);
       await expectError(await post('/v1/batch', { batch: [] }), 400, /at least one/);
       await expectError(await post('/v1/track', { userId: 'x', event: 'e', timestamp: 'yesterday' }), 400, /timestamp/);
+      // Date.parse would roll these over into March and May.
+      const impossible = { userId: 'x', event: 'e', timestamp: '2026-02-30T10:00:00Z' };
+      await expectError(await post('/v1/track', impossible), 400, /^timestamp: must be an ISO-8601 date$/);
+      await expectError(await post('/v1/page', { userId: 'x', sentAt: '2026-04-31' }), 400, /^sentAt: /);
       const mixed = {
         batch: [
           { type: 'track', userId: 'bad-batch', event: 'ok' },

@@ -1,3 +1,4 @@
+import { parseTime } from '../shared/iso-time.ts';
 import type { NewEvent } from '../storage/store.ts';
 import type { SegmentMessage } from './segment-schema.ts';
 
@@ -8,7 +9,7 @@ export interface Envelope {
 }
 
 const toMs = (value: string | number | null | undefined): number | undefined =>
-  value === null || value === undefined ? undefined : typeof value === 'number' ? value : Date.parse(value);
+  value === null || value === undefined ? undefined : typeof value === 'number' ? value : parseTime(value);
 
 /**
  * Turns a validated Segment message into an event row. Clock skew is corrected as Segment does:

@@ -39,6 +39,7 @@ describe('segment fast path', () => {
       { type: 'track', event: 'E', userId: 'null' },
       { type: 'track', event: 'E', userId: null, anonymousId: ' Anonymous ' },
       { type: 'track', event: 'E', userId: 'u', timestamp: 'yesterday' },
+      { type: 'track', event: 'E', userId: 'u', timestamp: '2026-02-30T10:00:00Z' },
       { type: 'track', event: 'E', userId: 'u', context: null },
       { type: 'track', event: 'E', userId: 'u', properties: [1] },
       JSON.parse('{"type":"track","event":"E","userId":"u","__proto__":{"x":1}}'),

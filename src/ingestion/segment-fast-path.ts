@@ -1,3 +1,4 @@
+import { isTime } from '../shared/iso-time.ts';
 import { missingIdentifier, type SegmentMessage } from './segment-schema.ts';
 
 /**
@@ -66,4 +67,4 @@ const optionalTime = (v: unknown) =>
   v === undefined ||
   v === null ||
   (typeof v === 'number' && Number.isFinite(v)) ||
-  (typeof v === 'string' && !Number.isNaN(Date.parse(v)));
+  (typeof v === 'string' && isTime(v));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasContactTrait, isPlaceholder } from '../profiles/placeholder-ids.ts';
+import { isTime } from '../shared/iso-time.ts';
 
 /** Segment spec messages (https://segment.com/docs/connections/spec/), validated at the edge. */
 
@@ -8,10 +9,7 @@ const id = z
   .transform((v) => String(v))
   .nullish();
 const object = z.record(z.string(), z.unknown());
-const time = z.union([
-  z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 date'),
-  z.number().finite(),
-]);
+const time = z.union([z.string().refine(isTime, 'must be an ISO-8601 date'), z.number().finite()]);
 
 const common = {
   messageId: z

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { simulatedDecisions } from '../decisioning/runtime/simulated-decisions.ts';
 import type { CustomerService } from '../profiles/customer-service.ts';
 import { invalidInput } from '../shared/errors.ts';
+import { isTime, parseTime } from '../shared/iso-time.ts';
 import type { Store } from '../storage/store.ts';
 import { type CustomerHistory, HISTORY_LIMIT, loadCustomerHistory } from './customer-history.ts';
 import { matchesEventTrigger } from './event-match.ts';
@@ -15,7 +16,7 @@ import { type SimulationView, simulationView } from './simulation-view.ts';
 
 /** "What would this journey do for this stored customer?" — reads the store, writes and sends nothing. */
 
-const isoTime = z.string().refine((text) => !Number.isNaN(Date.parse(text)), { error: 'must be an ISO time' });
+const isoTime = z.string().refine(isTime, { error: 'must be an ISO time' });
 
 /** The knobs the API and the CLI share. */
 export const simulationParamsSchema = z.strictObject({
@@ -48,7 +49,7 @@ export async function simulateForCustomer(options: CustomerSimulation): Promise<
   const { definition, params } = options;
   const customerId = await options.customers.resolveId(options.workspaceId, options.customer, options.by);
   const history = await loadCustomerHistory(options.store, options.workspaceId, customerId);
-  const requested = params.now === undefined ? options.clockNow : Date.parse(params.now);
+  const requested = params.now === undefined ? options.clockNow : parseTime(params.now);
   const trigger = params.trigger ? suppliedTrigger(definition, params.trigger, requested) : undefined;
   const notes: string[] = [];
   if (history.truncated) notes.push(`only the latest ${HISTORY_LIMIT} events of the customer were read`);

@@ -1,3 +1,4 @@
+import { parseTime } from '../shared/iso-time.ts';
 import { assertNever } from './assert-never.ts';
 
 /**
@@ -112,7 +113,7 @@ function toNumber(value: unknown): number | undefined {
 
 function isoTime(text: string): number | undefined {
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
-  const time = Date.parse(text);
+  const time = parseTime(text);
   return Number.isNaN(time) ? undefined : time;
 }
 

@@ -47,6 +47,11 @@ describe('trigger timing', () => {
       dateTraitStart({ trigger: dateTrigger('after', 1), value: 'soon', after: NOW, timeZone: 'UTC' }),
       undefined,
     );
+    // Not on the calendar: no reminder on 2 March for a date nobody has.
+    assert.equal(
+      dateTraitStart({ trigger: dateTrigger('before', 7), value: '2025-02-30', after: NOW, timeZone: 'UTC' }),
+      undefined,
+    );
   });
 
   it('finds the next anniversary, days earlier if asked, with 29 February on the 28th', () => {

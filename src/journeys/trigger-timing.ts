@@ -1,3 +1,4 @@
+import { isCalendarDate, parseTime } from '../shared/iso-time.ts';
 import { WEEKDAYS } from './field-schema.ts';
 import type { JourneyTrigger } from './journey-schema.ts';
 import { instantOf, localDateTime, nextLocalTime } from './local-time.ts';
@@ -56,9 +57,12 @@ interface CalendarDate {
 function calendarDate(value: unknown, timeZone: string): CalendarDate | undefined {
   if (typeof value === 'string') {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    if (match) return { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+    if (match) {
+      const date = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+      return isCalendarDate(date.year, date.month, date.day) ? date : undefined;
+    }
   }
-  const instant = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  const instant = typeof value === 'number' ? value : typeof value === 'string' ? parseTime(value) : Number.NaN;
   return Number.isFinite(instant) ? localDateTime(instant, timeZone) : undefined;
 }
 
