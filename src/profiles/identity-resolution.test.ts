@@ -162,6 +162,15 @@ describe('identity resolution', () => {
     assert.equal(out.upsertProfiles[0]?.locale, 'en-US');
   });
 
+  it("keeps a zone by the name the data gives, in its usual case, not by ICU's older alias", () => {
+    const zoneOf = (timezone: string) =>
+      resolve([event(1, { type: 'identify', userId: 'z1', traits: { timezone } })]).upsertProfiles[0]?.timezone;
+    assert.equal(zoneOf('Asia/Kolkata'), 'Asia/Kolkata');
+    assert.equal(zoneOf('Europe/Kyiv'), 'Europe/Kyiv');
+    assert.equal(zoneOf('asia/shanghai'), 'Asia/Shanghai');
+    assert.equal(zoneOf('utc'), 'UTC');
+  });
+
   it('points events and identities of a profile created and merged in one batch at the survivor', () => {
     const out = resolve([
       event(1, { anonymousId: 'a1' }),

@@ -64,12 +64,23 @@ function validTimezone(value: unknown): string | undefined {
   return knownTimezones.get(value);
 }
 
+/** ICU's own names, by lower case: `asia/shanghai` is stored as `Asia/Shanghai`. */
+let listedZones: Map<string, string> | undefined;
+
+/**
+ * The zone as the customer's data names it, in its usual case. ICU would name some by an older alias
+ * (`Asia/Kolkata` as `Asia/Calcutta`, `Europe/Kyiv` as `Europe/Kiev`), which the data never said.
+ */
 function canonicalTimezone(value: string): string | undefined {
+  let resolved: string;
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+    resolved = new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+  listedZones ??= new Map(Intl.supportedValuesOf('timeZone').map((zone) => [zone.toLowerCase(), zone]));
+  const lower = value.toLowerCase();
+  return listedZones.get(lower) ?? (resolved.toLowerCase() === lower ? resolved : value);
 }
 
 // Canonicalising a locale costs microseconds per event, and events repeat a few locales.
