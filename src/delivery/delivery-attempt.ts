@@ -52,7 +52,7 @@ export async function attemptDelivery(
     };
     if (!provider.idempotent && deps.started) {
       try {
-        await deps.started.mark(message);
+        await deps.started.mark(message, route.limit.limit);
       } catch (error) {
         return {
           type: 'failed',

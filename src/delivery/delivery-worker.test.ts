@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { SEND_STARTED } from '../storage/delivery-store.ts';
 import type { Store } from '../storage/store.ts';
+import type { ProviderEntry } from './provider-registry.ts';
 import { DevSinkProvider } from './providers/dev-sink/dev-sink-provider.ts';
 import {
   addCustomer,
@@ -251,6 +253,41 @@ describe('delivery worker', () => {
     const second = await worker.deliverDue();
     assert.deepEqual([second.sent, second.deferred], [1, 2]);
     assert.equal(provider.sent.length, 3);
+  });
+
+  it('records outcomes as sends finish, and marks only as many started as the provider can send at once', async () => {
+    await addCustomer(store);
+    const keys = Array.from({ length: 30 }, (_, i) => `m${String(i).padStart(2, '0')}`);
+    await addOutbox(
+      store,
+      keys.map((key, i) => outboxEntry(key, { createdAt: START + i })),
+    );
+    // A provider that cannot dedupe, two at a time; the 21st and 22nd sends hang (the process will "die" now).
+    let sends = 0;
+    const hung: (() => void)[] = [];
+    const provider: ProviderEntry['provider'] = {
+      name: 'smtp-like',
+      channels: ['email', 'sms', 'webhook'],
+      idempotent: false,
+      send: () => {
+        sends += 1;
+        if (sends !== 21 && sends !== 22) return Promise.resolve(ok(`pm-${sends}`));
+        return new Promise((resolve) => hung.push(() => resolve(ok('pm-late'))));
+      },
+    };
+    const worker = testWorker(store, clock, [{ provider, limits: { concurrency: 2 } }]);
+    const slice = worker.deliverDue();
+    const sent = async () => (await Promise.all(keys.map((key) => message(key)))).filter((m) => m?.status === 'sent');
+    for (let i = 0; i < 300 && (await sent()).length < 20; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal((await sent()).length, 20, 'the finished sends are recorded while the slice still sends');
+    // Marked: only the two hanging, not the queued ones behind them. A crash now leaves 2 possibly sent.
+    const marked = (await Promise.all(keys.map((key) => message(key)))).filter((m) => m?.lastError === SEND_STARTED);
+    assert.deepEqual(
+      marked.map((m) => m?.idempotencyKey),
+      ['m20', 'm21'],
+    );
+    for (const answer of hung) answer();
+    assert.equal((await slice).sent, 30);
   });
 
   describe('a claim that expired while sending (the worker stopped mid-send)', () => {

@@ -9,6 +9,7 @@ import { ChannelHealthReporter } from './channel-health.ts';
 import { type AttemptDeps, attemptDelivery } from './delivery-attempt.ts';
 import type { DeliveryObserver } from './delivery-metrics.ts';
 import type { MessageRenderer, RenderCustomer } from './message-renderer.ts';
+import { OutcomeWriter } from './outcome-writer.ts';
 import type { ProviderRegistry } from './provider-registry.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 import { StartMarks } from './start-marks.ts';
@@ -54,7 +55,7 @@ export interface SliceCounts {
 /**
  * Delivers the outbox: claims due messages under a lease, renders and sends each through its
  * channel's provider (within that provider's concurrency, rate limit and circuit breaker), and
- * records every outcome with its delivery and timeline events in one transaction per slice.
+ * records the outcomes with their delivery and timeline events as the sends finish (`OutcomeWriter`).
  */
 export class DeliveryWorker {
   private readonly loop: BackgroundLoop;
@@ -119,17 +120,21 @@ export class DeliveryWorker {
     if (claimed.length === 0) return counts;
     const [customers, listed] = await Promise.all([loadCustomers(store, claimed), listedAddresses(store, claimed)]);
     this.deps.started?.slice(claimed.filter((m) => !this.options.providers.forChannel(m.channel)?.provider.idempotent));
+    const writer = new OutcomeWriter((outcomes) => store.delivery.recordOutcomes(outcomes));
+    const outcomes: DeliveryOutcome[] = [];
     // The list is read after the claim, so a bounce recorded while a message waited stops it here.
     const results = await Promise.all(
-      claimed.map((message): Promise<AttemptResult> | AttemptResult => {
+      claimed.map(async (message, i): Promise<AttemptResult> => {
         const entry = listed.get(message);
-        return entry
+        const result: AttemptResult = entry
           ? { type: 'suppressed', entry }
-          : attemptDelivery(this.deps, message, customerOf(customers, message));
+          : await attemptDelivery(this.deps, message, customerOf(customers, message));
+        outcomes[i] = this.outcome(message, result);
+        writer.add(outcomes[i]);
+        return result;
       }),
     );
-    const outcomes = claimed.map((message, i) => this.outcome(message, results[i] as AttemptResult));
-    await store.delivery.recordOutcomes(outcomes);
+    await writer.flush();
     await this.health.afterSlice(clock.now(), results);
     this.options.observer?.outcomes(claimed, outcomes);
     claimed.forEach((message, i) => {

@@ -22,12 +22,15 @@ export class StartMarks {
     this.writes.clear();
   }
 
-  /** Resolves once the message's mark is committed; its send may start then. */
-  mark(message: ClaimedMessage): Promise<void> {
+  /**
+   * Resolves once the message's mark is committed; its send may start then. `inFlight`, the provider's
+   * concurrency, caps the group: more marks than sends that can start soon only add to "possibly sent".
+   */
+  mark(message: ClaimedMessage, inFlight = this.chunk): Promise<void> {
     const pending = this.writes.get(message);
     if (pending) return pending;
     const next = this.order.slice(this.order.indexOf(message) + 1).filter((m) => !this.writes.has(m));
-    const group = [message, ...next.slice(0, this.chunk - 1)];
+    const group = [message, ...next.slice(0, Math.min(this.chunk, inFlight) - 1)];
     const written = this.write(group);
     for (const m of group) this.writes.set(m, written);
     return written;
