@@ -31,6 +31,7 @@ import { openStore, sqliteFile } from '../storage/open-store.ts';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.ts';
 import type { Store } from '../storage/store.ts';
 import { deliveryHooks } from '../templates/delivery-hooks.ts';
+import { catalogTemplate } from '../templates/template-catalog.ts';
 import { TemplateRenderer } from '../templates/template-renderer.ts';
 import { TemplateService } from '../templates/template-service.ts';
 import { WorkspaceService } from '../workspaces/workspace-service.ts';
@@ -166,14 +167,18 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
   const journeys = new JourneyService({
     journeys: store.journeys,
     clock,
+    // Held across processes: another API process must not delete a template while this one makes a journey live on it.
+    locks: store.locks,
     onChange: () => {
       runtime.journeysChanged();
       journeyThread?.journeysChanged();
     },
     references: {
-      // What a send renders: the workspace's template, else the built-in one.
+      // What a send renders: the workspace's template, else the built-in one. Read from the store, not
+      // through the renderer's reuse of a recent read: another process may have deleted it since.
       hasTemplate: async (workspaceId, id, channel): Promise<boolean> => {
-        const definition = await templates.definitionFor(workspaceId, id);
+        const definition =
+          (await store.templates.getTemplateVersion(workspaceId, id))?.definition ?? catalogTemplate(id);
         return definition !== undefined && (!channel || channel in definition.channels);
       },
       hasSegment: async (workspaceId, id) => (await store.segments.getSegment(workspaceId, id)) !== undefined,

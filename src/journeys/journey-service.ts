@@ -2,6 +2,7 @@ import type { SegmentDefinition } from '../segments/segment-schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import { GodwitError, invalidInput, notFound } from '../shared/errors.ts';
 import type { JourneyRecord, JourneyStatus, JourneyStore, JourneyVersionRecord } from '../storage/journey-store.ts';
+import { InProcessLocks, type NamedLocks } from '../storage/named-locks.ts';
 import { catalogSegmentsFor } from './catalog/journey-catalog.ts';
 import { catalogJourney } from './journey-input.ts';
 import {
@@ -90,6 +91,11 @@ export interface JourneyServiceOptions {
   references?: ReferenceLookup;
   /** Creates a segment a catalog journey ships, unless the workspace has one of that id: true if it did. */
   addSegment?: (workspaceId: string, segment: SegmentDefinition) => Promise<boolean>;
+  /**
+   * The store's locks, so that changes and reference checks hold across every process on the store
+   * (`store.locks`); without them, across this process only.
+   */
+  locks?: NamedLocks;
 }
 
 /** These would be unreachable as `/v1/journeys/<id>`: the paths belong to other calls. */
@@ -103,8 +109,7 @@ export class JourneyService {
   private readonly onChange: () => void;
   private readonly references: ReferenceLookup | undefined;
   private readonly addSegment: JourneyServiceOptions['addSegment'];
-  /** Changes in this process one at a time, so two updates never take the same version number. */
-  private writes: Promise<unknown> = Promise.resolve();
+  private readonly locks: NamedLocks;
 
   constructor(options: JourneyServiceOptions) {
     this.journeys = options.journeys;
@@ -112,6 +117,7 @@ export class JourneyService {
     this.onChange = options.onChange ?? (() => {});
     this.references = options.references;
     this.addSegment = options.addSegment;
+    this.locks = options.locks ?? new InProcessLocks();
   }
 
   async list(workspaceId: string, filter: { status?: JourneyStatus } = {}): Promise<JourneySummary[]> {
@@ -160,7 +166,8 @@ export class JourneyService {
    * Deletes a template or segment through `remove` unless a journey uses it: a 409 naming the live
    * journeys whose latest version names it (new runs would start on nothing) and the journeys with
    * runs still waiting on a version that names it (whatever the journey's status, those runs go on).
-   * Serial with journey changes, so no journey in this process goes live between the check and the delete.
+   * Serial with the workspace's journey changes in every process, so none goes live on it between the
+   * check and the delete.
    */
   deleteUnlessUsed(
     workspaceId: string,
@@ -168,7 +175,7 @@ export class JourneyService {
     id: string,
     remove: () => Promise<void>,
   ): Promise<void> {
-    return this.serially(async () => {
+    return this.serially(workspaceId, async () => {
       const { live, waiting } = await this.usersOf(workspaceId, kind, id);
       // A message renders its template when it goes, so one still to go (held, or queued) needs it too.
       const messages = kind === 'template' ? await this.journeys.countWaitingWithTemplate(workspaceId, id) : 0;
@@ -208,7 +215,7 @@ export class JourneyService {
    * `create` it takes any status, so an exported paused or archived journey comes back as it was.
    */
   apply(workspaceId: string, definition: JourneyDefinition): Promise<JourneyUpdate & { created: boolean }> {
-    return this.serially(async () => {
+    return this.serially(workspaceId, async () => {
       const plan = await this.planOf(workspaceId, definition);
       if (plan.action === 'create') return { ...(await this.write(workspaceId, plan)), created: true };
       return { ...(await this.write(workspaceId, plan)), created: false };
@@ -217,21 +224,21 @@ export class JourneyService {
 
   /** Stores version 1, draft (the default) or live; a 409 if the id exists. */
   create(workspaceId: string, definition: JourneyDefinition): Promise<JourneyUpdate> {
-    return this.createKnowing(workspaceId, definition);
+    return this.serially(workspaceId, () => this.createKnowing(workspaceId, definition));
   }
 
   async update(workspaceId: string, id: string, definition: JourneyDefinition): Promise<JourneyUpdate> {
     if (definition.id !== id) {
       throw invalidInput(`the definition is journey ${definition.id}, not ${id}; ids do not change`);
     }
-    return this.serially(async () => {
+    return this.serially(workspaceId, async () => {
       const plan = planUpdate(await this.get(workspaceId, id), definition);
       return this.write(workspaceId, plan);
     });
   }
 
   setStatus(workspaceId: string, id: string, status: JourneyStatus): Promise<JourneyUpdate> {
-    return this.serially(async () => {
+    return this.serially(workspaceId, async () => {
       const current = await this.get(workspaceId, id);
       checkStatusChange(id, current.status, status);
       if (current.status === status) return this.write(workspaceId, { action: 'unchanged', current });
@@ -256,35 +263,37 @@ export class JourneyService {
     options: { status?: JourneyStatus } = {},
   ): Promise<JourneyInstall> {
     const definition = catalogJourney(catalogId);
-    let status = options.status ?? 'draft';
+    const asked = options.status ?? 'draft';
     // Refused before the segments are added, so a failed install leaves nothing behind.
-    checkNewStatus(definition.id, status);
-    if (await this.find(workspaceId, definition.id)) throw alreadyExists(definition.id);
-    const createdSegments = await this.addCatalogSegments(workspaceId, definition);
+    checkNewStatus(definition.id, asked);
     const missing = missingRequirements(definition, await this.journeys.seenNames(workspaceId, SEEN_SCAN));
-    const references = await this.missingFor(workspaceId, definition);
-    const warnings = [...requirementWarnings(missing), ...missingLines(references)];
-    if (warnings.length > 0 && status === 'live') {
-      status = 'draft';
-      warnings.push('installed as a draft rather than live: make it live once that data arrives');
-    }
-    const created = await this.createKnowing(workspaceId, { ...definition, version: 1, status }, references);
-    return { journey: created.journey, missing, createdSegments, missingReferences: references, warnings };
+    // Locked from adding the segments to saving the journey: none it adds or finds is deleted in between.
+    return this.serially(workspaceId, async () => {
+      if (await this.find(workspaceId, definition.id)) throw alreadyExists(definition.id);
+      const createdSegments = await this.addCatalogSegments(workspaceId, definition);
+      const references = await this.missingFor(workspaceId, definition);
+      const warnings = [...requirementWarnings(missing), ...missingLines(references)];
+      let status = asked;
+      if (warnings.length > 0 && status === 'live') {
+        status = 'draft';
+        warnings.push('installed as a draft rather than live: make it live once that data arrives');
+      }
+      const created = await this.createKnowing(workspaceId, { ...definition, version: 1, status }, references);
+      return { journey: created.journey, missing, createdSegments, missingReferences: references, warnings };
+    });
   }
 
-  /** `create`, with the missing references when the caller has just looked them up. */
-  private createKnowing(
+  /** `create` (under the workspace's lock), with the missing references when the caller has just looked them up. */
+  private async createKnowing(
     workspaceId: string,
     definition: JourneyDefinition,
     missing?: readonly JourneyReference[],
   ): Promise<JourneyUpdate> {
-    return this.serially(async () => {
-      const plan = await this.planOf(workspaceId, definition);
-      if (plan.action !== 'create') throw alreadyExists(definition.id);
-      // Paused and archived are reached by having been live; only `apply` recreates them, from an export.
-      checkNewStatus(definition.id, definition.status);
-      return this.write(workspaceId, plan, missing);
-    });
+    const plan = await this.planOf(workspaceId, definition);
+    if (plan.action !== 'create') throw alreadyExists(definition.id);
+    // Paused and archived are reached by having been live; only `apply` recreates them, from an export.
+    checkNewStatus(definition.id, definition.status);
+    return this.write(workspaceId, plan, missing);
   }
 
   private async addCatalogSegments(workspaceId: string, journey: JourneyDefinition): Promise<string[]> {
@@ -347,10 +356,13 @@ export class JourneyService {
     return { journey: await this.get(workspaceId, definition.id), changed: true, previous, ...notes };
   }
 
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.writes.then(work);
-    this.writes = result.catch(() => undefined);
-    return result;
+  /**
+   * One change or reference check of a workspace at a time, in every process on the store: two updates
+   * never take the same version number, and no template or segment a live journey names is deleted
+   * between one's check and the other's write (nor the other way round).
+   */
+  private serially<T>(workspaceId: string, work: () => Promise<T>): Promise<T> {
+    return this.locks.withLock(`journeys:${workspaceId}`, work);
   }
 }
 

@@ -19,6 +19,7 @@ import { KyselySubscriptionGroupStore } from './kysely-subscription-group-store.
 import { KyselySuppressionStore } from './kysely-suppression-store.ts';
 import { KyselyTemplateStore } from './kysely-template-store.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
+import type { NamedLocks } from './named-locks.ts';
 import type { OverviewStore } from './overview-store.ts';
 import {
   auditFromRow,
@@ -56,6 +57,7 @@ import type { TemplateStore } from './template-store.ts';
 export abstract class KyselyStore implements Store {
   abstract readonly dialect: 'sqlite' | 'postgres';
   abstract readonly writeConcurrency: number;
+  abstract readonly locks: NamedLocks;
 
   readonly journeys: JourneyStore;
   readonly segments: SegmentStore;

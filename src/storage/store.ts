@@ -122,6 +122,7 @@ import type { ChannelStore } from './channel-store.ts';
 import type { DecisionStore } from './decision-store.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JourneyStore, OutboxRecord, RunRecord } from './journey-store.ts';
+import type { NamedLocks } from './named-locks.ts';
 import type { OverviewStore } from './overview-store.ts';
 import type { SegmentStore } from './segment-store.ts';
 import type { SubscriptionGroupStore } from './subscription-group-store.ts';
@@ -149,6 +150,8 @@ export interface Store {
   readonly decisions: DecisionStore;
   /** Named consent topics a workspace offers (newsletter, product updates). */
   readonly subscriptionGroups: SubscriptionGroupStore;
+  /** Named mutual exclusion among the processes on this store (a check and the change that relies on it). */
+  readonly locks: NamedLocks;
   /** How many event appends may run at once (1 where the database has a single writer). */
   readonly writeConcurrency: number;
 

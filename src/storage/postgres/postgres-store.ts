@@ -5,6 +5,7 @@ import { migrateToLatest } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
 import type { NewEvent, ResolutionChange } from '../store.ts';
 import { postgresClaimDue, postgresRecordOutcomes } from './postgres-delivery-writes.ts';
+import { PostgresNamedLocks } from './postgres-named-locks.ts';
 
 // int8 columns (times, sequence numbers) fit in a double for the next 285,000 years.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -23,7 +24,10 @@ export class PostgresStore extends KyselyStore {
   readonly dialect = 'postgres' as const;
   readonly writeConcurrency = 4;
 
-  private constructor(pool: pg.Pool) {
+  private constructor(
+    pool: pg.Pool,
+    readonly locks: PostgresNamedLocks,
+  ) {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     super(
       db,
@@ -45,11 +49,11 @@ export class PostgresStore extends KyselyStore {
       // as PgBouncer refuse; where it cannot apply, queries run as before.
       client.query('set jit = off').catch(() => {});
     });
-    const store = new PostgresStore(pool);
+    const store = new PostgresStore(pool, new PostgresNamedLocks(url));
     try {
       await store.migrate();
     } catch (error) {
-      await pool.end();
+      await store.close();
       throw error;
     }
     return store;
@@ -61,6 +65,7 @@ export class PostgresStore extends KyselyStore {
 
   async close(): Promise<void> {
     await this.db.destroy();
+    await this.locks.close();
   }
 
   /**

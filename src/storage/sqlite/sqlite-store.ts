@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type RawBuilder, SqliteDialect, sql, type Transaction } from 'kysely';
 import { KyselyStore } from '../kysely-store.ts';
 import { migrateToLatest } from '../migrations/index.ts';
+import { InProcessLocks } from '../named-locks.ts';
 import type { Database } from '../schema.ts';
 import type { NewEvent, ResolutionChange } from '../store.ts';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.ts';
@@ -24,6 +25,8 @@ import { WriteLock } from './write-lock.ts';
 export class SqliteStore extends KyselyStore {
   readonly dialect = 'sqlite' as const;
   readonly writeConcurrency = 1;
+  /** In-process: the server owns the file. A CLI command changing journeys beside a running server is not covered. */
+  readonly locks = new InProcessLocks();
   private readonly inserter: SqliteEventInserter;
   private readonly processorWrites: SqliteProcessorWrites;
 
