@@ -41,3 +41,11 @@ test('a dropped message does not say it waits for a failing provider', () => {
     'suppressed: would go after its deadline 2026-03-16 20:00 Asia/Shanghai',
   );
 });
+
+test('the holdout says which share is held out and where the bucket falls, not a comparison that reads false', () => {
+  const reasons: Reason[] = [{ code: 'holdout', bucket: 1295, percent: 20 }];
+  assert.equal(
+    describeDecision({ outcome: 'suppress', requestId: 'r1', reasons }, 'UTC'),
+    'suppressed: in the holdout group: the 20% of customers held out (bucket 1295 of 10000, below 2000)',
+  );
+});

@@ -27,7 +27,8 @@ function wallTime(at: number, timeZone: string): string {
 function describeReason(reason: Reason, timeZone: string): string {
   switch (reason.code) {
     case 'holdout':
-      return `in the holdout group (bucket ${reason.bucket} < ${reason.percent}%)`;
+      // Buckets run 0–9999 and the held-out ones are those below percent × 100: "bucket 22 < 20%" read as a false sum.
+      return `in the holdout group: the ${reason.percent}% of customers held out (bucket ${reason.bucket} of 10000, below ${Math.round(reason.percent * 100)})`;
     case 'suppression_rule':
       return `rule ${reason.rule} (${reason.matched.join(', ')})`;
     case 'channel_ineligible':

@@ -58,7 +58,7 @@ export function createDelivery(options: {
       fallback: devSink.name,
     }),
   });
-  const worker = new DeliveryWorker({
+  const worker: DeliveryWorker = new DeliveryWorker({
     store,
     clock,
     owner: options.owner,
@@ -68,7 +68,15 @@ export function createDelivery(options: {
     leaseMs: config.GODWIT_DELIVERY_LEASE_MS,
     sendTimeoutMs: Math.min(30_000, config.GODWIT_DELIVERY_LEASE_MS / 4),
     writeSaturation: options.writeSaturation,
-    observer: options.metrics && deliveryMetrics({ registry: options.metrics, store, providers: registry, clock }),
+    observer:
+      options.metrics &&
+      deliveryMetrics({
+        registry: options.metrics,
+        store,
+        providers: registry,
+        clock,
+        sending: (): boolean => worker.running,
+      }),
     logger: options.logger,
   });
   const messages = new MessageService({ store, clock, onRetry: () => worker.notify() });

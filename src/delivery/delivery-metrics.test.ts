@@ -119,3 +119,22 @@ describe('delivery metrics of pending outcomes', () => {
     );
   });
 });
+
+describe('delivery metrics by role', () => {
+  it('a process that does not deliver (a `godwit api`, a worker without the role) reports no breakers', async () => {
+    // Found in the scale-out walkthrough: the API process and the journeys worker reported every provider's breaker
+    // closed (0) beside the delivery worker's, though theirs never send, so they said closed while its breaker was open.
+    const smtp = await startTestSmtpServer();
+    const apiOnly = await startTestGodwit({ config: { GODWIT_SMTP_URL: smtp.url, GODWIT_SMTP_FROM: 'a@acme.test' } });
+    try {
+      const text = await (await fetch(`${apiOnly.url}/metrics`)).text();
+      assert.doesNotMatch(text, /^godwit_delivery_circuit_state\{/m);
+      apiOnly.godwit.delivery.worker.start();
+      const running = await (await fetch(`${apiOnly.url}/metrics`)).text();
+      assert.match(running, /^godwit_delivery_circuit_state\{provider="smtp"\} 0$/m);
+    } finally {
+      await apiOnly.close();
+      await smtp.close();
+    }
+  });
+});

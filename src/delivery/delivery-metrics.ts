@@ -25,6 +25,11 @@ export function deliveryMetrics(options: {
   store: Store;
   providers: ProviderRegistry;
   clock: Clock;
+  /**
+   * Whether this process sends (its delivery worker runs). Breakers of a process that never sends stay closed, so only
+   * a sending process reports them: an API process saying "closed" beside a worker whose breaker is open misleads.
+   */
+  sending?: () => boolean;
 }): DeliveryObserver {
   const registers = [options.registry];
   const sends = new Counter({
@@ -58,6 +63,8 @@ export function deliveryMetrics(options: {
     labelNames: ['provider'],
     registers,
     collect() {
+      this.reset();
+      if (options.sending && !options.sending()) return;
       for (const route of options.providers.all()) {
         this.set({ provider: route.provider.name }, BREAKER_VALUES[route.breaker.state(options.clock.now())]);
       }

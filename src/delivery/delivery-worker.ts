@@ -63,6 +63,7 @@ export class DeliveryWorker {
   private readonly leaseMs: number;
   private readonly deps: AttemptDeps;
   private readonly health: ChannelHealthReporter;
+  private started = false;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.health = new ChannelHealthReporter(options.store.delivery, options.providers);
@@ -91,11 +92,18 @@ export class DeliveryWorker {
   }
 
   start(): void {
+    this.started = true;
     this.loop.start();
   }
 
   stop(): Promise<void> {
+    this.started = false;
     return this.loop.stop();
+  }
+
+  /** Started and not stopped: this process delivers (a `godwit api` process, or a worker without the role, does not). */
+  get running(): boolean {
+    return this.started;
   }
 
   /** New messages are in the outbox: look now rather than after the idle sleep. */

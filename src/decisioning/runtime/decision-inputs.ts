@@ -12,6 +12,7 @@ import {
 import type { ChannelHealthCache } from './channel-health-cache.ts';
 import type { LoadedPolicy } from './policy-cache.ts';
 import type { PopulationCache } from './population-cache.ts';
+import type { TemplateChannelsCache } from './template-channels-cache.ts';
 
 /**
  * What `decide` needs about one batch's customers of one workspace, loaded with one query per
@@ -28,6 +29,8 @@ export interface BatchDecisionInputs {
   readonly segments: Map<string, string[]> | undefined;
   /** Channels whose provider is failing now. */
   readonly unhealthy: ReadonlySet<Channel>;
+  /** Template id → the channels it has content for, for the `best` sends' templates (absent: not narrowed). */
+  readonly templateChannels?: ReadonlyMap<string, ReadonlySet<Channel>>;
 }
 
 const NO_POPULATION: PopulationModel = { channels: {} };
@@ -36,6 +39,9 @@ export async function loadDecisionInputs(options: {
   readonly store: Store;
   readonly population: PopulationCache;
   readonly health: ChannelHealthCache;
+  /** With `templateIds`: the channels those templates have content for. */
+  readonly templates?: TemplateChannelsCache;
+  readonly templateIds?: readonly string[];
   readonly loaded: LoadedPolicy;
   readonly workspaceId: string;
   readonly customerIds: readonly string[];
@@ -53,28 +59,34 @@ export async function loadDecisionInputs(options: {
   const { requirements, policy } = loaded;
   const segmentRules = policy.suppression.some((rule) => rule.when.some((c) => 'segment' in c));
   const holdable = options.messageClasses?.some((c) => requirements.heldClasses.includes(c)) ?? true;
-  const [sendRows, engagementRows, population, eventRows, memberships, unhealthy] = await Promise.all([
-    holdable
-      ? store.decisions.recentSends({
-          workspaceId,
-          customerIds: ids,
-          since: now - requirements.sendLookbackMs,
-          queuedSince: now - requirements.sendLookbackMs - requirements.queuedSlackMs,
-        })
-      : [],
-    options.learning ? store.decisions.engagementOf(workspaceId, ids) : [],
-    options.learning ? options.population.get(workspaceId, policy, now) : NO_POPULATION,
-    requirements.events.length > 0
-      ? store.decisions.recentEvents({
-          workspaceId,
-          customerIds: ids,
-          names: requirements.events,
-          since: now - requirements.eventLookbackMs,
-        })
-      : [],
-    segmentRules ? store.segments.membershipsOf(workspaceId, ids) : undefined,
-    options.health.unhealthy(now),
-  ]);
+  const templateIds = options.templateIds ?? [];
+  const [sendRows, engagementRows, population, eventRows, memberships, unhealthy, templateChannels] = await Promise.all(
+    [
+      holdable
+        ? store.decisions.recentSends({
+            workspaceId,
+            customerIds: ids,
+            since: now - requirements.sendLookbackMs,
+            queuedSince: now - requirements.sendLookbackMs - requirements.queuedSlackMs,
+          })
+        : [],
+      options.learning ? store.decisions.engagementOf(workspaceId, ids) : [],
+      options.learning ? options.population.get(workspaceId, policy, now) : NO_POPULATION,
+      requirements.events.length > 0
+        ? store.decisions.recentEvents({
+            workspaceId,
+            customerIds: ids,
+            names: requirements.events,
+            since: now - requirements.eventLookbackMs,
+          })
+        : [],
+      segmentRules ? store.segments.membershipsOf(workspaceId, ids) : undefined,
+      options.health.unhealthy(now),
+      options.templates && templateIds.length > 0
+        ? options.templates.channelsOf(workspaceId, templateIds, now)
+        : new Map<string, ReadonlySet<Channel>>(),
+    ],
+  );
   const sends = new Map<string, KnownSend[]>();
   for (const row of sendRows) {
     const list = sends.get(row.customerId) ?? [];
@@ -99,7 +111,15 @@ export async function loadDecisionInputs(options: {
     segments = new Map();
     for (const m of memberships) segments.set(m.customerId, [...(segments.get(m.customerId) ?? []), m.segmentId]);
   }
-  return { sends, engagement: engagementOf(engagementRows), population, events, segments, unhealthy };
+  return {
+    sends,
+    engagement: engagementOf(engagementRows),
+    population,
+    events,
+    segments,
+    unhealthy,
+    templateChannels,
+  };
 }
 
 function engagementOf(

@@ -13,6 +13,7 @@ import { ChannelHealthCache } from './channel-health-cache.ts';
 import { type BatchDecisionInputs, loadDecisionInputs } from './decision-inputs.ts';
 import { PolicyCache } from './policy-cache.ts';
 import { PopulationCache } from './population-cache.ts';
+import { TemplateChannelsCache } from './template-channels-cache.ts';
 
 /**
  * The decision engine in the runtime: a batch's sends, decided in order with the workspace's
@@ -28,6 +29,8 @@ export interface SendRequest {
   readonly channel: Channel | 'best';
   readonly messageClass: MessageClass;
   readonly topic?: string;
+  /** The template it renders: `best` chooses among the channels it has content for. */
+  readonly template?: string;
   readonly bestTimeWithinMs?: number;
   /**
    * A delayed message decided again when its timer fired. It goes before sends planned after it
@@ -69,11 +72,13 @@ export class SendDecisions {
   readonly policies: PolicyCache;
   readonly population: PopulationCache;
   readonly health: ChannelHealthCache;
+  readonly templates: TemplateChannelsCache;
 
   constructor(private readonly store: Store) {
     this.policies = new PolicyCache(store.decisions);
     this.population = new PopulationCache(store.decisions);
     this.health = new ChannelHealthCache(store.delivery);
+    this.templates = new TemplateChannelsCache(store.templates);
   }
 
   async decideAll(requests: readonly SendRequest[], now: number): Promise<SendOutcome[]> {
@@ -84,10 +89,12 @@ export class SendDecisions {
         store: this.store,
         population: this.population,
         health: this.health,
+        templates: this.templates,
         loaded,
         workspaceId,
         customerIds: list.map((r) => r.customerId),
         learning: list.some((r) => r.channel === 'best' || r.bestTimeWithinMs !== undefined),
+        templateIds: list.flatMap((r) => (r.channel === 'best' && r.template !== undefined ? [r.template] : [])),
         messageClasses: [...new Set(list.map((r) => r.messageClass))],
         now,
       });
@@ -104,7 +111,7 @@ export class SendDecisions {
  * The simulator uses it too, on one customer's inputs, at virtual times.
  */
 export function decideOne(request: SendRequest, inputs: BatchDecisionInputs, policy: Policy, now: number): SendOutcome {
-  const statuses = channelStatuses(request, inputs.unhealthy);
+  const statuses = channelStatuses(request, inputs);
   const timeZone = request.profile.timezone ?? 'UTC';
   const known = inputs.sends.get(request.customerId) ?? [];
   // Decided again when its timer fired: only sends made by now count against it, and higher-class ones planned after
@@ -175,13 +182,16 @@ function deadlineOf(policy: Policy, request: SendRequest): number | undefined {
 
 /**
  * What each channel allows, by the channel choice's own rules (address, suppression list, consent
- * for the class and topic) and its provider's health: a fixed channel asks about that one only.
+ * for the class and topic) and its provider's health: a fixed channel asks about that one only (going live
+ * checked that its template has content for it), `best` about the channels its template has content for.
  */
 function channelStatuses(
   request: SendRequest,
-  unhealthy: ReadonlySet<Channel>,
+  inputs: Pick<BatchDecisionInputs, 'unhealthy' | 'templateChannels'>,
 ): { status: ChannelStatus; address: string | null }[] {
-  const channels = request.channel === 'best' ? BEST_ORDER : [request.channel];
+  const renders = request.template === undefined ? undefined : inputs.templateChannels?.get(request.template);
+  const channels =
+    request.channel !== 'best' ? [request.channel] : BEST_ORDER.filter((channel) => renders?.has(channel) ?? true);
   return channels.map((channel) => {
     const choice = chooseChannel({
       requested: channel,
@@ -191,7 +201,7 @@ function channelStatuses(
       identities: request.identities,
       suppressions: request.suppressions,
     });
-    const providerHealthy = !unhealthy.has(channel);
+    const providerHealthy = !inputs.unhealthy.has(channel);
     const status: ChannelStatus = choice.ok
       ? { channel, consented: true, reachable: true, providerHealthy }
       : { channel, consented: true, reachable: true, providerHealthy, blocked: choice.reason };

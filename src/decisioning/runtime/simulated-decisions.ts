@@ -17,7 +17,7 @@ export async function simulatedDecisions(options: {
   const { store, workspaceId, profile, now } = options;
   const decisions = sendDecisionsFor(store);
   const loaded = await decisions.policies.get(workspaceId, now);
-  const [inputs, identities] = await Promise.all([
+  const [inputs, identities, templateChannels] = await Promise.all([
     loadDecisionInputs({
       store,
       population: decisions.population,
@@ -29,7 +29,10 @@ export async function simulatedDecisions(options: {
       now,
     }),
     store.identitiesOf(workspaceId, profile.id),
+    // The journey's sends are not known here: every template the workspace has, for `best` to choose among their channels.
+    decisions.templates.allOf(workspaceId, now),
   ]);
+  const withTemplates = { ...inputs, templateChannels };
   return (command, at) => {
     const outcome = decideOne(
       {
@@ -39,12 +42,13 @@ export async function simulatedDecisions(options: {
         channel: command.channel,
         messageClass: command.priority,
         topic: command.topic,
+        template: command.template,
         bestTimeWithinMs: command.bestTimeWithinMs,
         queuedAt: at,
         profile,
         identities,
       },
-      inputs,
+      withTemplates,
       loaded.policy,
       at,
     );

@@ -78,6 +78,7 @@ function requestOf(
     requestedChannel: SendRequest['channel'];
     topic?: string;
     messageClass: MessageClass;
+    template?: string;
   };
   return {
     workspaceId: entry.workspaceId,
@@ -86,6 +87,7 @@ function requestOf(
     channel: payload.requestedChannel,
     messageClass: (entry.messageClass as MessageClass | null | undefined) ?? payload.messageClass,
     topic: payload.topic,
+    template: payload.template,
     bestTimeWithinMs,
     queuedAt: entry.createdAt,
     profile: customer.profile,
