@@ -46,6 +46,8 @@ export interface MessageSummary {
   nextAttemptAt: string | null;
   /** Why the channel was chosen, or why the message was suppressed. */
   decision: unknown;
+  /** A held message decided again: what was decided before, oldest first, each with when. */
+  earlierDecisions: { decidedAt: string; decision: unknown }[];
 }
 
 /** Reading the outbox and putting dead letters back: what the messages API and CLI share. */
@@ -147,5 +149,11 @@ export function summaryOf(message: MessageRecord): MessageSummary {
     sentAt: iso(message.sentAt),
     nextAttemptAt: waiting ? iso(message.nextAttemptAt) : null,
     decision: payload.decision ?? null,
+    earlierDecisions: Array.isArray(payload.earlier)
+      ? payload.earlier.map((e: { decidedAt: string; decision: unknown }) => ({
+          decidedAt: e.decidedAt,
+          decision: e.decision,
+        }))
+      : [],
   };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
+import type { MessageSummary } from '../../delivery/message-service.ts';
 import { goLive, messagesByNode } from '../../journeys/runtime/test-runtime.ts';
 import { callApi, HOUR, iso, sendBatch, T0 } from '../../journeys/test-journey-api.ts';
 import { ManualClock } from '../../shared/clock.ts';
@@ -12,9 +13,10 @@ import { ManualClock } from '../../shared/clock.ts';
  */
 describe('best channel and the template', () => {
   let t: TestGodwit;
+  const clock = new ManualClock(T0);
   const customer = { email: 'ada@example.com', phone: '+442079460958', timezone: 'UTC' };
   before(async () => {
-    t = await startTestGodwit({ store: 'postgres', clock: new ManualClock(T0) });
+    t = await startTestGodwit({ store: 'postgres', clock });
     const templates = [
       { id: 'sms_note', name: 'SMS note', channels: { sms: { text: 'Hello' } } },
       {
@@ -75,6 +77,25 @@ describe('best channel and the template', () => {
       String(send?.decision),
     );
     assert.doesNotMatch(String(send?.decision), /in_app|whatsapp|voice/);
+    assert.deepEqual(send?.earlierDecisions, []);
+  });
+
+  it('decided again when its hold ends, it goes and still says why it was held', async () => {
+    clock.advance(HOUR);
+    await t.godwit.runtime.fireDueTimers();
+    let send: MessageSummary | undefined;
+    for (let i = 0; i < 200 && (!send || send.status === 'scheduled'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      send = (await callApi(t, 'GET', '/v1/messages?journey=promo')).body.messages[0];
+    }
+    assert.notEqual(send?.status, 'scheduled');
+    assert.match(String(send?.decision), /^send now on email/);
+    assert.equal(send?.earlierDecisions.length, 1);
+    assert.equal(send?.earlierDecisions[0]?.decidedAt, iso(T0));
+    assert.match(String(send?.earlierDecisions[0]?.decision), /quiet hours/);
+    const timeline = (await callApi(t, 'GET', `/v1/customers/${send?.customerId}`)).body.timeline.events;
+    const entry = timeline.find((e: { type: string; key?: string }) => e.type === 'message' && e.key === send?.key);
+    assert.deepEqual(entry?.earlierDecisions, send?.earlierDecisions, 'the timeline shows it too');
   });
 });
 

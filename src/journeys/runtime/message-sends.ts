@@ -135,6 +135,7 @@ export async function decideMessages(
         address: outcome?.address ?? null,
         decision: outcome?.summary ?? 'suppressed: the customer no longer exists',
         explanation: outcome?.record ?? null,
+        ...(redecided ? { earlier: earlierDecisions(entry) } : {}),
       },
       updatedAt: now,
     };
@@ -161,6 +162,23 @@ export async function decideMessages(
     }
   }
   return out;
+}
+
+/** Decisions a held message keeps from before it was decided again, oldest first. */
+export const EARLIER_DECISIONS_KEPT = 10;
+
+/**
+ * A held message decided again keeps what was decided before (why it was held, and when), so one that goes
+ * late still says why; the newest `EARLIER_DECISIONS_KEPT` are kept, for a message held again and again.
+ */
+function earlierDecisions(entry: OutboxRecord): unknown[] {
+  const { earlier, decision, explanation } = entry.payload as {
+    earlier?: unknown[];
+    decision?: unknown;
+    explanation?: unknown;
+  };
+  const previous = { decidedAt: new Date(entry.updatedAt).toISOString(), decision, explanation };
+  return [...(Array.isArray(earlier) ? earlier : []), previous].slice(-EARLIER_DECISIONS_KEPT);
 }
 
 function fixedChannelOf(requested: string | undefined): string | null {
