@@ -94,3 +94,12 @@ test('a class the policy does not hold (transactional by default) goes even next
   });
   assert.ok(!held.dropped && held.at === now + 59 * MIN);
 });
+
+test('a collision reason names the journey of the other send, whichever side wins', () => {
+  const receipt = { ...scheduled('otp', 10, 'transactional'), journeyId: 'order_receipt' };
+  const lost = resolveCollisions({ ...base, messageClass: 'marketing', sends: [receipt] });
+  assert.equal(lost.reasons[0]?.code === 'collision' && lost.reasons[0].withJourney, 'order_receipt');
+  const promo = { ...scheduled('promo', 15, 'marketing'), journeyId: 'spring_sale' };
+  const won = resolveCollisions({ ...base, messageClass: 'transactional', sends: [promo] });
+  assert.equal(won.reasons[0]?.code === 'collision' && won.reasons[0].withJourney, 'spring_sale');
+});

@@ -54,6 +54,7 @@ export function resolveCollisions(check: CollisionCheck): CollisionResult {
     reasons.push({
       code: 'collision',
       with: winner.id,
+      ...(winner.journeyId === undefined ? {} : { withJourney: winner.journeyId }),
       withClass: winner.messageClass,
       at: winner.at,
       action,
@@ -69,7 +70,15 @@ export function resolveCollisions(check: CollisionCheck): CollisionResult {
     )
     .map((o) => {
       const action = check.loser[o.messageClass] ?? 'delay';
-      reasons.push({ code: 'collision', with: o.id, withClass: o.messageClass, at: o.at, action: 'wins' });
+      const withJourney = o.journeyId === undefined ? {} : { withJourney: o.journeyId };
+      reasons.push({
+        code: 'collision',
+        with: o.id,
+        ...withJourney,
+        withClass: o.messageClass,
+        at: o.at,
+        action: 'wins',
+      });
       return { id: o.id, action };
     });
   return { dropped: false, at, preempts, reasons };

@@ -49,3 +49,22 @@ test('the holdout says which share is held out and where the bucket falls, not a
     'suppressed: in the holdout group: the 20% of customers held out (bucket 1295 of 10000, below 2000)',
   );
 });
+
+test('a collision names the journey of the message it met, and when that goes', () => {
+  const met = (withJourney?: string): Reason => ({
+    code: 'collision',
+    with: '01J9Z7:send:1',
+    ...(withJourney === undefined ? {} : { withJourney }),
+    withClass: 'service',
+    at: Date.UTC(2026, 2, 16, 9),
+    action: 'drop',
+  });
+  const dropped = (reason: Reason) =>
+    describeDecision({ outcome: 'suppress', requestId: 'r1', reasons: [reason] }, 'Europe/Berlin');
+  assert.equal(
+    dropped(met('ticket_follow_up')),
+    "suppressed: collides with journey ticket_follow_up's service message at 2026-03-16 10:00 Europe/Berlin: drop",
+  );
+  // Sent some other way: its outbox key is all there is to name it by.
+  assert.match(dropped(met()), /collides with 01J9Z7:send:1 service message at/);
+});

@@ -51,8 +51,11 @@ function describeReason(reason: Reason, timeZone: string): string {
       return `allowed through quiet hours ${reason.from}–${reason.to}`;
     case 'frequency_cap':
       return `cap ${reason.max} per ${reason.per} on ${reason.channel} (${reason.count} already)`;
-    case 'collision':
-      return reason.action === 'wins' ? '' : `collides with ${reason.with} (${reason.withClass}): ${reason.action}`;
+    case 'collision': {
+      if (reason.action === 'wins') return '';
+      const other = reason.withJourney === undefined ? reason.with : `journey ${reason.withJourney}'s`;
+      return `collides with ${other} ${reason.withClass} message at ${wallTime(reason.at, timeZone)}: ${reason.action}`;
+    }
     case 'rerouted':
       return `rerouted from ${reason.from} to ${reason.to} (${reason.why})`;
     case 'past_deadline':

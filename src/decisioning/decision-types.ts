@@ -65,6 +65,8 @@ export interface RecentEvent {
 /** A send already made or scheduled for this customer (from the outbox). */
 export interface KnownSend {
   readonly id: string;
+  /** The journey that sends it, so an explanation can name it rather than its outbox key. */
+  readonly journeyId?: string;
   readonly channel: Channel;
   readonly messageClass: MessageClass;
   readonly at: number;
@@ -143,6 +145,7 @@ export type Reason =
   | {
       readonly code: 'collision';
       readonly with: string;
+      readonly withJourney?: string;
       readonly withClass: MessageClass;
       readonly at: number;
       readonly action: 'delay' | 'drop' | 'wins';

@@ -77,6 +77,7 @@ describeEachStore('decision store contract', (t) => {
     assert.deepEqual(byKey.later, {
       customerId: 'c1',
       idempotencyKey: 'later',
+      journeyId: 'j1',
       channel: 'email',
       messageClass: 'service',
       at: now + 5 * HOUR,

@@ -18,6 +18,8 @@ export interface StoredPolicy {
 export interface SendRow {
   readonly customerId: string;
   readonly idempotencyKey: string;
+  /** The journey that queued it (null: sent some other way). */
+  readonly journeyId: string | null;
   readonly channel: string;
   readonly messageClass: string;
   /** When it went or goes out: a scheduled one's planned time, else when it was sent or queued. */

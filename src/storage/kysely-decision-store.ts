@@ -54,6 +54,7 @@ export class KyselyDecisionStore implements DecisionStore {
           'workspace_id',
           'customer_id',
           'idempotency_key',
+          'journey_id',
           'channel',
           'message_class',
           'status',
@@ -77,6 +78,7 @@ export class KyselyDecisionStore implements DecisionStore {
         out.push({
           customerId: row.customer_id,
           idempotencyKey: row.idempotency_key,
+          journeyId: row.journey_id,
           channel: row.channel,
           messageClass: row.message_class ?? 'marketing',
           at: Number(at),

@@ -92,6 +92,7 @@ export async function loadDecisionInputs(options: {
     const list = sends.get(row.customerId) ?? [];
     list.push({
       id: row.idempotencyKey,
+      ...(row.journeyId === null ? {} : { journeyId: row.journeyId }),
       channel: row.channel as Channel,
       messageClass: row.messageClass as MessageClass,
       // A held message whose time has passed (its timer is late: a backlog, a restart) goes when it fires, not before now.

@@ -29,6 +29,8 @@ export interface SendRequest {
   readonly channel: Channel | 'best';
   readonly messageClass: MessageClass;
   readonly topic?: string;
+  /** The journey that sends it: explanations of other sends name it. */
+  readonly journeyId?: string;
   /** The template it renders: `best` chooses among the channels it has content for. */
   readonly template?: string;
   readonly bestTimeWithinMs?: number;
@@ -152,6 +154,7 @@ export function decideOne(request: SendRequest, inputs: BatchDecisionInputs, pol
   if (going) {
     const planned: KnownSend = {
       id: request.idempotencyKey,
+      ...(request.journeyId === undefined ? {} : { journeyId: request.journeyId }),
       channel: going.channel,
       messageClass: request.messageClass,
       at: going.at,

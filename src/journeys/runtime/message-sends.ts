@@ -84,6 +84,7 @@ function requestOf(
     workspaceId: entry.workspaceId,
     idempotencyKey: entry.idempotencyKey,
     customerId: entry.customerId,
+    journeyId: entry.journeyId ?? undefined,
     channel: payload.requestedChannel,
     messageClass: (entry.messageClass as MessageClass | null | undefined) ?? payload.messageClass,
     topic: payload.topic,
