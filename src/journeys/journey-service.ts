@@ -11,13 +11,13 @@ import {
   type JourneyReference,
   missingLines,
   missingReferences,
-  namesReference,
   type ReferenceLookup,
 } from './journey-references.ts';
 import { type JourneyRequirements, missingRequirements, requirementWarnings } from './journey-requirements.ts';
 import type { JourneyDefinition } from './journey-schema.ts';
 import { archivedConflict, checkNewStatus, checkStatusChange, statusAfterUpdate } from './journey-status.ts';
 import { sameDefinition } from './journey-yaml.ts';
+import { refuseWhileUsed } from './reference-users.ts';
 
 /**
  * The one place that changes journeys: create, update (a new version once a journey has been live),
@@ -163,11 +163,8 @@ export class JourneyService {
   }
 
   /**
-   * Deletes a template or segment through `remove` unless a journey uses it: a 409 naming the live
-   * journeys whose latest version names it (new runs would start on nothing) and the journeys with
-   * runs still waiting on a version that names it (whatever the journey's status, those runs go on).
-   * Serial with the workspace's journey changes in every process, so none goes live on it between the
-   * check and the delete.
+   * Deletes a template or segment through `remove` unless anything still uses it (`refuseWhileUsed`). Serial with
+   * the workspace's journey changes in every process, so none goes live on it between the check and the delete.
    */
   deleteUnlessUsed(
     workspaceId: string,
@@ -176,38 +173,23 @@ export class JourneyService {
     remove: () => Promise<void>,
   ): Promise<void> {
     return this.serially(workspaceId, async () => {
-      const { live, waiting } = await this.usersOf(workspaceId, kind, id);
-      // A message renders its template when it goes, so one still to go (held, or queued) needs it too.
-      const messages = kind === 'template' ? await this.journeys.countWaitingWithTemplate(workspaceId, id) : 0;
-      if (live.length === 0 && waiting.length === 0 && messages === 0) return remove();
-      const how = kind === 'template' ? 'sent' : 'used';
-      const by = [
-        ...(live.length > 0 ? [`live journeys: ${live.join(', ')}`] : []),
-        ...(waiting.length > 0 ? [`runs still waiting in ${waiting.join(', ')}`] : []),
-        ...(messages > 0 ? [`${messages} message${messages === 1 ? '' : 's'} still to go`] : []),
-      ];
-      const then = live.length > 0 ? 'pause or change them first' : 'delete it once they have finished';
-      throw new GodwitError('conflict', `${kind} ${id} is ${how} by ${by.join(' and by ')}; ${then}`);
+      await refuseWhileUsed(this.journeys, workspaceId, { kind, id });
+      return remove();
     });
   }
 
-  /** Live journeys whose latest version names it; `journey (version N)` for each older or not-live version with waiting runs. */
-  private async usersOf(workspaceId: string, kind: JourneyReference['kind'], id: string) {
-    const live: string[] = [];
-    const waiting: string[] = [];
-    for (const journey of await this.journeys.listJourneys(workspaceId)) {
-      const current = journey.status === 'live' ? journey.latestVersion : undefined;
-      const counts = await this.journeys.nodeCounts(workspaceId, journey.id);
-      const versions = new Set(counts.filter((c) => c.kind === 'waiting' && c.count > 0).map((c) => c.version));
-      if (current !== undefined) versions.add(current);
-      for (const version of [...versions].sort((a, b) => a - b)) {
-        const record = await this.journeys.getVersion(workspaceId, journey.id, version);
-        if (!record || !namesReference(record.definition, kind, id)) continue;
-        if (version === current) live.push(journey.id);
-        else waiting.push(`${journey.id} (version ${version})`);
-      }
-    }
-    return { live, waiting };
+  /** Saves a template edit through `save` unless a send still needs the channels' content it drops; serial like deletes. */
+  dropChannelsUnlessUsed<T>(
+    workspaceId: string,
+    templateId: string,
+    channels: readonly string[],
+    save: () => Promise<T>,
+  ): Promise<T> {
+    if (channels.length === 0) return save();
+    return this.serially(workspaceId, async () => {
+      await refuseWhileUsed(this.journeys, workspaceId, { kind: 'template', id: templateId, channels });
+      return save();
+    });
   }
 
   /**

@@ -225,7 +225,7 @@ export interface JourneyStore {
   listOutbox(query: OutboxQuery): Promise<OutboxRecord[]>;
   countOutbox(workspaceId: string): Promise<number>;
   /** Messages still to go (pending or held) that render this template when they do. */
-  countWaitingWithTemplate(workspaceId: string, templateId: string): Promise<number>;
+  countWaitingWithTemplate(workspaceId: string, templateId: string, channels?: readonly string[]): Promise<number>;
 
   /** Track event names and trait names among the workspace's newest events and customers, sorted. */
   seenNames(workspaceId: string, scan: SeenNamesScan): Promise<{ events: string[]; traits: string[] }>;

@@ -356,16 +356,21 @@ export class KyselyJourneyStore implements JourneyStore {
     return Number(row?.n ?? 0);
   }
 
-  async countWaitingWithTemplate(workspaceId: string, templateId: string): Promise<number> {
+  async countWaitingWithTemplate(
+    workspaceId: string,
+    templateId: string,
+    channels?: readonly string[],
+  ): Promise<number> {
     // The payload is JSON.stringify's, so the template is written `"template":"<id>"`; ids may hold `_`, a LIKE wildcard.
     const pattern = `%"template":${JSON.stringify(templateId).replace(/[\\%_]/g, '\\$&')}%`;
-    const row = await this.db
+    let query = this.db
       .selectFrom('outbox')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('status', 'in', ['pending', 'scheduled'])
       .where('workspace_id', '=', workspaceId)
-      .where(sql<boolean>`payload like ${pattern} escape '\\'`)
-      .executeTakeFirst();
+      .where(sql<boolean>`payload like ${pattern} escape '\\'`);
+    if (channels) query = query.where('channel', 'in', [...channels]);
+    const row = await query.executeTakeFirst();
     return Number(row?.n ?? 0);
   }
 }

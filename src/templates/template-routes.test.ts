@@ -172,6 +172,47 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       assert.deepEqual((await call('DELETE', '/v1/templates/promo_5')).body, { deleted: true });
     });
 
+    it('refuses an edit that drops content a live journey or a queued message still sends on that channel', async () => {
+      assert.equal((await call('POST', '/v1/templates', receipt({ id: 'notice' }))).status, 201);
+      const send = (channel: string) => ({ type: 'send', template: 'notice', channel, next: 'end' });
+      const journey = (id: string, channel: string) => ({
+        id,
+        name: id,
+        status: 'live',
+        trigger: { event: 'Order Completed' },
+        start: 'send',
+        nodes: { send: send(channel), end: { type: 'exit' } },
+      });
+      assert.equal((await call('POST', '/v1/journeys', journey('notices', 'sms'))).status, 201);
+      assert.equal((await call('POST', '/v1/journeys', journey('notices_best', 'best'))).status, 201);
+      const { sms, ...emailOnly } = receipt({ id: 'notice' }).channels;
+      const withoutSms = { ...receipt({ id: 'notice' }), channels: emailOnly, locales: {} };
+      const refused = await call('PUT', '/v1/templates/notice', withoutSms);
+      assert.deepEqual(
+        [refused.status, refused.body.error.message],
+        [409, "template notice's sms content is sent by live journeys: notices; pause or change them first"],
+      );
+      assert.equal((await call('GET', '/v1/templates/notice')).body.template.latestVersion, 1, 'nothing saved');
+      // Email is sent only by `best`, which chooses among the channels the template has: it may go.
+      const { email, ...smsOnly } = receipt({ id: 'notice' }).channels;
+      assert.equal((await call('PUT', '/v1/templates/notice', { ...withoutSms, channels: smsOnly })).status, 200);
+      // Paused, the journey no longer stops it; an SMS still to go does.
+      assert.equal((await call('POST', '/v1/journeys/notices/status', { status: 'paused' })).status, 200);
+      await addOutbox(t.godwit.store, [
+        {
+          ...outboxEntry('notice:1', { workspaceId: t.workspaceId, channel: 'sms', nextAttemptAt: Date.now() }),
+          payload: { template: 'notice', address: '+442079460958' },
+        },
+      ]);
+      const queued = await call('PUT', '/v1/templates/notice', { ...withoutSms, channels: { email, sms } });
+      assert.equal(queued.status, 200, 'adding a channel drops nothing');
+      const dropping = await call('PUT', '/v1/templates/notice', { ...withoutSms, channels: { email } });
+      assert.deepEqual(
+        [dropping.status, dropping.body.error.message],
+        [409, "template notice's sms content is sent by 1 message still to go; change it once they have finished"],
+      );
+    });
+
     it('deletes a template or lets a journey go live sending it, never both', async () => {
       const journey = (id: string) => ({
         id,

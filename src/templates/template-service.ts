@@ -49,6 +49,13 @@ export class TemplateService {
       clock: Clock;
       /** Runs `remove` unless journeys send the template (a 409): its deletion would leave them sending nothing. */
       deleteUnlessUsed?: (workspaceId: string, templateId: string, remove: () => Promise<void>) => Promise<void>;
+      /** Runs `save` unless journeys send the template on channels whose content the edit drops (a 409). */
+      dropChannelsUnlessUsed?: <T>(
+        workspaceId: string,
+        templateId: string,
+        channels: readonly string[],
+        save: () => Promise<T>,
+      ) => Promise<T>;
     },
   ) {}
 
@@ -117,13 +124,24 @@ export class TemplateService {
     return this.serially(async () => {
       // A built-in is customised by storing the workspace's own version, which then takes its place.
       if (!(await this.store.getTemplate(workspaceId, id)) && !catalogTemplate(id)) throw notFound(`no template ${id}`);
-      return this.write(workspaceId, definition);
+      return this.writeUnlessDropping(workspaceId, definition);
     });
   }
 
   /** Creates or updates: what `godwit templates apply` does per file. */
   apply(workspaceId: string, definition: TemplateDefinition): Promise<TemplateChange> {
-    return this.serially(() => this.write(workspaceId, definition));
+    return this.serially(() => this.writeUnlessDropping(workspaceId, definition));
+  }
+
+  /** `write`, refused while journeys still send on a channel whose content the new version no longer has. */
+  private async writeUnlessDropping(workspaceId: string, definition: TemplateDefinition): Promise<TemplateChange> {
+    const { dropChannelsUnlessUsed } = this.options;
+    const before = (await this.store.getTemplateVersion(workspaceId, definition.id))?.definition;
+    const had = channelsOf(before ?? catalogTemplate(definition.id));
+    const keeps = channelsOf(definition);
+    const dropped = had.filter((channel) => !keeps.includes(channel));
+    const save = () => this.write(workspaceId, definition);
+    return dropChannelsUnlessUsed ? dropChannelsUnlessUsed(workspaceId, definition.id, dropped, save) : save();
   }
 
   /**
@@ -177,6 +195,11 @@ export class TemplateService {
 }
 
 const keyOf = (workspaceId: string, id: string) => `${workspaceId}\u0000${id}`;
+
+/** The channels a template has content for. */
+function channelsOf(definition: TemplateDefinition | undefined): string[] {
+  return Object.entries(definition?.channels ?? {}).flatMap(([channel, content]) => (content ? [channel] : []));
+}
 
 function summaryOf(record: TemplateRecord): TemplateSummary {
   const { id, name, latestVersion, createdAt, updatedAt } = record;
