@@ -298,8 +298,12 @@ describe('web console in Chromium', () => {
       await page.getByRole('button', { name: 'Run simulation' }).click();
       await page.getByText(/^Status: /).waitFor();
       assert.ok((await page.locator('.path-steps li').count()) > 1);
-      // Each message says what its decision does to it.
-      await page.getByText(/onboarding_welcome — (sent|delayed|suppressed)/).waitFor();
+      // Each message says what its decision does to it, and the run's status is in words.
+      await page.getByText(/^Status: (finished|still waiting at the horizon|not triggered), outcome: /).waitFor();
+      await page
+        .locator('.simulated-messages li', { hasText: 'onboarding_welcome' })
+        .getByText(/^(Sent at once on email|Held until .+, then sent on email|Not sent)\.$/)
+        .waitFor();
       await page.getByRole('tab', { name: 'Graph' }).click();
       await page.locator('.flow-node.on-path [data-node="welcome"]').waitFor();
 
@@ -326,6 +330,15 @@ describe('web console in Chromium', () => {
       await page.getByRole('cell', { name: godwit.adminEmail }).waitFor();
       await page.getByText('SMS, WhatsApp, voice: quiet from 21:00 to 08:00 (transactional let through)').waitFor();
       await page.getByText('marketing on all channels together: at most 3 per week').waitFor();
+      // Every kind of rule, not only quiet hours and caps.
+      await page
+        .getByText(
+          'service, marketing messages less than 1 hour apart collide: the higher class goes, the other gives way.',
+        )
+        .waitFor();
+      await page.getByText('A marketing message that gives way is dropped.').waitFor();
+      await page.getByText('marketing: dropped if held longer than 3 days').waitFor();
+      await page.getByText('No one is held out.').waitFor();
       // A policy the server refuses says why, in place.
       const twoProblems = {
         caps: [{ classes: ['marketing'], per: 'month', max: 1 }],
@@ -392,6 +405,132 @@ describe('web console in Chromium', () => {
       const text = await row.innerText();
       assert.match(text, /held/);
       assert.match(text, /goes at .*2031/);
+    }),
+  );
+
+  it(
+    'explains each decision in the admin’s language: on the timeline, beside the outbox, in English and Chinese',
+    withFailureShot('decisions', async () => {
+      const { id } = ((await callApi(godwit, 'GET', `/v1/customers/${CUSTOMER}`)).body as { profile: Profile }).profile;
+      const heldUntil = Date.UTC(2031, 0, 2, 7, 0);
+      const quietHours = {
+        code: 'quiet_hours',
+        channel: 'email',
+        from: '23:00',
+        to: '07:00',
+        timeZone: 'Europe/London',
+      };
+      const decided = (key: string, status: string, payload: Record<string, unknown>) =>
+        outboxEntry(key, {
+          workspaceId: godwit.workspaceId,
+          customerId: id,
+          journeyId: 'decided',
+          status,
+          createdAt: Date.now(),
+          updatedAt: Date.now(),
+          ...(status === 'scheduled' ? { nextAttemptAt: heldUntil } : {}),
+          payload: { address: CUSTOMER, messageClass: 'marketing', ...payload },
+        } as Partial<OutboxRecord>);
+      await addOutbox(godwit.godwit.store, [
+        decided('decided:held', 'scheduled', {
+          template: 'held_offer',
+          decision: 'delayed to 2031-01-02 07:00 Europe/London on email: fixed channel email; quiet hours 23:00–07:00',
+          explanation: {
+            outcome: 'delay',
+            channel: 'email',
+            at: heldUntil,
+            timeZone: 'Europe/London',
+            reasons: [
+              { code: 'fixed_channel', channel: 'email' },
+              { ...quietHours, heldUntil },
+            ],
+          },
+        }),
+        decided('decided:dropped', 'suppressed', {
+          template: 'dropped_offer',
+          decision: 'suppressed: in the holdout group (bucket 170 < 30%)',
+          explanation: { outcome: 'suppress', reasons: [{ code: 'holdout', bucket: 170, percent: 30 }] },
+        }),
+      ]);
+      const inPage = (locale: Locale) =>
+        page.evaluate(
+          ([ms, locale]) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(ms),
+          [heldUntil, locale] as const,
+        );
+
+      // The timeline says why each message waits or was dropped, and opens it in full.
+      await openAda();
+      const timeline = page.getByRole('region', { name: 'Timeline' });
+      const held = timeline.locator('li[data-type="message"]', { hasText: 'held_offer' });
+      await held.getByText(`held_offer · goes at ${await inPage('en')} — delayed to 2031-01-02 07:00`).waitFor();
+      await timeline
+        .locator('li[data-type="message"]', { hasText: 'dropped_offer' })
+        .getByText('in the holdout group (bucket 170 < 30%)', { exact: false })
+        .waitFor();
+      // Every time on it fits its column.
+      const overflowing = await timeline
+        .locator('time')
+        .evaluateAll((times) => times.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent));
+      assert.deepEqual(overflowing, [], 'timeline times fit their column');
+      await held.getByRole('link', { name: 'email · held' }).click();
+      await heading('Messages');
+      const decision = page.getByRole('complementary', { name: 'Message' }).getByRole('region', { name: 'Decision' });
+      const at = await inPage('en');
+      await decision.getByText(`Held until ${at}, then sent on email.`).waitFor();
+      await decision
+        .getByText(`Quiet hours for email, 23:00–07:00 in the customer’s time zone (Europe/London): held until ${at}.`)
+        .waitFor();
+
+      /** The open message sits beside the list: nothing off the page, every row's button whole and in view. */
+      const expectBesideTheList = async () => {
+        // No named functions inside: the test's compiler would wrap them in a helper the page does not have.
+        const layout = await page.evaluate(() => ({
+          pageWidth: document.documentElement.scrollWidth,
+          viewport: innerWidth,
+          listRight: document.querySelector('.split > div')?.getBoundingClientRect().right ?? 0,
+          panelRight: document.querySelector('.detail-panel')?.getBoundingClientRect().right ?? 0,
+          closeHeight: document.querySelector('.detail-panel .close')?.getBoundingClientRect().height ?? 0,
+          buttons: [...document.querySelectorAll('.split > div tbody button')]
+            .map((b) => b.getBoundingClientRect())
+            .map((b) => ({ right: b.right, height: b.height })),
+        }));
+        assert.ok(layout.pageWidth <= layout.viewport, `the page fits its width: ${JSON.stringify(layout)}`);
+        assert.ok(layout.panelRight <= layout.viewport, 'the message is in view');
+        for (const button of layout.buttons) {
+          assert.ok(button.right <= layout.listRight, `a row's button is in view: ${JSON.stringify(button)}`);
+          assert.ok(button.height <= layout.closeHeight, `a row's button is on one line: ${JSON.stringify(button)}`);
+        }
+      };
+      await page.getByRole('row', { name: /held_offer/ }).waitFor();
+      await expectBesideTheList();
+      await shot('message-decision');
+      // On a narrower screen the list scrolls sideways under its own width; the page and the message stay put.
+      await page.setViewportSize({ width: 1000, height: 900 });
+      const narrow = await page.evaluate(() => ({
+        pageWidth: document.documentElement.scrollWidth,
+        panelRight: document.querySelector('.detail-panel')?.getBoundingClientRect().right ?? 0,
+      }));
+      assert.ok(narrow.pageWidth <= 1000 && narrow.panelRight <= 1000, `in view: ${JSON.stringify(narrow)}`);
+      await page.setViewportSize({ width: 1360, height: 900 });
+
+      await page.getByLabel('Language').selectOption('zh-CN');
+      const decisionZh = page.getByRole('complementary', { name: '消息' }).getByRole('region', { name: '发送决策' });
+      const atZh = await inPage('zh-CN');
+      await decisionZh.getByText(`暂缓至 ${atZh}，届时通过邮件发送。`).waitFor();
+      await decisionZh.getByText(`邮件免打扰时段（客户时区 Europe/London 的 23:00–07:00）：暂缓至 ${atZh}。`).waitFor();
+      await expectBesideTheList();
+      await shot('message-decision-zh');
+      await page
+        .getByRole('row', { name: /dropped_offer/ })
+        .getByRole('button', { name: '查看' })
+        .click();
+      await decisionZh.getByText('不发送。').waitFor();
+      await decisionZh
+        .getByText('客户属于保留组（占客户的 30%）：保留组不接收此类消息，以便衡量消息的提升效果。')
+        .waitFor();
+      await page.getByLabel('语言').selectOption('en');
+      await heading('Messages');
+      await page.keyboard.press('Escape');
     }),
   );
 
@@ -735,6 +874,9 @@ describe('web console in Chromium', () => {
 
         await page.reload();
         await heading('Settings');
+        await page
+          .getByText('50% of customers get no marketing messages, to measure their lift (salt console-lift).')
+          .waitFor();
         await expectLiftShown('en', report);
         await shot('holdout-lift');
         // A name no one sent (here, in the wrong case) says why the figures are empty.
@@ -800,9 +942,18 @@ describe('web console in Chromium', () => {
   it(
     'switches the same customer page to Simplified Chinese and remembers it',
     withFailureShot('chinese', async () => {
+      // A run's outcome is a word of the admin's language too: Ada's run, as if she had converted.
+      const journeys = /\/v1\/customers\/[^/?]+\/journeys$/;
+      await page.route(journeys, async (route) => {
+        const answer = await route.fetch();
+        const { runs } = (await answer.json()) as { runs: Record<string, unknown>[] };
+        await route.fulfill({ response: answer, json: { runs: runs.map((r) => ({ ...r, outcome: 'converted' })) } });
+      });
       await openAda();
       await page.getByLabel('Language').selectOption('zh-CN');
       await page.getByRole('link', { name: '客户' }).waitFor();
+      await page.locator('.runs .badge', { hasText: '已转化' }).first().waitFor();
+      await page.unroute(journeys);
       await page.getByRole('heading', { name: '时间线' }).waitFor();
       await page.getByRole('heading', { name: '同意与偏好' }).waitFor();
       assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
@@ -838,6 +989,20 @@ describe('web console in Chromium', () => {
       await page.locator('.react-flow__edge-text', { hasText: '不满足' }).first().waitFor();
       await page.getByRole('button', { name: '放大', exact: true }).waitFor();
       await shot('journey-zh');
+      // The simulator's status and each message's decision are in Chinese; the path is marked as Godwit's English.
+      await page.getByRole('tab', { name: '模拟' }).click();
+      await page.getByLabel('客户（ID、邮箱、电话）').fill(CUSTOMER);
+      await page.getByRole('button', { name: '运行模拟' }).click();
+      await page.getByText(/^状态：(已结束|到模拟终点时仍在等待|未触发)，结果：/).waitFor();
+      await page
+        .locator('.simulated-messages li', { hasText: 'onboarding_welcome' })
+        .getByText(/^(立即通过邮件发送|暂缓至 .+，届时通过邮件发送|不发送)。$/)
+        .waitFor();
+      assert.equal(
+        await page.locator('.path-steps li span[lang="en"]').count(),
+        await page.locator('.path-steps li').count(),
+      );
+      await shot('journey-simulate-zh');
 
       // A delivered message of Grace's, for her timeline.
       const grace = ((await callApi(godwit, 'GET', '/v1/customers/grace')).body as { profile: Profile }).profile;
@@ -902,6 +1067,14 @@ describe('web console in Chromium', () => {
       await page.unroute(SETTINGS_CHUNK);
       await alert.getByRole('button', { name: '重新加载' }).click();
       await page.getByRole('heading', { level: 1, name: '设置' }).waitFor();
+      // Channels and roles are words too.
+      await page.locator('.chips li', { hasText: '短信' }).waitFor();
+      await page.getByRole('cell', { name: '管理员' }).waitFor();
+      // A policy that is not JSON is said so in Chinese, before asking Godwit; the browser's words are the detail.
+      await page.getByLabel('策略（JSON）').fill('{ "holdout": ');
+      await page.getByRole('button', { name: '保存策略' }).click();
+      await alert.getByText('这不是有效的 JSON，因此没有提交给 Godwit。请检查括号、逗号和引号。').waitFor();
+      assert.match(await alert.locator('[lang="en"]').innerText(), /JSON/);
       forgive(/status of (400|418)|ERR_CONNECTION_REFUSED|dynamically imported module|ChunkLoadError/);
       assert.deepEqual(problems, []);
     }),

@@ -8,12 +8,24 @@ export interface ExplainedError {
   readonly detail?: string;
 }
 
+/** A failure the console finds itself, already in the admin's words; `detail` is the browser's own (English) text. */
+export class ConsoleError extends Error {
+  constructor(
+    summary: string,
+    readonly detail?: string,
+  ) {
+    super(summary);
+  }
+}
+
 /**
  * An error code the console has a sentence for becomes that sentence, with the server's message as
  * detail (every problem, one per line, when it listed several). An unknown code, or an error that is
  * not the API's, keeps its own text: better in English than hidden.
  */
 export function explainError(t: I18n['t'], error: unknown): ExplainedError {
+  if (error instanceof ConsoleError)
+    return error.detail ? { summary: error.message, detail: error.detail } : { summary: error.message };
   const message = error instanceof Error ? error.message : String(error);
   if (!(error instanceof ApiError) || !hasLabel('errors', error.code)) return { summary: message };
   const summary = labelOf(t, 'errors', error.code);

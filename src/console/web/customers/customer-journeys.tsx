@@ -1,5 +1,6 @@
 import type { PathStep, Run } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { labelOf } from '../i18n/labels.ts';
 import { Link } from '../router.tsx';
 
 /** The nodes in the order visited: a node's entered and left records show as one step, with the branch taken. */
@@ -24,7 +25,7 @@ export function CustomerJourneys({ runs }: { runs: Run[] }) {
         <li key={run.runId}>
           <Link to={`/journeys/${encodeURIComponent(run.journeyId)}`}>{run.journeyId}</Link>{' '}
           <span className={`badge ${run.status}`}>{t(`run.${run.status}` as 'run.waiting')}</span>
-          {run.outcome && <span className="badge">{run.outcome}</span>}{' '}
+          {run.outcome && <span className="badge">{labelOf(t, 'runOutcome', run.outcome)}</span>}{' '}
           <span className="muted">{dateTime(run.startedAt)}</span>
           <ol className="path" aria-label={t('customer.path')}>
             {nodesVisited(run.path).map((step) => (

@@ -10,6 +10,10 @@ export interface EntryView {
   kindLabel: string;
   title: string;
   detail: string;
+  /** A message's decision as the server words it (English): why it went, waits or was dropped. */
+  decision?: string;
+  /** Where the entry opens in full: a message beside the outbox, with its decision in the admin's words. */
+  href?: string;
 }
 
 const brief = (value: unknown) => {
@@ -26,7 +30,8 @@ function timeOf(entry: TimelineEntry): number | undefined {
 }
 
 /** Event names, traits and message content stay as the customer's data has them; the console's own words are translated. */
-export function entryView(entry: TimelineEntry, t: I18n['t']): EntryView {
+export function entryView(entry: TimelineEntry, i18n: Pick<I18n, 't' | 'dateTime'>): EntryView {
+  const { t } = i18n;
   const at = timeOf(entry);
   const kind = String(entry.type ?? 'entry');
   const view = { at, kind, kindLabel: labelOf(t, 'timelineKind', kind) };
@@ -41,10 +46,17 @@ export function entryView(entry: TimelineEntry, t: I18n['t']): EntryView {
     case 'message': {
       const channel = typeof entry.channel === 'string' ? labelOf(t, 'channel', entry.channel) : undefined;
       const status = typeof entry.status === 'string' ? labelOf(t, 'messageStatus', entry.status) : undefined;
+      const goesAt = typeof entry.nextAttemptAt === 'string' ? Date.parse(entry.nextAttemptAt) : Number.NaN;
+      const held = entry.status === 'scheduled' && !Number.isNaN(goesAt);
       return {
         ...view,
         title: [channel, status].filter(Boolean).join(' · '),
-        detail: brief(entry.subject ?? entry.template ?? entry.text ?? entry.key),
+        detail: [
+          brief(entry.subject ?? entry.template ?? entry.text ?? entry.key),
+          ...(held ? [t('messages.goesAt', { time: i18n.dateTime(goesAt) })] : []),
+        ].join(' · '),
+        ...(typeof entry.decision === 'string' && entry.decision ? { decision: entry.decision } : {}),
+        ...(typeof entry.key === 'string' ? { href: `/messages?message=${encodeURIComponent(entry.key)}` } : {}),
       };
     }
     default: {

@@ -2,13 +2,15 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { TimelineEntry } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { Link } from '../router.tsx';
 import { entryView } from './timeline-entry.ts';
 
 const ROW_HEIGHT = 52;
 
 /** One timeline across channels, virtualised: only the rows in view exist in the page, so 10,000 entries scroll freely. */
 export function Timeline(props: { entries: TimelineEntry[]; hasMore: boolean; loadMore(): void }) {
-  const { t, dateTime, number } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime, number } = i18n;
   const scroller = useRef<HTMLElement>(null);
   const virtualizer = useVirtualizer({
     count: props.entries.length,
@@ -34,7 +36,7 @@ export function Timeline(props: { entries: TimelineEntry[]; hasMore: boolean; lo
         <ol style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const entry = entries[item.index] as TimelineEntry;
-            const view = entryView(entry, t);
+            const view = entryView(entry, i18n);
             return (
               <li
                 key={String(entry.seq ?? item.index)}
@@ -46,8 +48,16 @@ export function Timeline(props: { entries: TimelineEntry[]; hasMore: boolean; lo
               >
                 <time>{view.at === undefined ? '' : dateTime(view.at)}</time>
                 <span className={`badge ${view.kind}`}>{view.kindLabel}</span>
-                <strong>{view.title}</strong>
-                <span className="detail">{view.detail}</span>
+                <strong>{view.href ? <Link to={view.href}>{view.title}</Link> : view.title}</strong>
+                <span className="detail" title={view.decision}>
+                  {view.detail}
+                  {view.decision && (
+                    <>
+                      {' — '}
+                      <span lang="en">{view.decision}</span>
+                    </>
+                  )}
+                </span>
               </li>
             );
           })}

@@ -95,6 +95,13 @@ export const en = {
 
   'run.waiting': 'In progress',
   'run.finished': 'Finished',
+  'runOutcome.completed': 'completed',
+  'runOutcome.converted': 'converted',
+  'runOutcome.exited': 'exited',
+  'runOutcome.errored': 'errored',
+  'simulationStatus.finished': 'finished',
+  'simulationStatus.waiting': 'still waiting at the horizon',
+  'simulationStatus.not_triggered': 'not triggered',
 
   'status.draft': 'Draft',
   'status.live': 'Live',
@@ -157,10 +164,8 @@ export const en = {
   'simulate.running': 'Simulating…',
   'simulate.result': 'Status: {status}, outcome: {outcome}',
   'simulate.messages': 'Messages it would try to send',
-  'simulate.outcome.send': 'sent',
-  'simulate.outcome.delay': 'delayed',
-  'simulate.outcome.suppress': 'suppressed (see the path above for why)',
   'simulate.graphHint': 'The path is highlighted on the Graph tab.',
+  'simulate.pathWords': 'The steps are in Godwit’s own words.',
 
   'messages.title': 'Messages',
   'messages.devSinkHint':
@@ -190,6 +195,36 @@ export const en = {
   'messages.rendered': 'Rendered message',
   'messages.notRendered': 'Not rendered yet.',
   'messages.events': 'Delivery events',
+  'messages.decision': 'Decision',
+
+  // What the decision engine did with a message and why (payload.explanation, a simulated decision).
+  'decision.send': 'Sent at once on {channel}.',
+  'decision.delay': 'Held until {time}, then sent on {channel}.',
+  'decision.suppress': 'Not sent.',
+  'decision.reason.holdout':
+    'The customer is in the holdout ({percent} of customers), which gets none of these messages so that their lift can be measured.',
+  'decision.reason.suppressionRule': 'Suppression rule {rule} applies:',
+  'decision.reason.channelIneligible': '{channel} cannot be used: {why}.',
+  'decision.ineligible.noConsent': 'no consent',
+  'decision.ineligible.noAddress': 'no address',
+  'decision.ineligible.suppressed': 'the address is suppressed',
+  'decision.ineligible.providerFailing': 'its provider is failing',
+  'decision.ineligible.other': 'blocked',
+  'decision.reason.providerUnhealthy':
+    'The {channel} provider is failing and no other channel can go, so it waits for the provider’s retries.',
+  'decision.reason.noChannel': 'No channel can reach the customer.',
+  'decision.reason.fixedChannel': 'The journey sends on {channel}.',
+  'decision.reason.bestChannel': 'Best channel for this customer: {channel} (expected response rate {rate}).',
+  'decision.reason.bestTime': 'Best time in the window: {time} (expected response rate {rate}).',
+  'decision.reason.quietHours':
+    'Quiet hours for {channel}, {from}–{to} in the customer’s time zone ({zone}): held until {time}.',
+  'decision.reason.quietHoursAllowed': 'Let through the quiet hours for {channel} ({from}–{to}): its class is allowed.',
+  'decision.reason.capPerDay': 'The cap of {max} a day on {channel} is reached ({count} already): held until {time}.',
+  'decision.reason.capPerWeek': 'The cap of {max} a week on {channel} is reached ({count} already): held until {time}.',
+  'decision.reason.collisionDelay': 'Too close to a {class} message at {at}: held until {time}.',
+  'decision.reason.collisionDrop': 'Too close to a {class} message at {at}: dropped.',
+  'decision.reason.rerouted': 'Sent on {to} instead of {from}, which was held.',
+  'decision.reason.pastDeadline': 'It could only go after its deadline ({time}), so it is dropped.',
 
   // Channels whose delivery provider is failing (GET /v1/messages/stats), on the messages page and the overview.
   'failing.title': 'Some channels cannot deliver right now',
@@ -229,7 +264,7 @@ export const en = {
   'settings.policyDefault': 'The default policy: no changes saved yet.',
   'settings.policyUpdated': 'Saved {at}.',
   'settings.quietHours': 'Quiet hours (in each customer’s time zone)',
-  'settings.quietLine': '{channels}: quiet from {from} to {to}',
+  'settings.quietLine': '{channels}: quiet from {from} to {to} {allows}',
   'settings.caps': 'Frequency caps',
   'settings.capPerDay': '{classes} on {channel}: at most {max} per day',
   'settings.capPerWeek': '{classes} on {channel}: at most {max} per week',
@@ -239,6 +274,23 @@ export const en = {
   'settings.policyJson': 'Policy (JSON)',
   'settings.savePolicy': 'Save policy',
   'settings.policySaved': 'Policy saved; new decisions follow it at once.',
+  'settings.policyNotJson': 'This is not JSON, so Godwit was not asked. Check the brackets, commas and quotes.',
+  'settings.none': 'None.',
+  'settings.collisions': 'Collisions',
+  'settings.collisionLine':
+    '{classes} messages less than {window} apart collide: the higher class goes, the other gives way.',
+  'settings.loserDelay': 'A {class} message that gives way waits until {window} after the other.',
+  'settings.loserDrop': 'A {class} message that gives way is dropped.',
+  'settings.maxDelay': 'Longest hold',
+  'settings.maxDelayLine': '{class}: dropped if held longer than {duration}',
+  'settings.suppression': 'Suppression rules',
+  'settings.suppressionLine': '{rule}: no {classes} messages while {conditions}',
+  'settings.whenSegment': 'the customer is in segment {segment}',
+  'settings.whenEvent': 'the customer did {event} in the last {within}',
+  'settings.whenEventUntil': 'the customer did {event} in the last {within}, with no {until} since',
+  'settings.holdout': 'Holdout',
+  'settings.holdoutLine': '{percent} of customers get no {classes} messages, to measure their lift (salt {salt}).',
+  'settings.noHoldout': 'No one is held out.',
   'settings.keys': 'API keys',
   'settings.keysHint': 'Write keys send events; secret keys call the admin API.',
   'settings.newWriteKey': 'New write key',
@@ -248,6 +300,7 @@ export const en = {
   'settings.memberEmail': 'Email',
   'settings.memberRole': 'Role',
   'settings.memberSince': 'Member since',
+  'role.admin': 'admin',
 
   // The holdout's lift, in the policy settings (GET /v1/policy/holdout).
   'lift.title': 'Holdout lift',

@@ -30,30 +30,38 @@ export interface I18n {
   dateTime(ms: number): string;
   /** Hours and minutes, for "as of" notes. */
   time(ms: number): string;
+  /** "email, SMS, push" / "邮件、短信、推送". */
+  list(items: readonly string[]): string;
   setLocale(locale: Locale): void;
 }
 
 const I18nContext = createContext<I18n | undefined>(undefined);
 
+/** Words and Intl formats in one locale: what `useI18n()` gives a component (and tests, without React). */
+export function createI18n(locale: Locale, setLocale: (locale: Locale) => void = () => {}): I18n {
+  const numbers = new Intl.NumberFormat(locale);
+  const percents = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+  const dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
+  const times = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
+  // Narrow: "SMS, WhatsApp, voice" and "短信、WhatsApp、语音", a list of what a rule covers rather than a sentence's "and".
+  const lists = new Intl.ListFormat(locale, { type: 'conjunction', style: 'narrow' });
+  return {
+    locale,
+    setLocale,
+    t: (key, vars) => translate(locale, key, vars),
+    number: (n) => numbers.format(n),
+    percent: (n) => percents.format(n),
+    date: (ms) => dates.format(ms),
+    dateTime: (ms) => dateTimes.format(ms),
+    time: (ms) => times.format(ms),
+    list: (items) => lists.format(items),
+  };
+}
+
 export function I18nProvider(props: { locale: Locale; setLocale(locale: Locale): void; children: ReactNode }) {
   const { locale, setLocale } = props;
-  const value = useMemo<I18n>(() => {
-    const numbers = new Intl.NumberFormat(locale);
-    const percents = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
-    const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
-    const dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
-    const times = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
-    return {
-      locale,
-      setLocale,
-      t: (key, vars) => translate(locale, key, vars),
-      number: (n) => numbers.format(n),
-      percent: (n) => percents.format(n),
-      date: (ms) => dates.format(ms),
-      dateTime: (ms) => dateTimes.format(ms),
-      time: (ms) => times.format(ms),
-    };
-  }, [locale, setLocale]);
+  const value = useMemo(() => createI18n(locale, setLocale), [locale, setLocale]);
   return <I18nContext.Provider value={value}>{props.children}</I18nContext.Provider>;
 }
 

@@ -1,17 +1,24 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { JourneyDefinition } from '../../../journeys/journey-schema.ts';
 import { api } from '../api/client.ts';
+import { DecisionView } from '../components/decision-explanation.tsx';
+import type { DecisionExplanation } from '../components/decision-words.ts';
 import { ErrorNote } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-
-type Outcome = 'send' | 'delay' | 'suppress';
+import { labelOf } from '../i18n/labels.ts';
 
 export interface Simulation {
   status: string;
   outcome: string | null;
   reason: string | null;
+  /** Each step with the server's words for it (English). */
   path: { nodeId: string | null; at: string; what: string }[];
-  messages: { at: string; channel?: string; template?: string; decision?: { outcome: Outcome } | null }[];
+  messages: {
+    at: string;
+    channel?: string;
+    template?: string;
+    decision?: (DecisionExplanation & { summary?: string }) | null;
+  }[];
   notes: string[];
 }
 
@@ -21,7 +28,7 @@ export function JourneySimulator(props: {
   result: Simulation | undefined;
   onResult(result: Simulation | undefined): void;
 }) {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, locale } = useI18n();
   const inputId = useId();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -58,31 +65,36 @@ export function JourneySimulator(props: {
       {result && (
         <section aria-live="polite" className="simulation">
           <p>
-            {t('simulate.result', { status: result.status, outcome: result.outcome ?? '—' })}
+            {t('simulate.result', {
+              status: labelOf(t, 'simulationStatus', result.status),
+              outcome: result.outcome ? labelOf(t, 'runOutcome', result.outcome) : '—',
+            })}
             {result.reason ? ` (${result.reason})` : ''}
           </p>
           <ol className="path-steps">
             {result.path.map((step) => (
               <li key={`${step.at}:${step.nodeId}:${step.what}`}>
-                <time>{dateTime(Date.parse(step.at))}</time> {step.what}
+                <time>{dateTime(Date.parse(step.at))}</time> <span lang="en">{step.what}</span>
               </li>
             ))}
           </ol>
+          {locale !== 'en' && <p className="muted small">{t('simulate.pathWords')}</p>}
           {result.messages.length > 0 && (
             <>
               <h3>{t('simulate.messages')}</h3>
-              <ul>
+              <ul className="simulated-messages">
                 {result.messages.map((m) => (
                   <li key={`${m.at}:${m.channel}:${m.template}`}>
-                    {dateTime(Date.parse(m.at))} {m.channel} {m.template} —{' '}
-                    {t(`simulate.outcome.${m.decision?.outcome ?? 'send'}`)}
+                    <time>{dateTime(Date.parse(m.at))}</time> <span className="mono">{m.template}</span>
+                    {/* A send the simulation did not decide goes on its own channel. */}
+                    <DecisionView decision={m.decision ?? { outcome: 'send', channel: m.channel, reasons: [] }} />
                   </li>
                 ))}
               </ul>
             </>
           )}
           {result.notes.map((note) => (
-            <p key={note} className="muted">
+            <p key={note} className="muted" lang="en">
               {note}
             </p>
           ))}

@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'react';
 import type { MessageDetail } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
+import { DecisionView } from '../components/decision-explanation.tsx';
+import { isDecisionExplanation } from '../components/decision-words.ts';
 import { Await } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { labelOf } from '../i18n/labels.ts';
@@ -34,6 +36,7 @@ export function MessageDetailView(props: { messageKey: string; onClose(): void }
           const text = [content.subject, content.title, content.text ?? content.body]
             .filter((v) => typeof v === 'string')
             .join('\n\n');
+          const explanation = (message.payload as { explanation?: unknown } | null)?.explanation;
           return (
             <>
               <h2>
@@ -41,6 +44,17 @@ export function MessageDetailView(props: { messageKey: string; onClose(): void }
                 {labelOf(t, 'messageStatus', message.status)}
               </h2>
               <p className="mono small">{message.key}</p>
+              {/* Why it went, waits or was dropped: the engine's reasons in the admin's words, else its English summary. */}
+              {(isDecisionExplanation(explanation) || typeof message.decision === 'string') && (
+                <section aria-label={t('messages.decision')}>
+                  <h3>{t('messages.decision')}</h3>
+                  {isDecisionExplanation(explanation) ? (
+                    <DecisionView decision={explanation} />
+                  ) : (
+                    <p lang="en">{String(message.decision)}</p>
+                  )}
+                </section>
+              )}
               {html ? (
                 <iframe title={t('messages.rendered')} sandbox="" srcDoc={NO_REMOTE + html} className="rendered" />
               ) : text ? (

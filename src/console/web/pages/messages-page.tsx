@@ -144,51 +144,53 @@ function MessageTable(props: {
   }
   return (
     <>
-      <table>
-        <TableHead
-          columns={[
-            'messages.created',
-            'messages.channel',
-            'messages.status',
-            'messages.template',
-            'messages.address',
-            'messages.provider',
-            'messages.attempts',
-          ]}
-          actions
-        />
-        <tbody>
-          {pages.items.map((m) => (
-            <tr key={m.key}>
-              <td>{dateTime(Date.parse(m.createdAt))}</td>
-              <td>{m.channel ? labelOf(t, 'channel', m.channel) : '—'}</td>
-              <td>
-                <span className={`badge ${m.status}`}>{labelOf(t, 'messageStatus', m.status)}</span>
-                {m.status === 'scheduled' && m.nextAttemptAt && (
-                  <div className="muted small">
-                    {t('messages.goesAt', { time: dateTime(Date.parse(m.nextAttemptAt)) })}
-                  </div>
-                )}
-                {m.lastError && <div className="muted small">{m.lastError}</div>}
-              </td>
-              <td>{m.template ?? '—'}</td>
-              <td>{m.address ?? '—'}</td>
-              <td>{m.provider ?? '—'}</td>
-              <td>{m.attempts}</td>
-              <td>
-                <button type="button" onClick={() => props.onSelect(m.key)} {...opensMessage(m.key)}>
-                  {t('messages.view')}
-                </button>
-                {props.onRetry && (
-                  <button type="button" onClick={() => props.onRetry?.(m.key)}>
-                    {t('messages.retry')}
+      <div className="table-scroll">
+        <table>
+          <TableHead
+            columns={[
+              'messages.created',
+              'messages.channel',
+              'messages.status',
+              'messages.template',
+              'messages.address',
+              'messages.provider',
+              'messages.attempts',
+            ]}
+            actions
+          />
+          <tbody>
+            {pages.items.map((m) => (
+              <tr key={m.key}>
+                <td>{dateTime(Date.parse(m.createdAt))}</td>
+                <td>{m.channel ? labelOf(t, 'channel', m.channel) : '—'}</td>
+                <td>
+                  <span className={`badge ${m.status}`}>{labelOf(t, 'messageStatus', m.status)}</span>
+                  {m.status === 'scheduled' && m.nextAttemptAt && (
+                    <div className="muted small">
+                      {t('messages.goesAt', { time: dateTime(Date.parse(m.nextAttemptAt)) })}
+                    </div>
+                  )}
+                  {m.lastError && <div className="muted small">{m.lastError}</div>}
+                </td>
+                <td>{m.template ?? '—'}</td>
+                <td>{m.address ?? '—'}</td>
+                <td>{m.provider ?? '—'}</td>
+                <td>{m.attempts}</td>
+                <td>
+                  <button type="button" onClick={() => props.onSelect(m.key)} {...opensMessage(m.key)}>
+                    {t('messages.view')}
                   </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                  {props.onRetry && (
+                    <button type="button" onClick={() => props.onRetry?.(m.key)}>
+                      {t('messages.retry')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <LoadOlder pages={pages} label={t('messages.older')} />
     </>
   );

@@ -6,6 +6,7 @@ import { useApi } from '../api/use-api.ts';
 import { Await, ErrorNote, type Outcome, StatusNote } from '../components/states.tsx';
 import { TableHead } from '../components/table-head.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { labelOf } from '../i18n/labels.ts';
 import { PolicySettings } from './policy-settings.tsx';
 
 export default function SettingsPage() {
@@ -30,7 +31,7 @@ function Channels() {
       <p>{t('settings.channelsHint')}</p>
       <ul className="chips">
         {CHANNELS.map((c) => (
-          <li key={c}>{c}</li>
+          <li key={c}>{labelOf(t, 'channel', c)}</li>
         ))}
       </ul>
     </section>
@@ -141,7 +142,7 @@ function Team() {
               {members.map((m) => (
                 <tr key={m.id}>
                   <td>{m.email}</td>
-                  <td>{m.role}</td>
+                  <td>{labelOf(t, 'role', m.role)}</td>
                   <td>{date(m.createdAt)}</td>
                 </tr>
               ))}
