@@ -24,6 +24,7 @@ const ARTIFACTS = 'test-artifacts/console';
 /** The settings page's code, as Vite names its chunk. */
 const SETTINGS_CHUNK = /\/assets\/settings-page-[^/]+\.js$/;
 const CUSTOMER = 'ada@example.com';
+const DAY = 86_400_000;
 const BROKEN_JOURNEY = `id: onboarding-first-90-days
 name: Onboarding, first 90 days
 trigger: { event: Order Completed }
@@ -434,6 +435,22 @@ describe('web console in Chromium', () => {
       await addOutbox(godwit.godwit.store, [
         decided('decided:held', 'scheduled', {
           template: 'held_offer',
+          // Decided once before: held by the daily cap, then by quiet hours when that hold ended.
+          earlier: [
+            {
+              decidedAt: new Date(heldUntil - 2 * DAY).toISOString(),
+              decision: 'delayed to 2031-01-01 07:00 Europe/London on email: cap 1 per day on all (1 already)',
+              explanation: {
+                outcome: 'delay',
+                channel: 'email',
+                at: heldUntil - DAY,
+                timeZone: 'Europe/London',
+                reasons: [
+                  { code: 'frequency_cap', channel: 'all', per: 'day', max: 1, count: 1, heldUntil: heldUntil - DAY },
+                ],
+              },
+            },
+          ],
           decision: 'delayed to 2031-01-02 07:00 Europe/London on email: fixed channel email; quiet hours 23:00–07:00',
           explanation: {
             outcome: 'delay',
@@ -480,6 +497,14 @@ describe('web console in Chromium', () => {
       await decision
         .getByText(`Quiet hours for email, 23:00–07:00 in the customer’s time zone (Europe/London): held until ${at}.`)
         .waitFor();
+      const before = page
+        .getByRole('complementary', { name: 'Message' })
+        .getByRole('region', { name: 'Decided before' });
+      const dayBefore = await page.evaluate(
+        (ms) => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' }).format(ms),
+        heldUntil - DAY,
+      );
+      await before.getByText(`Held until ${dayBefore}, then sent on email.`).waitFor();
 
       /** The open message sits beside the list: nothing off the page, every row's button whole and in view. */
       const expectBesideTheList = async () => {

@@ -75,6 +75,30 @@ describe('a decision in the admin’s words', () => {
     });
   });
 
+  it('names the journey of the message a collision met, when the engine knows it', () => {
+    const met = (withJourney?: string): DecisionExplanation => ({
+      outcome: 'suppress',
+      reasons: [
+        {
+          code: 'collision',
+          with: '01J9:send:1',
+          ...(withJourney === undefined ? {} : { withJourney }),
+          withClass: 'service',
+          at: QUEUED,
+          action: 'drop',
+        },
+      ],
+    });
+    const en = createI18n('en');
+    assert.equal(
+      explainDecision(en, met('ticket_follow_up')).reasons[0]?.text,
+      `Too close to a service message of journey ticket_follow_up at ${en.dateTime(QUEUED)}: dropped.`,
+    );
+    assert.match(explainDecision(en, met()).reasons[0]?.text ?? '', /^Too close to a service message at /);
+    const zh = createI18n('zh-CN');
+    assert.match(explainDecision(zh, met('ticket_follow_up')).reasons[0]?.text ?? '', /旅程 ticket_follow_up 的一条/);
+  });
+
   it('keeps a reason this console has no words for as its code, and reads only explanations', () => {
     const i18n = createI18n('en');
     const later = { outcome: 'send', channel: 'push', reasons: [{ code: 'weather' }] } as const;

@@ -44,6 +44,17 @@ export function isDecisionExplanation(value: unknown): value is DecisionExplanat
   return (outcome === 'send' || outcome === 'delay' || outcome === 'suppress') && Array.isArray(reasons);
 }
 
+/** What a held message decided again was decided before (`payload.earlier`), the well-formed entries only. */
+export function earlierDecisionsOf(
+  value: unknown,
+): { readonly decidedAt: string; readonly decision: unknown; readonly explanation: unknown }[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (e): e is { decidedAt: string; decision: unknown; explanation: unknown } =>
+      typeof e === 'object' && e !== null && typeof (e as { decidedAt?: unknown }).decidedAt === 'string',
+  );
+}
+
 export function explainDecision(i18n: I18n, decision: DecisionExplanation): DecisionWords {
   const { t } = i18n;
   const channel = decision.channel ? labelOf(t, 'channel', decision.channel) : '—';
@@ -143,14 +154,18 @@ function reasonWords(i18n: I18n, reason: Reason, decision: DecisionExplanation):
       // The winner's side of a collision changes nothing for this message.
       if (reason.action === 'wins') return undefined;
       return {
-        text:
-          reason.action === 'drop'
-            ? t('decision.reason.collisionDrop', { class: classOf(reason.withClass), at: dateTime(reason.at) })
-            : t('decision.reason.collisionDelay', {
-                class: classOf(reason.withClass),
-                at: dateTime(reason.at),
-                time: reason.heldUntil === undefined ? '—' : dateTime(reason.heldUntil),
-              }),
+        text: t(reason.action === 'drop' ? 'decision.reason.collisionDrop' : 'decision.reason.collisionDelay', {
+          // The other message by its journey when the engine knows it.
+          other:
+            reason.withJourney === undefined
+              ? t('decision.reason.collisionOther', { class: classOf(reason.withClass) })
+              : t('decision.reason.collisionOtherOf', {
+                  class: classOf(reason.withClass),
+                  journey: reason.withJourney,
+                }),
+          at: dateTime(reason.at),
+          time: reason.heldUntil === undefined ? '—' : dateTime(reason.heldUntil),
+        }),
       };
     case 'rerouted':
       return { text: t('decision.reason.rerouted', { from: channel(reason.from), to: channel(reason.to) }) };

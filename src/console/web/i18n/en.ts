@@ -196,6 +196,8 @@ export const en = {
   'messages.notRendered': 'Not rendered yet.',
   'messages.events': 'Delivery events',
   'messages.decision': 'Decision',
+  'messages.earlierDecisions': 'Decided before',
+  'messages.decidedAt': 'Decided {time}',
 
   // What the decision engine did with a message and why (payload.explanation, a simulated decision).
   'decision.send': 'Sent at once on {channel}.',
@@ -221,8 +223,10 @@ export const en = {
   'decision.reason.quietHoursAllowed': 'Let through the quiet hours for {channel} ({from}–{to}): its class is allowed.',
   'decision.reason.capPerDay': 'The cap of {max} a day on {channel} is reached ({count} already): held until {time}.',
   'decision.reason.capPerWeek': 'The cap of {max} a week on {channel} is reached ({count} already): held until {time}.',
-  'decision.reason.collisionDelay': 'Too close to a {class} message at {at}: held until {time}.',
-  'decision.reason.collisionDrop': 'Too close to a {class} message at {at}: dropped.',
+  'decision.reason.collisionDelay': 'Too close to {other} at {at}: held until {time}.',
+  'decision.reason.collisionDrop': 'Too close to {other} at {at}: dropped.',
+  'decision.reason.collisionOther': 'a {class} message',
+  'decision.reason.collisionOtherOf': 'a {class} message of journey {journey}',
   'decision.reason.rerouted': 'Sent on {to} instead of {from}, which was held.',
   'decision.reason.pastDeadline': 'It could only go after its deadline ({time}), so it is dropped.',
 

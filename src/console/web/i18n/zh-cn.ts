@@ -197,6 +197,8 @@ export const zhCN: Dictionary = {
   'messages.notRendered': '尚未渲染。',
   'messages.events': '投递事件',
   'messages.decision': '发送决策',
+  'messages.earlierDecisions': '此前的决策',
+  'messages.decidedAt': '决策于 {time}',
 
   // What the decision engine did with a message and why (payload.explanation, a simulated decision).
   'decision.send': '立即通过{channel}发送。',
@@ -219,8 +221,10 @@ export const zhCN: Dictionary = {
   'decision.reason.quietHoursAllowed': '{channel}免打扰时段（{from}–{to}）内照常发送：此类消息不受限制。',
   'decision.reason.capPerDay': '{channel}每天最多 {max} 条的上限已满（已有 {count} 条）：暂缓至 {time}。',
   'decision.reason.capPerWeek': '{channel}每周最多 {max} 条的上限已满（已有 {count} 条）：暂缓至 {time}。',
-  'decision.reason.collisionDelay': '与 {at} 的一条{class}消息间隔太近：暂缓至 {time}。',
-  'decision.reason.collisionDrop': '与 {at} 的一条{class}消息间隔太近：不发送。',
+  'decision.reason.collisionDelay': '与 {at} 的{other}间隔太近：暂缓至 {time}。',
+  'decision.reason.collisionDrop': '与 {at} 的{other}间隔太近：不发送。',
+  'decision.reason.collisionOther': '一条{class}消息',
+  'decision.reason.collisionOtherOf': '旅程 {journey} 的一条{class}消息',
   'decision.reason.rerouted': '{from}被暂缓，改为通过{to}发送。',
   'decision.reason.pastDeadline': '最早只能在截止时间（{time}）之后发送，因此不再发送。',
 

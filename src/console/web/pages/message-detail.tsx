@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { MessageDetail } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { DecisionView } from '../components/decision-explanation.tsx';
-import { isDecisionExplanation } from '../components/decision-words.ts';
+import { earlierDecisionsOf, isDecisionExplanation } from '../components/decision-words.ts';
 import { Await } from '../components/states.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { labelOf } from '../i18n/labels.ts';
@@ -36,7 +36,7 @@ export function MessageDetailView(props: { messageKey: string; onClose(): void }
           const text = [content.subject, content.title, content.text ?? content.body]
             .filter((v) => typeof v === 'string')
             .join('\n\n');
-          const explanation = (message.payload as { explanation?: unknown } | null)?.explanation;
+          const { explanation, earlier } = (message.payload ?? {}) as { explanation?: unknown; earlier?: unknown };
           return (
             <>
               <h2>
@@ -53,6 +53,24 @@ export function MessageDetailView(props: { messageKey: string; onClose(): void }
                   ) : (
                     <p lang="en">{String(message.decision)}</p>
                   )}
+                </section>
+              )}
+              {/* A held message decided again: what was decided before, oldest first. */}
+              {earlierDecisionsOf(earlier).length > 0 && (
+                <section aria-label={t('messages.earlierDecisions')}>
+                  <h3>{t('messages.earlierDecisions')}</h3>
+                  <ol>
+                    {earlierDecisionsOf(earlier).map((e) => (
+                      <li key={e.decidedAt}>
+                        <p className="small">{t('messages.decidedAt', { time: dateTime(Date.parse(e.decidedAt)) })}</p>
+                        {isDecisionExplanation(e.explanation) ? (
+                          <DecisionView decision={e.explanation} />
+                        ) : (
+                          <p lang="en">{String(e.decision)}</p>
+                        )}
+                      </li>
+                    ))}
+                  </ol>
                 </section>
               )}
               {html ? (
