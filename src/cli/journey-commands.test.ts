@@ -45,7 +45,7 @@ describe('godwit journeys (CLI)', () => {
     assert.match(text.stdout, /reminder {6}send cart_reminder via best \(marketing\) → sent on email/);
     assert.match(
       text.stdout,
-      /discount {6}send cart_discount via email \(marketing\) → delayed until 2025-01-07 15:00 UTC/,
+      /discount {6}send cart_discount via email \(marketing\) → delayed until 2025-01-07 16:00 Europe\/Berlin/,
     );
     assert.match(text.stdout, /2 message\(s\) would be sent \(1 delayed\); nothing was sent/);
     const mine = file('mine.yaml', readCatalogText('abandoned-cart.yaml'));

@@ -1,4 +1,4 @@
-import { localDateTime } from '../journeys/local-time.ts';
+import { wallTime } from '../journeys/local-time.ts';
 import type { Decision, Reason } from './decision-types.ts';
 
 /**
@@ -14,14 +14,6 @@ export function describeDecision(decision: Decision, timeZone: string): string {
   const on = `on ${decision.channel}`;
   if (decision.outcome === 'send') return `send now ${on}${because}`;
   return `delayed to ${wallTime(decision.at, timeZone)} ${on}${because}`;
-}
-
-/** An instant as the customer's wall clock reads it, with the zone: `2026-03-16 08:00 Europe/Berlin`. */
-function wallTime(at: number, timeZone: string): string {
-  if (!Number.isFinite(at)) return 'never';
-  const t = localDateTime(at, timeZone);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${t.year}-${two(t.month)}-${two(t.day)} ${two(t.hour)}:${two(t.minute)} ${timeZone}`;
 }
 
 function describeReason(reason: Reason, timeZone: string): string {

@@ -118,7 +118,7 @@ describe('journey API', () => {
     assert.equal(sim.body.path[4].what, 'condition → then');
     assert.equal(
       sim.body.path[5].what,
-      'send cart_discount via email (marketing) → delayed until 2025-01-07 15:00 UTC on email',
+      'send cart_discount via email (marketing) → delayed until 2025-01-07 16:00 Europe/Berlin on email',
     );
     assert.deepEqual(sim.body.outcomes, { send: 1, delay: 1, suppress: 0 });
     assert.equal(sim.body.dryRun, true);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CustomerService } from '../profiles/customer-service.ts';
+import type { Clock } from '../shared/clock.ts';
 import { invalidInput } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import type { Store } from '../storage/store.ts';
@@ -24,7 +25,7 @@ const simulateBody = simulationParamsSchema.extend({
 
 export function registerJourneyRoutes(
   app: FastifyInstance,
-  deps: { store: Store; customers: CustomerService; workspaces: WorkspaceService },
+  deps: { store: Store; customers: CustomerService; workspaces: WorkspaceService; clock: Clock },
 ): void {
   const workspaceOf = (request: FastifyRequest) => workspaceOfSecret(deps.workspaces, request);
 
@@ -67,7 +68,7 @@ export function registerJourneyRoutes(
       by,
       definition,
       params,
-      clockNow: Date.now(),
+      clockNow: deps.clock.now(),
     });
   });
 }

@@ -164,3 +164,11 @@ export function nextLocalTime(options: NextLocalTimeOptions): number {
   }
   throw new Error(`no ${hour}:${minute} within 8 days after ${after} in ${timeZone}`);
 }
+
+/** An instant as the customer's wall clock reads it, with the zone, for sentences: `2026-03-16 08:00 Europe/Berlin`. */
+export function wallTime(at: number, timeZone: string): string {
+  if (!Number.isFinite(at)) return 'never';
+  const t = localDateTime(at, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${t.year}-${two(t.month)}-${two(t.day)} ${two(t.hour)}:${two(t.minute)} ${timeZone}`;
+}

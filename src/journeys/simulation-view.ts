@@ -1,5 +1,6 @@
 import type { ProfileRecord } from '../storage/store.ts';
 import type { JourneyDefinition, JourneyNode } from './journey-schema.ts';
+import { wallTime } from './local-time.ts';
 import type { Properties } from './run-state.ts';
 import type { PathStep, SimulatedMessage, SimulatedWait, SimulationResult } from './simulate.ts';
 
@@ -48,6 +49,8 @@ export function simulationView(options: {
   notes: readonly string[];
 }): SimulationView {
   const { definition, result } = options;
+  // Holds read in the customer's zone, as the decision that made them is worded.
+  const zone = options.customer.timezone ?? 'UTC';
   const ending = result.timeline.find(
     ({ command }) => command.type === 'record' && ['converted', 'exited', 'errored'].includes(command.kind),
   );
@@ -64,9 +67,13 @@ export function simulationView(options: {
       properties: result.trigger.properties,
       at: iso(result.trigger.timestamp),
     },
-    path: result.path.map((step) => ({ ...step, at: iso(step.at), what: describeStep(definition, result, step) })),
+    path: result.path.map((step) => ({
+      ...step,
+      at: iso(step.at),
+      what: describeStep(definition, result, step, zone),
+    })),
     waits: result.waits.map((w) => ({ ...w, from: iso(w.from), until: iso(w.until), endedAt: iso(w.endedAt) })),
-    messages: result.messages.map((m) => ({ ...m, at: iso(m.at), what: describeMessage(m) })),
+    messages: result.messages.map((m) => ({ ...m, at: iso(m.at), what: describeMessage(m, zone) })),
     outcomes: countOutcomes(result.messages),
     effects: result.timeline.flatMap(({ at, command }): Record<string, unknown>[] => {
       if (command.type === 'update_traits') {
@@ -87,7 +94,12 @@ export function simulationView(options: {
 }
 
 /** "wait 1h until 2025-01-06 11:00 UTC", "send cart_reminder via best (marketing)", "condition → then". */
-export function describeStep(definition: JourneyDefinition, result: SimulationResult, step: PathStep): string {
+export function describeStep(
+  definition: JourneyDefinition,
+  result: SimulationResult,
+  step: PathStep,
+  zone: string,
+): string {
   const node = definition.nodes[step.nodeId] as JourneyNode | undefined;
   if (!node) return step.type;
   const wait = result.waits.find((w) => w.nodeId === step.nodeId && w.from === step.at);
@@ -108,7 +120,7 @@ export function describeStep(definition: JourneyDefinition, result: SimulationRe
     case 'send': {
       const sent = result.messages.find((m) => m.nodeId === step.nodeId && m.at === step.at);
       const what = `send ${node.template} via ${node.channel}`;
-      return sent ? `${what} (${sent.priority}) → ${describeMessage(sent)}` : what;
+      return sent ? `${what} (${sent.priority}) → ${describeMessage(sent, zone)}` : what;
     }
     case 'update_traits': {
       const set = Object.keys(node.set).map((k) => `set ${k}`);
@@ -123,12 +135,12 @@ export function describeStep(definition: JourneyDefinition, result: SimulationRe
 
 type SimulatedOutcome = NonNullable<SimulatedMessage['decision']>['outcome'];
 
-/** "sent on email", "delayed until 2025-01-07 15:00 UTC on email", "suppressed because …": the decision decides. */
-function describeMessage(message: SimulatedMessage): string {
+/** "sent on email", "delayed until 2025-01-07 15:00 Europe/Berlin on email", "suppressed because …": the decision decides. */
+function describeMessage(message: SimulatedMessage, zone: string): string {
   const decision = message.decision;
   if (!decision || decision.outcome === 'send') return `sent on ${decision?.channel ?? message.channel}`;
   if (decision.outcome === 'delay') {
-    return `delayed until ${decision.at === null ? '?' : shortTime(decision.at)} on ${decision.channel}`;
+    return `delayed until ${decision.at === null ? '?' : wallTime(decision.at, zone)} on ${decision.channel}`;
   }
   // The summary reads "suppressed: <reasons>"; the reasons are the "because".
   return `suppressed because ${decision.summary.replace(/^suppressed:\s*/, '') || 'of the policy'}`;

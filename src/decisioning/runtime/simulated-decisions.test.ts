@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
+import { wallTime } from '../../journeys/local-time.ts';
 import { callApi, cartCustomer, DAY, HOUR, iso, sendBatch, T0 } from '../../journeys/test-journey-api.ts';
 import { ManualClock } from '../../shared/clock.ts';
 
@@ -28,6 +29,21 @@ describe('simulated decisions', () => {
     assert.equal(discount.decision.at, T0 + 6 * HOUR + DAY);
     assert.ok(discount.decision.reasons.some((r: { code: string }) => r.code === 'frequency_cap'));
     assert.match(discount.decision.summary, /cap 1 per day/);
+  });
+
+  it("words a hold on the customer's wall clock, as the decision does, and starts from the server's clock", async () => {
+    // No `now`: the simulation starts at the server's clock (T0 + 5 h), not the machine's.
+    const sim = await callApi(t, 'POST', '/v1/journeys/simulate', {
+      catalogId: 'abandoned-cart',
+      customer: 'ada@example.com',
+    });
+    assert.equal(sim.status, 200, JSON.stringify(sim.body));
+    const [reminder, discount] = sim.body.messages;
+    assert.ok(Date.parse(reminder.at) >= T0 + 5 * HOUR && Date.parse(reminder.at) < T0 + 2 * DAY, reminder.at);
+    assert.equal(discount.decision.outcome, 'delay', `${reminder.at} ${discount.at} ${discount.decision.summary}`);
+    const local = wallTime(discount.decision.at, 'Europe/Berlin'); // ada's zone
+    assert.match(discount.decision.summary, new RegExp(`^delayed to ${local} on email`));
+    assert.equal(discount.what, `delayed until ${local} on email`);
   });
 
   it('follows the policy the workspace applied', async () => {
