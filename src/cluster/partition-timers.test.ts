@@ -74,7 +74,7 @@ describe('partitioned journeys, a timer that keeps failing', () => {
         ['finished', 'waiting', 'finished', 'finished'],
       );
       assert.deepEqual(errors, [
-        'journeys postponed a timer by an hour after 2 failed attempts; the other timers went on',
+        'journeys postponed a timer by an hour after 2 failed attempts on its own; the other timers went on',
       ]);
       const [left] = (await store.journeys.dueTimers(now + 2 * POSTPONE_FAILING_TIMER_MS, 100)).filter(
         (timer) => timer.workspaceId === t.workspaceId,

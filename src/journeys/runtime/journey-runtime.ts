@@ -1,7 +1,7 @@
 import { GodwitError, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { LeasedStage, type StageOptions } from '../../shared/leased-stage.ts';
-import type { JourneyChange } from '../../storage/journey-store.ts';
+import type { JourneyChange, TriggerTimerRecord } from '../../storage/journey-store.ts';
 import type { Store, StoredEvent } from '../../storage/store.ts';
 import { withRetries } from '../../storage/with-retries.ts';
 import type { Properties } from '../run-state.ts';
@@ -49,6 +49,8 @@ export class JourneyRuntime extends LeasedStage {
   private readonly retryDelayMs: number;
   /** Aborted by `stop`, so a retry waiting out a store outage does not hold up shutting down. */
   private stopping = new AbortController();
+  /** Trigger timers that kept failing on their own (by `triggerKey`), and until when they are passed over. */
+  private readonly heldBack = new Map<string, number>();
   /** The definitions generation whose trigger timers have been planned. */
   private plannedGeneration = -1;
 
@@ -249,7 +251,11 @@ export class JourneyRuntime extends LeasedStage {
         const batch = await runTimerStage({ store, definitions: this.definitions, now }, some);
         await this.commit(batch.change(cursor, clock.now()));
       },
-      postpone: (timer) => (batch) => batch.postponeTimer(timer.timerId, now + POSTPONE_FAILING_TIMER_MS),
+      postpone: async (timer) => {
+        const batch = new JourneyBatch(now);
+        batch.postponeTimer(timer.timerId, now + POSTPONE_FAILING_TIMER_MS);
+        await this.commit(batch.change(cursor, clock.now()));
+      },
       describe: (t) => ({ timerId: t.timerId, runId: t.runId, workspaceId: t.workspaceId }),
     });
   }
@@ -270,19 +276,19 @@ export class JourneyRuntime extends LeasedStage {
       if (planned) await this.commit(planned.change(cursor, clock.now()));
       this.plannedGeneration = generation;
     }
-    const timers = await store.journeys.dueTriggerTimers(now, this.timerBatchSize);
+    const timers = (await store.journeys.dueTriggerTimers(now, this.timerBatchSize)).filter(
+      (timer) => (this.heldBack.get(triggerKey(timer)) ?? 0) <= now,
+    );
     if (timers.length === 0) return 0;
     const pageSize = this.options.triggerPageSize ?? 500;
     const context = { store, definitions: this.definitions, now, newRunId: () => newId(now), pageSize };
     return this.fireTimers(timers, {
       fire: async (some) => this.commit((await runTriggerStage(context, some)).change(cursor, clock.now())),
-      postpone: (timer) => (batch) =>
-        batch.setTriggerTimer({
-          workspaceId: timer.workspaceId,
-          journeyId: timer.journeyId,
-          customerId: timer.customerId,
-          timer: { ...timer, dueAt: now + POSTPONE_FAILING_TIMER_MS },
-        }),
+      // Held back here, not moved in the store: a trigger timer's due time is its occurrence (a schedule's, a date's).
+      postpone: async (timer) => {
+        for (const [key, until] of this.heldBack) if (until <= now) this.heldBack.delete(key);
+        this.heldBack.set(triggerKey(timer), now + POSTPONE_FAILING_TIMER_MS);
+      },
       describe: (t) => ({ journeyId: t.journeyId, customerId: t.customerId, workspaceId: t.workspaceId }),
     });
   }
@@ -295,12 +301,11 @@ export class JourneyRuntime extends LeasedStage {
     timers: readonly T[],
     how: {
       fire: (timers: readonly T[]) => Promise<void>;
-      /** What postponing the timer adds to a batch. */
-      postpone: (timer: T) => (batch: JourneyBatch) => void;
+      postpone: (timer: T) => Promise<void>;
       describe: (timer: T) => Record<string, unknown>;
     },
   ): Promise<number> {
-    const { clock, owner, logger } = this.options;
+    const { clock, logger } = this.options;
     let tries = 0;
     const leased = (work: () => Promise<void>) => async () => {
       if (tries++ > 0 && (await this.acquireTimers(clock.now())) === undefined) return;
@@ -309,12 +314,7 @@ export class JourneyRuntime extends LeasedStage {
     return fireWithPassOver({
       timers,
       fire: (some) => leased(() => how.fire(some))(),
-      postpone: (timer) =>
-        leased(async () => {
-          const batch = new JourneyBatch(clock.now());
-          how.postpone(timer)(batch);
-          await this.commit(batch.change({ name: TIMER_CURSOR, position: clock.now(), owner }, clock.now()));
-        })(),
+      postpone: (timer) => leased(() => how.postpone(timer))(),
       retrying: (attempt, maxAttempts) => this.retrying(attempt, maxAttempts, 'journey timers'),
       maxAttempts: this.maxAttempts,
       describe: how.describe,
@@ -327,3 +327,5 @@ export class JourneyRuntime extends LeasedStage {
     return store.acquireCursor({ name: TIMER_CURSOR, owner, now, leaseMs: this.leaseMs });
   }
 }
+
+const triggerKey = (t: TriggerTimerRecord) => `${t.workspaceId}\u0000${t.journeyId}\u0000${t.customerId ?? ''}`;

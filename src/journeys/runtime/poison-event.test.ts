@@ -115,7 +115,7 @@ describe('an event that keeps failing in the journey runtime', () => {
     assert.equal(after.get(fay), 'finished');
     assert.equal(after.get(eve), 'waiting');
     assert.deepEqual(errors, [
-      'journeys postponed a timer by an hour after 2 failed attempts; the other timers went on',
+      'journeys postponed a timer by an hour after 2 failed attempts on its own; the other timers went on',
     ]);
     const left = (await store.journeys.dueTimers(now + 2 * POSTPONE_FAILING_TIMER_MS, 100)).filter(
       (timer) => timer.workspaceId === t.workspaceId,
@@ -137,6 +137,7 @@ describe('an event that keeps failing in the journey runtime', () => {
   it('a trigger timer that keeps failing is postponed by an hour; the other customers start', async () => {
     let now = Date.UTC(2031, 0, 10, 12);
     const day = (offset: number) => new Date(now + offset * 86_400_000).toISOString().slice(0, 10);
+    const renewsOn = day(3);
     await goLive(t, {
       id: 'renewal',
       trigger: { type: 'date_trait', trait: 'renews_on', when: 'before', days: 1, at: '09:00' },
@@ -148,7 +149,7 @@ describe('an event that keeps failing in the journey runtime', () => {
       ['gus', 'hal', 'ivy'].map((userId) => ({
         type: 'identify',
         userId,
-        traits: { timezone: 'UTC', renews_on: day(3) },
+        traits: { timezone: 'UTC', renews_on: renewsOn },
       })),
     );
     const store = t.godwit.store;
@@ -182,17 +183,29 @@ describe('an event that keeps failing in the journey runtime', () => {
     assert.equal((await started()).size, 2, 'gus and ivy started');
     assert.ok(!(await started()).has(hal));
     assert.deepEqual(errors, [
-      'journeys postponed a timer by an hour after 2 failed attempts; the other timers went on',
+      'journeys postponed a timer by an hour after 2 failed attempts on its own; the other timers went on',
     ]);
+    // Its due time is its occasion, so it stays as it is in the store; the runtime passes it over for an hour.
     const timers = await store.journeys.listTriggerTimers(t.workspaceId, 'renewal');
     assert.deepEqual(
       timers.filter((timer) => timer.customerId !== null).map((timer) => [timer.customerId, timer.dueAt]),
-      [[hal, due + POSTPONE_FAILING_TIMER_MS]],
+      [[hal, due]],
     );
     faulty = false;
+    now = due + POSTPONE_FAILING_TIMER_MS - 60_000;
+    await runtime.fireDueTimers();
+    assert.ok(!(await started()).has(hal), 'not tried again within the hour');
     now = due + POSTPONE_FAILING_TIMER_MS;
     await runtime.fireDueTimers();
     assert.ok((await started()).has(hal));
+    const [run] = await store.journeys.listRuns({
+      workspaceId: t.workspaceId,
+      journeyId: 'renewal',
+      customerId: hal,
+      limit: 1,
+    });
+    const [state] = await store.journeys.getRuns([run?.runId as string]);
+    assert.equal(state?.state.trigger.properties.date, renewsOn, 'for the date it was due on');
     await runtime.stop();
   });
 });

@@ -7,8 +7,8 @@ export const POSTPONE_FAILING_TIMER_MS = 60 * 60_000;
 
 /**
  * Fires due timers (run timers or trigger timers): the batch whole, and if it keeps failing while the
- * store answers (a bug meeting one timer's data), one at a time; a timer that fails `maxAttempts`
- * times alone is postponed by an hour, with an error in the log. Without that it would stay first
+ * store answers (a bug meeting one timer's data), one at a time; a timer that fails twice alone is
+ * postponed by an hour, with an error in the log. Without that it would stay first
  * in due order and hold back every other due timer, for good. Returns how many were handled (0 when
  * stopped part way).
  */
@@ -16,7 +16,7 @@ export async function fireWithPassOver<T>(options: {
   timers: readonly T[];
   /** Steps these timers and commits the batch; throws when that fails. */
   fire: (timers: readonly T[]) => Promise<void>;
-  /** Commits the timer due again `POSTPONE_FAILING_TIMER_MS` later. */
+  /** Puts the timer off for `POSTPONE_FAILING_TIMER_MS`. */
   postpone: (timer: T) => Promise<void>;
   /** `withRetries` with the runtime's store, delays and stop signal. */
   retrying: (attempt: () => Promise<void>, maxAttempts: number) => Promise<Tried>;
@@ -28,13 +28,16 @@ export async function fireWithPassOver<T>(options: {
   const { timers, fire, retrying, maxAttempts } = options;
   const whole = await retrying(() => fire(timers), maxAttempts);
   if (whole.ok || whole.aborted) return whole.ok ? timers.length : 0;
+  // The batch has used its tries; alone, two tell a timer that fails on its own from a passing fault, and keep a
+  // fault that meets many timers (one journey's) from costing `maxAttempts` waits each.
+  const aloneAttempts = Math.min(2, maxAttempts);
   for (const timer of timers) {
-    const alone = await retrying(() => fire([timer]), maxAttempts);
+    const alone = await retrying(() => fire([timer]), aloneAttempts);
     if (alone.ok) continue;
     if (alone.aborted) return 0;
     options.logger?.error(
       { err: alone.error, ...options.describe(timer) },
-      `journeys postponed a timer by an hour after ${maxAttempts} failed attempts; the other timers went on`,
+      `journeys postponed a timer by an hour after ${aloneAttempts} failed attempts on its own; the other timers went on`,
     );
     // Uncounted: only a stop ends this, so the timer is never left first in line.
     const moved = await retrying(() => options.postpone(timer), 1e9);
