@@ -206,8 +206,8 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
     clock,
     deleteUnlessUsed: (workspaceId, templateId, remove) =>
       journeys.deleteUnlessUsed(workspaceId, 'template', templateId, remove),
-    dropChannelsUnlessUsed: (workspaceId, templateId, channels, save) =>
-      journeys.dropChannelsUnlessUsed(workspaceId, templateId, channels, save),
+    dropChannelsUnlessUsed: (workspaceId, templateId, dropped, save) =>
+      journeys.dropChannelsUnlessUsed(workspaceId, templateId, dropped, save),
   });
   const renderer = new TemplateRenderer({ templates, ...deliveryHooks(channels) });
   const configured = createProviders(config);

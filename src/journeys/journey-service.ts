@@ -182,12 +182,13 @@ export class JourneyService {
   dropChannelsUnlessUsed<T>(
     workspaceId: string,
     templateId: string,
-    channels: readonly string[],
+    dropped: () => Promise<readonly string[]>,
     save: () => Promise<T>,
   ): Promise<T> {
-    if (channels.length === 0) return save();
     return this.serially(workspaceId, async () => {
-      await refuseWhileUsed(this.journeys, workspaceId, { kind: 'template', id: templateId, channels });
+      const channels = await dropped();
+      if (channels.length > 0)
+        await refuseWhileUsed(this.journeys, workspaceId, { kind: 'template', id: templateId, channels });
       return save();
     });
   }

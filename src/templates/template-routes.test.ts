@@ -213,6 +213,29 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       );
     });
 
+    it("refuses deleting the workspace's version of a built-in while a send needs content only that version has", async () => {
+      // The built-in lead_welcome has email only; the workspace's version adds SMS, which a live journey sends.
+      const builtin = (await call('GET', '/v1/templates/lead_welcome')).body.template.definition;
+      const own = { ...builtin, channels: { ...builtin.channels, sms: { text: 'Welcome!' } } };
+      assert.equal((await call('PUT', '/v1/templates/lead_welcome', own)).status, 200);
+      const journey = {
+        id: 'welcome_sms',
+        name: 'Welcome by SMS',
+        status: 'live',
+        trigger: { event: 'Signed Up' },
+        start: 'send',
+        nodes: { send: { type: 'send', template: 'lead_welcome', channel: 'sms', next: 'end' }, end: { type: 'exit' } },
+      };
+      assert.equal((await call('POST', '/v1/journeys', journey)).status, 201);
+      const refused = await call('DELETE', '/v1/templates/lead_welcome');
+      assert.deepEqual(
+        [refused.status, refused.body.error.message],
+        [409, "template lead_welcome's sms content is sent by live journeys: welcome_sms; pause or change them first"],
+      );
+      assert.equal((await call('POST', '/v1/journeys/welcome_sms/status', { status: 'paused' })).status, 200);
+      assert.deepEqual((await call('DELETE', '/v1/templates/lead_welcome')).body, { deleted: true });
+    });
+
     it('deletes a template or lets a journey go live sending it, never both', async () => {
       const journey = (id: string) => ({
         id,

@@ -49,11 +49,14 @@ export class TemplateService {
       clock: Clock;
       /** Runs `remove` unless journeys send the template (a 409): its deletion would leave them sending nothing. */
       deleteUnlessUsed?: (workspaceId: string, templateId: string, remove: () => Promise<void>) => Promise<void>;
-      /** Runs `save` unless journeys send the template on channels whose content the edit drops (a 409). */
+      /**
+       * Runs `save` unless journeys send the template on channels whose content it drops (a 409); `dropped` is
+       * asked under the same lock as the check, so two edits at once cannot each drop what the other checked.
+       */
       dropChannelsUnlessUsed?: <T>(
         workspaceId: string,
         templateId: string,
-        channels: readonly string[],
+        dropped: () => Promise<readonly string[]>,
         save: () => Promise<T>,
       ) => Promise<T>;
     },
@@ -134,14 +137,25 @@ export class TemplateService {
   }
 
   /** `write`, refused while journeys still send on a channel whose content the new version no longer has. */
-  private async writeUnlessDropping(workspaceId: string, definition: TemplateDefinition): Promise<TemplateChange> {
+  private writeUnlessDropping(workspaceId: string, definition: TemplateDefinition): Promise<TemplateChange> {
+    return this.unlessDropping(workspaceId, definition.id, definition, () => this.write(workspaceId, definition));
+  }
+
+  /** `change` (to `after`: a new version, or the built-in back), unless a send still needs content it drops. */
+  private unlessDropping<T>(
+    workspaceId: string,
+    id: string,
+    after: TemplateDefinition | undefined,
+    change: () => Promise<T>,
+  ): Promise<T> {
     const { dropChannelsUnlessUsed } = this.options;
-    const before = (await this.store.getTemplateVersion(workspaceId, definition.id))?.definition;
-    const had = channelsOf(before ?? catalogTemplate(definition.id));
-    const keeps = channelsOf(definition);
-    const dropped = had.filter((channel) => !keeps.includes(channel));
-    const save = () => this.write(workspaceId, definition);
-    return dropChannelsUnlessUsed ? dropChannelsUnlessUsed(workspaceId, definition.id, dropped, save) : save();
+    if (!dropChannelsUnlessUsed) return change();
+    const dropped = async () => {
+      const before = (await this.store.getTemplateVersion(workspaceId, id))?.definition ?? catalogTemplate(id);
+      const keeps = channelsOf(after);
+      return channelsOf(before).filter((channel) => !keeps.includes(channel));
+    };
+    return dropChannelsUnlessUsed(workspaceId, id, dropped, change);
   }
 
   /**
@@ -159,7 +173,9 @@ export class TemplateService {
       this.recent.delete(keyOf(workspaceId, id));
     };
     const { deleteUnlessUsed } = this.options;
-    await (builtin || !deleteUnlessUsed ? remove() : deleteUnlessUsed(workspaceId, id, remove));
+    // The workspace's version of a built-in goes, and the built-in renders again: only content it lacks is dropped.
+    if (builtin) return this.unlessDropping(workspaceId, id, catalogTemplate(id), remove);
+    await (deleteUnlessUsed ? deleteUnlessUsed(workspaceId, id, remove) : remove());
   }
 
   private async write(workspaceId: string, definition: TemplateDefinition): Promise<TemplateChange> {
