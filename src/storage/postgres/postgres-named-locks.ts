@@ -27,7 +27,12 @@ export class PostgresNamedLocks implements NamedLocks {
       // The server notices a holder whose machine or network went away (not just its process) within
       // about a minute and ends its transaction, rather than after the system's two hours of keepalive.
       client
-        .query('set tcp_keepalives_idle = 30; set tcp_keepalives_interval = 10; set tcp_keepalives_count = 3')
+        // A lock session sits idle in its transaction while the work runs on the main pool: a server-wide idle or
+        // statement timeout must not end it (and the lock) under the holder's feet.
+        .query(
+          'set tcp_keepalives_idle = 30; set tcp_keepalives_interval = 10; set tcp_keepalives_count = 3; ' +
+            'set idle_in_transaction_session_timeout = 0; set statement_timeout = 0',
+        )
         .catch(() => {});
     });
   }
