@@ -15,6 +15,7 @@ describe('times written as text', () => {
   it('reads a date-time without an offset as UTC, and one with an offset as written', () => {
     assert.equal(parseTime('2026-11-25T10:00:00'), Date.UTC(2026, 10, 25, 10));
     assert.equal(parseTime('2026-11-25T10:00'), Date.UTC(2026, 10, 25, 10));
+    assert.equal(parseTime('2026-11-25 10:00:00'), Date.UTC(2026, 10, 25, 10), 'as SQL and Python write it');
     assert.equal(parseTime('2026-11-25T10:00:00.250'), Date.UTC(2026, 10, 25, 10, 0, 0, 250));
     assert.equal(parseTime('2026-11-25T18:00:00+08:00'), Date.UTC(2026, 10, 25, 10));
     assert.equal(parseTime('2026-11-25'), Date.UTC(2026, 10, 25));

@@ -5,7 +5,8 @@
  */
 
 const LEADING_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
-const WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+// `T` or a space between date and time (SQL and Python write the space).
+const WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
 /** Whether `year-month-day` is a day of the (proleptic Gregorian) calendar. */
 export function isCalendarDate(year: number, month: number, day: number): boolean {

@@ -1,4 +1,5 @@
 import type { FilterImplOptions, Liquid } from 'liquidjs';
+import { parseTime } from '../shared/iso-time.ts';
 
 /**
  * Filters that format for the customer: in the locale the message is rendered in and the
@@ -43,7 +44,8 @@ function toNumber(value: unknown, filter: string): number {
 }
 
 function toDate(value: unknown, filter: string): Date {
-  const date = typeof value === 'number' || typeof value === 'string' ? new Date(value) : value;
+  const date =
+    typeof value === 'number' ? new Date(value) : typeof value === 'string' ? new Date(parseTime(value)) : value;
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
     throw new Error(`${filter} needs a date (ms or ISO 8601), not ${JSON.stringify(value)}`);
   }

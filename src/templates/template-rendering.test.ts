@@ -128,4 +128,18 @@ describe('rendering', () => {
     const zh = await renderTemplate(dated, 'sms', context({ locale: 'zh-CN', timezone: 'America/New_York' }));
     assert.equal(zh.ok && zh.content.channel === 'sms' && zh.content.text, '2025年1月6日 04:00');
   });
+
+  it('reads a date trait as Godwit reads times: no offset is UTC, a date not on the calendar is an error', async () => {
+    const renewal = template({
+      id: 'renewal',
+      name: 'Renewal',
+      channels: { sms: { text: 'Renews {{ customer.traits.renews_at | local_date }}' } },
+    });
+    const at = (renews_at: string) =>
+      renderTemplate(renewal, 'sms', context({ timezone: 'UTC', traits: { first_name: 'Ada', renews_at } }));
+    const zoneless = await at('2025-03-01 00:30:00');
+    assert.equal(zoneless.ok && zoneless.content.channel === 'sms' && zoneless.content.text, 'Renews March 1, 2025');
+    const impossible = await at('2025-02-30');
+    assert.ok(!impossible.ok, 'new Date rolls 30 February into March');
+  });
 });
