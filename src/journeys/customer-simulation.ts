@@ -7,6 +7,7 @@ import type { Store } from '../storage/store.ts';
 import { type CustomerHistory, HISTORY_LIMIT, loadCustomerHistory } from './customer-history.ts';
 import { matchesEventTrigger } from './event-match.ts';
 import { durationSchema, propertiesSchema } from './field-schema.ts';
+import { referencesOf } from './journey-references.ts';
 import { eventsListenedTo } from './journey-requirements.ts';
 import type { JourneyDefinition } from './journey-schema.ts';
 import type { TriggerSnapshot } from './run-state.ts';
@@ -68,6 +69,7 @@ export async function simulateForCustomer(options: CustomerSimulation): Promise<
       store: options.store,
       workspaceId: options.workspaceId,
       profile: history.profile,
+      templates: referencesOf(definition).flatMap((ref) => (ref.kind === 'template' ? [ref.id] : [])),
       now,
     }),
   });

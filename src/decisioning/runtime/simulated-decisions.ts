@@ -12,6 +12,8 @@ export async function simulatedDecisions(options: {
   store: Store;
   workspaceId: string;
   profile: ProfileRecord;
+  /** The templates the journey's sends render, for `best` to choose among their channels. */
+  templates: readonly string[];
   now: number;
 }): Promise<SimulatedDecide> {
   const { store, workspaceId, profile, now } = options;
@@ -29,8 +31,7 @@ export async function simulatedDecisions(options: {
       now,
     }),
     store.identitiesOf(workspaceId, profile.id),
-    // The journey's sends are not known here: every template the workspace has, for `best` to choose among their channels.
-    decisions.templates.allOf(workspaceId, now),
+    decisions.templates.channelsOf(workspaceId, options.templates, now),
   ]);
   const withTemplates = { ...inputs, templateChannels };
   return (command, at) => {

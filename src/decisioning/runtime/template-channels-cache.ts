@@ -1,6 +1,6 @@
 import type { Channel } from '../../delivery/channel-choice.ts';
 import type { TemplateStore } from '../../storage/template-store.ts';
-import { catalogTemplate, catalogTemplates } from '../../templates/template-catalog.ts';
+import { catalogTemplate } from '../../templates/template-catalog.ts';
 
 /**
  * The channels each template has content for, as delivery will render it (the workspace's latest version, else the
@@ -29,13 +29,6 @@ export class TemplateChannelsCache {
       }),
     );
     return out;
-  }
-
-  /** Every template the workspace can send, stored or built in (the simulator's sends are not known ahead). */
-  async allOf(workspaceId: string, now: number): Promise<Map<string, ReadonlySet<Channel>>> {
-    const stored = await this.store.listTemplates(workspaceId);
-    const ids = [...stored.map((t) => t.id), ...catalogTemplates().map((t) => t.id)];
-    return this.channelsOf(workspaceId, ids, now);
   }
 
   private async channelsOfOne(workspaceId: string, id: string, now: number): Promise<ReadonlySet<Channel> | undefined> {
