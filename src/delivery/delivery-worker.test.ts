@@ -290,6 +290,35 @@ describe('delivery worker', () => {
     assert.equal((await slice).sent, 30);
   });
 
+  it('a failed outcome write fails the slice, and the metrics still count the outcomes that were recorded', async () => {
+    await addCustomer(store);
+    const keys = Array.from({ length: 20 }, (_, i) => `w${String(i).padStart(2, '0')}`);
+    await addOutbox(
+      store,
+      keys.map((key, i) => outboxEntry(key, { createdAt: START + i })),
+    );
+    let writes = 0;
+    const delivery = Object.create(store.delivery) as Store['delivery'];
+    delivery.recordOutcomes = (outcomes) =>
+      ++writes === 1 ? store.delivery.recordOutcomes(outcomes) : Promise.reject(new Error('disk full'));
+    const observed: string[] = [];
+    const worker = testWorker(
+      Object.create(store, { delivery: { value: delivery } }) as Store,
+      clock,
+      [{ provider: new DevSinkProvider() }],
+      {
+        observer: {
+          attempt: () => {},
+          outcomes: (messages) => observed.push(...messages.map((m) => m.idempotencyKey)),
+        },
+      },
+    );
+    await assert.rejects(worker.deliverDue(), /disk full/);
+    const delivered = (await Promise.all(keys.map((key) => message(key)))).filter((m) => m?.status === 'delivered');
+    assert.equal(delivered.length, 16, 'the first write of 16 is in');
+    assert.deepEqual(observed.sort(), delivered.map((m) => m?.idempotencyKey).sort());
+  });
+
   describe('a claim that expired while sending (the worker stopped mid-send)', () => {
     /** A worker claimed `a` and, unless `started` is false, marked its send as started, then died. */
     const crashedClaim = async (started = true) => {

@@ -128,7 +128,11 @@ export class DeliveryWorker {
     if (claimed.length === 0) return counts;
     const [customers, listed] = await Promise.all([loadCustomers(store, claimed), listedAddresses(store, claimed)]);
     this.deps.started?.slice(claimed.filter((m) => !this.options.providers.forChannel(m.channel)?.provider.idempotent));
-    const writer = new OutcomeWriter((outcomes) => store.delivery.recordOutcomes(outcomes));
+    const recorded: { message: ClaimedMessage; outcome: DeliveryOutcome }[] = [];
+    const writer = new OutcomeWriter<{ message: ClaimedMessage; outcome: DeliveryOutcome }>(async (done) => {
+      await store.delivery.recordOutcomes(done.map((d) => d.outcome));
+      recorded.push(...done);
+    });
     const outcomes: DeliveryOutcome[] = [];
     // The list is read after the claim, so a bounce recorded while a message waited stops it here.
     const results = await Promise.all(
@@ -138,13 +142,20 @@ export class DeliveryWorker {
           ? { type: 'suppressed', entry }
           : await attemptDelivery(this.deps, message, customerOf(customers, message));
         outcomes[i] = this.outcome(message, result);
-        writer.add(outcomes[i]);
+        writer.add({ message, outcome: outcomes[i] });
         return result;
       }),
     );
-    await writer.flush();
-    await this.health.afterSlice(clock.now(), results);
-    this.options.observer?.outcomes(claimed, outcomes);
+    try {
+      await writer.flush();
+    } finally {
+      // A failed write leaves the others recorded: the provider's health and the metrics still count what was.
+      await this.health.afterSlice(clock.now(), results);
+      this.options.observer?.outcomes(
+        recorded.map((r) => r.message),
+        recorded.map((r) => r.outcome),
+      );
+    }
     claimed.forEach((message, i) => {
       count(counts, message, outcomes[i] as DeliveryOutcome);
     });

@@ -10,7 +10,7 @@ describe('outcome writer', () => {
   it('writes once enough have finished, one write at a time, and the rest on flush', async () => {
     const writes: (readonly DeliveryOutcome[])[] = [];
     let release = () => {};
-    const writer = new OutcomeWriter(
+    const writer = new OutcomeWriter<DeliveryOutcome>(
       async (outcomes) => {
         writes.push(outcomes);
         await new Promise<void>((resolve) => {
@@ -46,7 +46,7 @@ describe('outcome writer', () => {
 
   it('goes on writing after a failed write, and reports it on flush', async () => {
     const writes: (readonly DeliveryOutcome[])[] = [];
-    const writer = new OutcomeWriter(
+    const writer = new OutcomeWriter<DeliveryOutcome>(
       async (outcomes) => {
         writes.push(outcomes);
         throw new Error('disk full');
@@ -62,7 +62,10 @@ describe('outcome writer', () => {
 
   it('writes fewer than the minimum once the oldest has waited long enough', async () => {
     const writes: (readonly DeliveryOutcome[])[] = [];
-    const writer = new OutcomeWriter(async (outcomes) => void writes.push(outcomes), { minimum: 16, maxWaitMs: 20 });
+    const writer = new OutcomeWriter<DeliveryOutcome>(async (outcomes) => void writes.push(outcomes), {
+      minimum: 16,
+      maxWaitMs: 20,
+    });
     writer.add(outcome(1));
     writer.add(outcome(2));
     assert.equal(writes.length, 0);

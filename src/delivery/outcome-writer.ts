@@ -1,5 +1,3 @@
-import type { DeliveryOutcome } from '../storage/delivery-store.ts';
-
 /**
  * Records a slice's outcomes as its sends finish rather than all at its end, so a process killed
  * mid-slice leaves few finished sends unrecorded (each such send to a provider that cannot dedupe
@@ -7,19 +5,19 @@ import type { DeliveryOutcome } from '../storage/delivery-store.ts';
  * the next. A write waits for `minimum` outcomes, or for the oldest to have waited `maxWaitMs`, so a
  * fast provider costs few writes and a slow one leaves little unrecorded.
  */
-export class OutcomeWriter {
-  private waiting: DeliveryOutcome[] = [];
+export class OutcomeWriter<T> {
+  private waiting: T[] = [];
   private writing: Promise<void> = Promise.resolve();
   private busy = false;
   private timer: NodeJS.Timeout | undefined;
   private failure: unknown;
 
   constructor(
-    private readonly write: (outcomes: readonly DeliveryOutcome[]) => Promise<unknown>,
+    private readonly write: (outcomes: readonly T[]) => Promise<unknown>,
     private readonly options: { minimum: number; maxWaitMs: number } = { minimum: 16, maxWaitMs: 200 },
   ) {}
 
-  add(outcome: DeliveryOutcome): void {
+  add(outcome: T): void {
     this.waiting.push(outcome);
     this.writeWhenDue();
   }
