@@ -31,7 +31,7 @@ import { openStore, sqliteFile } from '../storage/open-store.ts';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.ts';
 import type { Store } from '../storage/store.ts';
 import { deliveryHooks } from '../templates/delivery-hooks.ts';
-import { catalogTemplate } from '../templates/template-catalog.ts';
+import { channelsWithContent, renderedTemplate } from '../templates/template-catalog.ts';
 import { TemplateRenderer } from '../templates/template-renderer.ts';
 import { TemplateService } from '../templates/template-service.ts';
 import { WorkspaceService } from '../workspaces/workspace-service.ts';
@@ -177,9 +177,8 @@ export async function createGodwit(config: Config, options: { clock?: Clock; log
       // What a send renders: the workspace's template, else the built-in one. Read from the store, not
       // through the renderer's reuse of a recent read: another process may have deleted it since.
       hasTemplate: async (workspaceId, id, channel): Promise<boolean> => {
-        const definition =
-          (await store.templates.getTemplateVersion(workspaceId, id))?.definition ?? catalogTemplate(id);
-        return definition !== undefined && (!channel || channel in definition.channels);
+        const definition = await renderedTemplate(store.templates, workspaceId, id);
+        return definition !== undefined && (!channel || channelsWithContent(definition).includes(channel));
       },
       hasSegment: async (workspaceId, id) => (await store.segments.getSegment(workspaceId, id)) !== undefined,
     },

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type { TemplateStore } from '../storage/template-store.ts';
 import { formatTemplateIssues, parseTemplateText, type TemplateDefinition } from './template-schema.ts';
 
 /**
@@ -27,6 +28,20 @@ function catalog(): Map<string, TemplateDefinition> {
 
 export function catalogTemplate(id: string): TemplateDefinition | undefined {
   return catalog().get(id);
+}
+
+/** The template as a send renders it: the workspace's latest version, else the built-in one. */
+export async function renderedTemplate(
+  store: Pick<TemplateStore, 'getTemplateVersion'>,
+  workspaceId: string,
+  id: string,
+): Promise<TemplateDefinition | undefined> {
+  return (await store.getTemplateVersion(workspaceId, id))?.definition ?? catalogTemplate(id);
+}
+
+/** The channels a template has content for. */
+export function channelsWithContent(definition: TemplateDefinition | undefined): string[] {
+  return Object.entries(definition?.channels ?? {}).flatMap(([channel, content]) => (content ? [channel] : []));
 }
 
 export function catalogTemplates(): TemplateDefinition[] {

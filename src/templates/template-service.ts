@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from '../shared/clock.ts';
 import { GodwitError, invalidInput, notFound } from '../shared/errors.ts';
 import type { TemplateRecord, TemplateStore } from '../storage/template-store.ts';
-import { catalogTemplate, catalogTemplates } from './template-catalog.ts';
+import { catalogTemplate, catalogTemplates, channelsWithContent, renderedTemplate } from './template-catalog.ts';
 import type { TemplateDefinition } from './template-schema.ts';
 
 /**
@@ -99,7 +99,7 @@ export class TemplateService {
     const now = performance.now();
     const hit = this.recent.get(key);
     if (hit && now - hit.readAt < DEFINITION_REUSE_MS) return hit.definition;
-    const definition = this.store.getTemplateVersion(workspaceId, id).then((v) => v?.definition ?? catalogTemplate(id));
+    const definition = renderedTemplate(this.store, workspaceId, id);
     this.recent.set(key, { readAt: now, definition });
     definition.catch(() => this.recent.delete(key));
     return definition;
@@ -151,9 +151,8 @@ export class TemplateService {
     const { dropChannelsUnlessUsed } = this.options;
     if (!dropChannelsUnlessUsed) return change();
     const dropped = async () => {
-      const before = (await this.store.getTemplateVersion(workspaceId, id))?.definition ?? catalogTemplate(id);
-      const keeps = channelsOf(after);
-      return channelsOf(before).filter((channel) => !keeps.includes(channel));
+      const keeps = channelsWithContent(after);
+      return channelsWithContent(await renderedTemplate(this.store, workspaceId, id)).filter((c) => !keeps.includes(c));
     };
     return dropChannelsUnlessUsed(workspaceId, id, dropped, change);
   }
@@ -211,11 +210,6 @@ export class TemplateService {
 }
 
 const keyOf = (workspaceId: string, id: string) => `${workspaceId}\u0000${id}`;
-
-/** The channels a template has content for. */
-function channelsOf(definition: TemplateDefinition | undefined): string[] {
-  return Object.entries(definition?.channels ?? {}).flatMap(([channel, content]) => (content ? [channel] : []));
-}
 
 function summaryOf(record: TemplateRecord): TemplateSummary {
   const { id, name, latestVersion, createdAt, updatedAt } = record;

@@ -1,6 +1,6 @@
 import type { Channel } from '../../delivery/channel-choice.ts';
 import type { TemplateStore } from '../../storage/template-store.ts';
-import { catalogTemplate } from '../../templates/template-catalog.ts';
+import { channelsWithContent, renderedTemplate } from '../../templates/template-catalog.ts';
 
 /**
  * The channels each template has content for, as delivery will render it (the workspace's latest version, else the
@@ -35,12 +35,8 @@ export class TemplateChannelsCache {
     const key = `${workspaceId}\u0000${id}`;
     const held = this.held.get(key);
     if (held && now - held.at < this.ttlMs && now >= held.at) return held.channels;
-    const definition = (await this.store.getTemplateVersion(workspaceId, id))?.definition ?? catalogTemplate(id);
-    const channels = definition
-      ? new Set(
-          Object.entries(definition.channels).flatMap(([channel, content]) => (content ? [channel as Channel] : [])),
-        )
-      : undefined;
+    const definition = await renderedTemplate(this.store, workspaceId, id);
+    const channels = definition ? new Set(channelsWithContent(definition) as Channel[]) : undefined;
     this.held.set(key, { channels, at: now });
     return channels;
   }
