@@ -142,7 +142,11 @@ export class DeliveryWorker {
           ? { type: 'suppressed', entry }
           : await attemptDelivery(this.deps, message, customerOf(customers, message));
         outcomes[i] = this.outcome(message, result);
-        writer.add({ message, outcome: outcomes[i] });
+        // Unrecorded after a crash, a send to a provider that cannot dedupe becomes "possibly sent": record it soon.
+        writer.add(
+          { message, outcome: outcomes[i] },
+          !this.options.providers.forChannel(message.channel)?.provider.idempotent,
+        );
         return result;
       }),
     );

@@ -74,4 +74,21 @@ describe('outcome writer', () => {
     await writer.flush();
     assert.equal(writes.length, 1, 'nothing left to write');
   });
+
+  it('writes outcomes that are not urgent only with urgent ones or on flush', async () => {
+    const writes: (readonly DeliveryOutcome[])[] = [];
+    const writer = new OutcomeWriter<DeliveryOutcome>(async (outcomes) => void writes.push(outcomes), {
+      minimum: 2,
+      maxWaitMs: 20,
+    });
+    for (const n of [1, 2, 3]) writer.add(outcome(n), false);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(writes.length, 0, 'a provider that dedupes is simply asked again after a crash');
+    writer.add(outcome(4));
+    writer.add(outcome(5));
+    assert.deepEqual(keys(writes), [['k1', 'k2', 'k3', 'k4', 'k5']], 'they ride along with urgent ones');
+    writer.add(outcome(6), false);
+    await writer.flush();
+    assert.deepEqual(keys(writes), [['k1', 'k2', 'k3', 'k4', 'k5'], ['k6']]);
+  });
 });

@@ -1,12 +1,14 @@
 /**
  * Records a slice's outcomes as its sends finish rather than all at its end, so a process killed
- * mid-slice leaves few finished sends unrecorded (each such send to a provider that cannot dedupe
- * becomes "possibly sent"). One write at a time; outcomes that finish while it commits go together in
- * the next. A write waits for `minimum` outcomes, or for the oldest to have waited `maxWaitMs`, so a
- * fast provider costs few writes and a slow one leaves little unrecorded.
+ * mid-slice leaves few finished sends unrecorded: each such send to a provider that cannot dedupe
+ * becomes "possibly sent". Only those outcomes are urgent (a provider that dedupes is simply asked
+ * again): a write starts once `minimum` urgent ones wait, or the oldest has waited `maxWaitMs`, and
+ * takes every outcome waiting; the rest wait for `flush`. One write at a time, so outcomes finishing
+ * while it commits go together in the next.
  */
 export class OutcomeWriter<T> {
   private waiting: T[] = [];
+  private urgent = 0;
   private writing: Promise<void> = Promise.resolve();
   private busy = false;
   private timer: NodeJS.Timeout | undefined;
@@ -14,11 +16,13 @@ export class OutcomeWriter<T> {
 
   constructor(
     private readonly write: (outcomes: readonly T[]) => Promise<unknown>,
-    private readonly options: { minimum: number; maxWaitMs: number } = { minimum: 16, maxWaitMs: 200 },
+    private readonly options: { minimum: number; maxWaitMs: number } = { minimum: 32, maxWaitMs: 200 },
   ) {}
 
-  add(outcome: T): void {
+  add(outcome: T, urgent = true): void {
     this.waiting.push(outcome);
+    if (!urgent) return;
+    this.urgent += 1;
     this.writeWhenDue();
   }
 
@@ -35,12 +39,12 @@ export class OutcomeWriter<T> {
   }
 
   private writeWhenDue(): void {
-    if (this.busy || this.waiting.length === 0) return;
-    if (this.waiting.length >= this.options.minimum) this.writeWaiting();
+    if (this.busy || this.urgent === 0) return;
+    if (this.urgent >= this.options.minimum) this.writeWaiting();
     else
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
-        if (!this.busy && this.waiting.length > 0) this.writeWaiting();
+        if (!this.busy && this.urgent > 0) this.writeWaiting();
       }, this.options.maxWaitMs).unref();
   }
 
@@ -49,6 +53,7 @@ export class OutcomeWriter<T> {
     this.timer = undefined;
     const outcomes = this.waiting;
     this.waiting = [];
+    this.urgent = 0;
     this.busy = true;
     const done = () => {
       this.busy = false;
