@@ -3,11 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../app/test-godwit.ts';
 import { InProcessBus } from '../bus/in-process-bus.ts';
 import { JourneyDefinitions } from '../journeys/runtime/journey-definitions.ts';
-import { driveByHand, goLive } from '../journeys/runtime/test-runtime.ts';
+import { driveByHand, errorLog, goLive, refusingStore } from '../journeys/runtime/test-runtime.ts';
 import { POSTPONE_FAILING_TIMER_MS } from '../journeys/runtime/timer-pass-over.ts';
 import { sendBatch } from '../journeys/test-journey-api.ts';
 import type { JourneyChange } from '../storage/journey-store.ts';
-import type { Store } from '../storage/store.ts';
 import { PartitionedJourneys } from './partitioned-journeys.ts';
 
 /** Scale-out: a run timer that fails every time must not hold back the partition's other timers. */
@@ -36,24 +35,19 @@ describe('partitioned journeys, a timer that keeps failing', () => {
     const ids = await Promise.all(users.map((u) => t.godwit.customers.resolveId(t.workspaceId, u, 'user_id')));
     const bad = ids[1] as string;
     let faulty = true;
-    const journeys = Object.create(store.journeys) as Store['journeys'];
-    journeys.applyJourneyChange = (change: JourneyChange) =>
-      faulty && change.runs.some((r) => r.state.customerId === bad && r.state.status === 'finished')
-        ? Promise.reject(new Error('cannot store this run'))
-        : store.journeys.applyJourneyChange(change);
-    const errors: string[] = [];
-    const logger = { warn: () => {}, error: (_: unknown, message: string) => errors.push(message) };
+    const refuses = (change: JourneyChange) =>
+      faulty && change.runs.some((r) => r.state.customerId === bad && r.state.status === 'finished');
+    const { logger, errors } = errorLog();
     let now = Date.now() + 3_600_000 + 60_000;
-    const faultyStore = Object.create(store, { journeys: { value: journeys } }) as Store;
     // One partition, so every customer's timer is in one batch with the failing one.
     const bus = new InProcessBus({ partitions: 1 });
     const worker = new PartitionedJourneys({
-      store: faultyStore,
+      store: refusingStore(store, refuses),
       bus,
       definitions: new JourneyDefinitions(store.journeys),
       clock: { now: () => now },
       owner: 'partition-timers-test',
-      logger: logger as never,
+      logger,
       maxAttempts: 2,
       concurrency: 1,
       retryDelayMs: 10,

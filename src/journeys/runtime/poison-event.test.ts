@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGodwit, type TestGodwit } from '../../app/test-godwit.ts';
 import type { JourneyChange } from '../../storage/journey-store.ts';
-import type { Store } from '../../storage/store.ts';
 import { sendBatch } from '../test-journey-api.ts';
 import { JOURNEY_CURSOR, JourneyRuntime } from './journey-runtime.ts';
-import { driveByHand, goLive } from './test-runtime.ts';
+import { driveByHand, errorLog, goLive, refusingStore } from './test-runtime.ts';
 import { POSTPONE_FAILING_TIMER_MS } from './timer-pass-over.ts';
 
 /**
@@ -37,23 +36,15 @@ describe('an event that keeps failing in the journey runtime', () => {
     const store = t.godwit.store;
     const bad = await t.godwit.customers.resolveId(t.workspaceId, 'bad', 'user_id');
     // The fault: committing anything that starts a run for `bad` fails, whatever the batch.
-    const journeys = Object.create(store.journeys) as Store['journeys'];
     let refused = 0;
-    journeys.applyJourneyChange = (change: JourneyChange) => {
-      if (change.runs.some((r) => r.state.customerId === bad)) {
-        refused += 1;
-        return Promise.reject(new Error('cannot store this run'));
-      }
-      return store.journeys.applyJourneyChange(change);
-    };
-    const errors: string[] = [];
-    const logger = { warn: () => {}, error: (_: unknown, message: string) => errors.push(message) };
+    const refuses = (change: JourneyChange) => change.runs.some((r) => r.state.customerId === bad) && ++refused > 0;
+    const { logger, errors } = errorLog();
     const runtime = new JourneyRuntime({
-      store: Object.create(store, { journeys: { value: journeys } }) as Store,
+      store: refusingStore(store, refuses),
       clock: { now: () => Date.now() },
       owner: 'poison-test',
       profiledUpTo: () => store.lastEventSeq(),
-      logger: logger as never,
+      logger,
       maxAttempts: 2,
       retryDelayMs: 10,
     });
@@ -84,20 +75,16 @@ describe('an event that keeps failing in the journey runtime', () => {
     const eve = await t.godwit.customers.resolveId(t.workspaceId, 'eve', 'user_id');
     // The fault: committing eve's run as it leaves the wait fails, whatever the batch.
     let faulty = true;
-    const journeys = Object.create(store.journeys) as Store['journeys'];
-    journeys.applyJourneyChange = (change: JourneyChange) =>
-      faulty && change.runs.some((r) => r.state.customerId === eve && r.state.status === 'finished')
-        ? Promise.reject(new Error('cannot store this run'))
-        : store.journeys.applyJourneyChange(change);
-    const errors: string[] = [];
-    const logger = { warn: () => {}, error: (_: unknown, message: string) => errors.push(message) };
+    const refuses = (change: JourneyChange) =>
+      faulty && change.runs.some((r) => r.state.customerId === eve && r.state.status === 'finished');
+    const { logger, errors } = errorLog();
     let now = Date.now();
     const runtime = new JourneyRuntime({
-      store: Object.create(store, { journeys: { value: journeys } }) as Store,
+      store: refusingStore(store, refuses),
       clock: { now: () => now },
       owner: 'poison-timer-test',
       profiledUpTo: () => store.lastEventSeq(),
-      logger: logger as never,
+      logger,
       maxAttempts: 2,
       retryDelayMs: 10,
     });
@@ -155,19 +142,14 @@ describe('an event that keeps failing in the journey runtime', () => {
     const store = t.godwit.store;
     const hal = await t.godwit.customers.resolveId(t.workspaceId, 'hal', 'user_id');
     let faulty = true;
-    const journeys = Object.create(store.journeys) as Store['journeys'];
-    journeys.applyJourneyChange = (change: JourneyChange) =>
-      faulty && change.runs.some((r) => r.state.customerId === hal)
-        ? Promise.reject(new Error('cannot store this run'))
-        : store.journeys.applyJourneyChange(change);
-    const errors: string[] = [];
-    const logger = { warn: () => {}, error: (_: unknown, message: string) => errors.push(message) };
+    const refuses = (change: JourneyChange) => faulty && change.runs.some((r) => r.state.customerId === hal);
+    const { logger, errors } = errorLog();
     const runtime = new JourneyRuntime({
-      store: Object.create(store, { journeys: { value: journeys } }) as Store,
+      store: refusingStore(store, refuses),
       clock: { now: () => now },
       owner: 'poison-trigger-test',
       profiledUpTo: () => store.lastEventSeq(),
-      logger: logger as never,
+      logger,
       maxAttempts: 2,
       retryDelayMs: 10,
     });

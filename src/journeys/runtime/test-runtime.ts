@@ -1,5 +1,7 @@
 import type { TestGodwit } from '../../app/test-godwit.ts';
 import type { MessageSummary } from '../../delivery/message-service.ts';
+import type { JourneyChange } from '../../storage/journey-store.ts';
+import type { Store } from '../../storage/store.ts';
 import { formatJourneyIssues, type JourneyDefinition, parseJourney } from '../journey-schema.ts';
 import { callApi, T0 } from '../test-journey-api.ts';
 
@@ -45,4 +47,19 @@ export async function messagesByNode(
     messages = (await callApi(t, 'GET', `/v1/messages?journey=${journeyId}`)).body.messages;
   }
   return Object.fromEntries(messages.map((m) => [m.key.split(':')[1], m]));
+}
+
+/** The store, but committing a journey change fails while `refuses(change)` says so: a bug meeting some data. */
+export function refusingStore(store: Store, refuses: (change: JourneyChange) => boolean): Store {
+  const journeys = Object.create(store.journeys) as Store['journeys'];
+  journeys.applyJourneyChange = (change: JourneyChange) =>
+    refuses(change) ? Promise.reject(new Error('cannot store this run')) : store.journeys.applyJourneyChange(change);
+  return Object.create(store, { journeys: { value: journeys } }) as Store;
+}
+
+/** A logger that keeps the errors' messages, for tests of what is passed over. */
+export function errorLog(): { logger: never; errors: string[] } {
+  const errors: string[] = [];
+  const logger = { warn: () => {}, error: (_: unknown, message: string) => errors.push(message) };
+  return { logger: logger as never, errors };
 }
