@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
+import type { withRetries } from '../../storage/with-retries.ts';
 
-type Tried = { ok: true } | { ok: false; error: unknown; aborted: boolean };
+type Tried = Awaited<ReturnType<typeof withRetries>>;
 
 /** How long a timer that keeps failing waits before it is tried again. */
 export const POSTPONE_FAILING_TIMER_MS = 60 * 60_000;
@@ -8,9 +9,8 @@ export const POSTPONE_FAILING_TIMER_MS = 60 * 60_000;
 /**
  * Fires due timers (run timers or trigger timers): the batch whole, and if it keeps failing while the
  * store answers (a bug meeting one timer's data), one at a time; a timer that fails twice alone is
- * postponed by an hour, with an error in the log. Without that it would stay first
- * in due order and hold back every other due timer, for good. Returns how many were handled (0 when
- * stopped part way).
+ * postponed by an hour, with an error in the log. Without that it would stay first in due order and
+ * hold back every other due timer, for good. Returns how many were handled (0 when stopped part way).
  */
 export async function fireWithPassOver<T>(options: {
   timers: readonly T[];
