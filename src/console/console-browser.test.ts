@@ -479,10 +479,15 @@ describe('web console in Chromium', () => {
       await openAda();
       const timeline = page.getByRole('region', { name: 'Timeline' });
       const held = timeline.locator('li[data-type="message"]', { hasText: 'held_offer' });
-      await held.getByText(`held_offer · goes at ${await inPage('en')} — delayed to 2031-01-02 07:00`).waitFor();
+      const goes = await inPage('en');
+      await held
+        .getByText(`held_offer · goes at ${goes} — The journey sends on email. Quiet hours for email, 23:00–07:00`, {
+          exact: false,
+        })
+        .waitFor();
       await timeline
         .locator('li[data-type="message"]', { hasText: 'dropped_offer' })
-        .getByText('in the holdout group (bucket 170 < 30%)', { exact: false })
+        .getByText('The customer is in the holdout (30% of customers)', { exact: false })
         .waitFor();
       // Every time on it fits its column.
       const overflowing = await timeline

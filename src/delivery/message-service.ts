@@ -44,8 +44,10 @@ export interface MessageSummary {
   sentAt: string | null;
   /** When it goes: a pending message's next attempt, a scheduled (held) one's planned time; else null. */
   nextAttemptAt: string | null;
-  /** Why the channel was chosen, or why the message was suppressed. */
+  /** Why the channel was chosen, or why the message was suppressed (in words, English). */
   decision: unknown;
+  /** The same with its reasons and numbers (`{ outcome, channel, at, reasons, … }`), for words in other languages. */
+  explanation: unknown;
   /** A held message decided again: what was decided before, oldest first, each with when. */
   earlierDecisions: { decidedAt: string; decision: unknown }[];
 }
@@ -149,6 +151,7 @@ export function summaryOf(message: MessageRecord): MessageSummary {
     sentAt: iso(message.sentAt),
     nextAttemptAt: waiting ? iso(message.nextAttemptAt) : null,
     decision: payload.decision ?? null,
+    explanation: payload.explanation ?? null,
     earlierDecisions: Array.isArray(payload.earlier)
       ? payload.earlier.map((e: { decidedAt: string; decision: unknown }) => ({
           decidedAt: e.decidedAt,

@@ -25,6 +25,7 @@ describe('timeline entries', () => {
       assert.equal(view.title, locale === 'en' ? 'email · held' : '邮件 · 暂缓发送');
       assert.equal(view.detail, `onboarding_welcome · ${goes}`);
       assert.equal(view.decision, heldMessage.decision);
+      assert.equal(view.decisionInEnglish, true, 'without the explanation, the server’s English');
       assert.equal(view.href, '/messages?message=run-1%3Afirst%3A1');
     }
     const dropped = {
@@ -38,5 +39,32 @@ describe('timeline entries', () => {
       [view.title, view.detail, view.decision],
       ['email · suppressed', 'onboarding_welcome', dropped.decision],
     );
+  });
+
+  it('word the decision in the admin’s language from its explanation', () => {
+    const explained = {
+      ...heldMessage,
+      explanation: {
+        outcome: 'delay',
+        channel: 'email',
+        at: Date.parse(heldMessage.nextAttemptAt),
+        timeZone: 'Europe/London',
+        reasons: [
+          {
+            code: 'quiet_hours',
+            channel: 'email',
+            from: '23:00',
+            to: '07:00',
+            timeZone: 'Europe/London',
+            heldUntil: Date.parse(heldMessage.nextAttemptAt),
+          },
+        ],
+      },
+    };
+    const zh = createI18n('zh-CN');
+    const view = entryView(explained, zh);
+    const at = zh.dateTime(Date.parse(heldMessage.nextAttemptAt));
+    assert.equal(view.decision, `邮件免打扰时段（客户时区 Europe/London 的 23:00–07:00）：暂缓至 ${at}。`);
+    assert.equal(view.decisionInEnglish, undefined);
   });
 });

@@ -1,4 +1,5 @@
 import type { TimelineEntry } from '../api/types.ts';
+import { explainDecision, isDecisionExplanation } from '../components/decision-words.ts';
 import type { I18n } from '../i18n/i18n.tsx';
 import { labelOf } from '../i18n/labels.ts';
 
@@ -10,8 +11,10 @@ export interface EntryView {
   kindLabel: string;
   title: string;
   detail: string;
-  /** A message's decision as the server words it (English): why it went, waits or was dropped. */
+  /** A message's decision: why it went, waits or was dropped, in the admin's words where the console has them. */
   decision?: string;
+  /** `decision` is the server's English (an entry without the structured explanation). */
+  decisionInEnglish?: boolean;
   /** Where the entry opens in full: a message beside the outbox, with its decision in the admin's words. */
   href?: string;
 }
@@ -30,7 +33,7 @@ function timeOf(entry: TimelineEntry): number | undefined {
 }
 
 /** Event names, traits and message content stay as the customer's data has them; the console's own words are translated. */
-export function entryView(entry: TimelineEntry, i18n: Pick<I18n, 't' | 'dateTime'>): EntryView {
+export function entryView(entry: TimelineEntry, i18n: I18n): EntryView {
   const { t } = i18n;
   const at = timeOf(entry);
   const kind = String(entry.type ?? 'entry');
@@ -55,7 +58,7 @@ export function entryView(entry: TimelineEntry, i18n: Pick<I18n, 't' | 'dateTime
           brief(entry.subject ?? entry.template ?? entry.text ?? entry.key),
           ...(held ? [t('messages.goesAt', { time: i18n.dateTime(goesAt) })] : []),
         ].join(' · '),
-        ...(typeof entry.decision === 'string' && entry.decision ? { decision: entry.decision } : {}),
+        ...decisionOf(entry, i18n),
         ...(typeof entry.key === 'string' ? { href: `/messages?message=${encodeURIComponent(entry.key)}` } : {}),
       };
     }
@@ -64,4 +67,16 @@ export function entryView(entry: TimelineEntry, i18n: Pick<I18n, 't' | 'dateTime
       return { ...view, title: String(entry.event ?? entry.name ?? type ?? ''), detail: brief(rest) };
     }
   }
+}
+
+/** The reasons in the admin's language from the structured explanation, else the server's English words. */
+function decisionOf(entry: TimelineEntry, i18n: I18n): Pick<EntryView, 'decision' | 'decisionInEnglish'> {
+  if (isDecisionExplanation(entry.explanation)) {
+    const words = explainDecision(i18n, entry.explanation);
+    const reasons = words.reasons.map((r) => (r.detail ? `${r.text} ${r.detail}` : r.text));
+    return { decision: (reasons.length > 0 ? reasons : [words.headline]).join(' ') };
+  }
+  return typeof entry.decision === 'string' && entry.decision
+    ? { decision: entry.decision, decisionInEnglish: true }
+    : {};
 }

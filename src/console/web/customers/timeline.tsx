@@ -54,7 +54,7 @@ export function Timeline(props: { entries: TimelineEntry[]; hasMore: boolean; lo
                   {view.decision && (
                     <>
                       {' — '}
-                      <span lang="en">{view.decision}</span>
+                      <span lang={view.decisionInEnglish ? 'en' : undefined}>{view.decision}</span>
                     </>
                   )}
                 </span>
