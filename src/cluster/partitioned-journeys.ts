@@ -4,7 +4,7 @@ import { partitionOf } from '../bus/bus.ts';
 import { runEventStage } from '../journeys/runtime/event-stage.ts';
 import { JourneyBatch } from '../journeys/runtime/journey-batch.ts';
 import type { JourneyDefinitions } from '../journeys/runtime/journey-definitions.ts';
-import { fireWithPassOver, POSTPONE_FAILING_TIMER_MS } from '../journeys/runtime/timer-pass-over.ts';
+import { POSTPONE_FAILING_TIMER_MS, TimerPassOver } from '../journeys/runtime/timer-pass-over.ts';
 import { runTimerStage } from '../journeys/runtime/timer-stage.ts';
 import { BackgroundLoop } from '../shared/background-loop.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -60,6 +60,7 @@ export class PartitionedJourneys {
   private readonly counted = new Map<number, number>();
   /** Aborted by `stop`, so a timer retry waiting out a store outage does not hold up shutting down. */
   private stopping = new AbortController();
+  private readonly runTimers: TimerPassOver;
 
   constructor(private readonly options: PartitionedJourneysOptions) {
     const leaseMs = options.leaseMs ?? 5_000;
@@ -69,6 +70,11 @@ export class PartitionedJourneys {
       owner: options.owner,
       leaseMs,
       now: () => options.clock.now(),
+    });
+    this.runTimers = new TimerPassOver({
+      retrying: (attempt, maxAttempts) => this.retrying(this.stopping.signal, attempt, maxAttempts),
+      maxAttempts: options.maxAttempts,
+      logger: options.logger,
     });
     this.timers = new BackgroundLoop({
       name: 'partition timers',
@@ -252,8 +258,7 @@ export class PartitionedJourneys {
       };
       fired += await this.leases.inTurn(partition, async () => {
         await definitions.refresh(now);
-        return fireWithPassOver({
-          timers,
+        return this.runTimers.fire(timers, {
           fire: (some) => commitLeased(() => runTimerStage({ store, definitions, now }, some)),
           postpone: (timer) =>
             commitLeased(async () => {
@@ -261,10 +266,7 @@ export class PartitionedJourneys {
               batch.postponeTimer(timer.timerId, now + POSTPONE_FAILING_TIMER_MS);
               return batch;
             }),
-          retrying: (attempt, maxAttempts) => this.retrying(this.stopping.signal, attempt, maxAttempts),
-          maxAttempts: this.options.maxAttempts,
           describe: (t) => ({ timerId: t.timerId, runId: t.runId, workspaceId: t.workspaceId, partition }),
-          logger: this.options.logger,
         });
       });
     }

@@ -9,7 +9,7 @@ import { runEventStage } from './event-stage.ts';
 import { JourneyBatch } from './journey-batch.ts';
 import { JourneyDefinitions } from './journey-definitions.ts';
 import { loadBatchCustomers, needsHistory, RunStepper } from './run-stepper.ts';
-import { fireWithPassOver, POSTPONE_FAILING_TIMER_MS } from './timer-pass-over.ts';
+import { POSTPONE_FAILING_TIMER_MS, TimerPassOver } from './timer-pass-over.ts';
 import { runTimerStage } from './timer-stage.ts';
 import { planTriggers } from './trigger-plans.ts';
 import { runTriggerStage } from './trigger-stage.ts';
@@ -51,6 +51,8 @@ export class JourneyRuntime extends LeasedStage {
   private stopping = new AbortController();
   /** Trigger timers that kept failing on their own (by `triggerKey`), and until when they are passed over. */
   private readonly heldBack = new Map<string, number>();
+  private readonly runTimers: TimerPassOver;
+  private readonly triggerTimers: TimerPassOver;
   /** The definitions generation whose trigger timers have been planned. */
   private plannedGeneration = -1;
 
@@ -62,6 +64,14 @@ export class JourneyRuntime extends LeasedStage {
     this.leaseMs = options.leaseMs ?? 5_000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryDelayMs = options.retryDelayMs ?? 1_000;
+    const passOver = {
+      retrying: (attempt: () => Promise<void>, maxAttempts: number) =>
+        this.retrying(attempt, maxAttempts, 'journey timers'),
+      maxAttempts: this.maxAttempts,
+      logger: options.logger,
+    };
+    this.runTimers = new TimerPassOver(passOver);
+    this.triggerTimers = new TimerPassOver(passOver);
   }
 
   override async stop(): Promise<void> {
@@ -246,7 +256,7 @@ export class JourneyRuntime extends LeasedStage {
     const timers = await store.journeys.dueTimers(now, this.timerBatchSize);
     if (timers.length === 0) return 0;
     const cursor = { name: TIMER_CURSOR, position: now, owner };
-    return this.fireTimers(timers, {
+    return this.fireTimers(this.runTimers, timers, {
       fire: async (some) => {
         const batch = await runTimerStage({ store, definitions: this.definitions, now }, some);
         await this.commit(batch.change(cursor, clock.now()));
@@ -282,7 +292,7 @@ export class JourneyRuntime extends LeasedStage {
     if (timers.length === 0) return 0;
     const pageSize = this.options.triggerPageSize ?? 500;
     const context = { store, definitions: this.definitions, now, newRunId: () => newId(now), pageSize };
-    return this.fireTimers(timers, {
+    return this.fireTimers(this.triggerTimers, timers, {
       fire: async (some) => this.commit((await runTriggerStage(context, some)).change(cursor, clock.now())),
       // Held back here, not moved in the store: a trigger timer's due time is its occurrence (a schedule's, a date's).
       postpone: async (timer) => {
@@ -294,10 +304,11 @@ export class JourneyRuntime extends LeasedStage {
   }
 
   /**
-   * Fires timers with `fireWithPassOver`, under the timer lease: a retry takes the lease again (a try may have
+   * Fires timers through `passOver`, under the timer lease: a retry takes the lease again (a try may have
    * lost it), and does nothing while another process holds it.
    */
   private fireTimers<T>(
+    passOver: TimerPassOver,
     timers: readonly T[],
     how: {
       fire: (timers: readonly T[]) => Promise<void>;
@@ -305,20 +316,16 @@ export class JourneyRuntime extends LeasedStage {
       describe: (timer: T) => Record<string, unknown>;
     },
   ): Promise<number> {
-    const { clock, logger } = this.options;
+    const { clock } = this.options;
     let tries = 0;
     const leased = (work: () => Promise<void>) => async () => {
       if (tries++ > 0 && (await this.acquireTimers(clock.now())) === undefined) return;
       await work();
     };
-    return fireWithPassOver({
-      timers,
+    return passOver.fire(timers, {
       fire: (some) => leased(() => how.fire(some))(),
       postpone: (timer) => leased(() => how.postpone(timer))(),
-      retrying: (attempt, maxAttempts) => this.retrying(attempt, maxAttempts, 'journey timers'),
-      maxAttempts: this.maxAttempts,
       describe: how.describe,
-      logger,
     });
   }
 
