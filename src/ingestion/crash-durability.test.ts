@@ -29,6 +29,7 @@ async function ingestUntilKilled(server: ServerProcess, writeKey: string): Promi
   const run = Date.now().toString(36);
   let next = 0;
   let stopped = false;
+  let inFlight = 0;
   const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
   const worker = async () => {
     while (!stopped) {
@@ -40,6 +41,7 @@ async function ingestUntilKilled(server: ServerProcess, writeKey: string): Promi
         event: 'Load Tested',
         properties: { batch: b, index: i },
       }));
+      inFlight += 1;
       try {
         const response = await fetch(`${server.url}/v1/batch`, {
           method: 'POST',
@@ -52,12 +54,16 @@ async function ingestUntilKilled(server: ServerProcess, writeKey: string): Promi
       } catch (error) {
         // Refused connections were opened after the kill; only broken ones were cut off mid-flight.
         if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED') load.cutOff += 1;
+      } finally {
+        inFlight -= 1;
       }
     }
   };
   const workers = Array.from({ length: WORKERS }, worker);
   await new Promise((resolve) => setTimeout(resolve, LOAD_MS));
-  // Kill while every worker has a request open, then let the workers wind down.
+  // Kill while every worker has a request open (a loaded machine can leave them between requests for a moment),
+  // then let the workers wind down.
+  for (let i = 0; i < 1000 && inFlight < WORKERS; i++) await new Promise((resolve) => setImmediate(resolve));
   server.child.kill('SIGKILL');
   stopped = true;
   const exit = await server.exited;
