@@ -63,7 +63,6 @@ export class DeliveryWorker {
   private readonly leaseMs: number;
   private readonly deps: AttemptDeps;
   private readonly health: ChannelHealthReporter;
-  private started = false;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.health = new ChannelHealthReporter(options.store.delivery, options.providers);
@@ -92,18 +91,16 @@ export class DeliveryWorker {
   }
 
   start(): void {
-    this.started = true;
     this.loop.start();
   }
 
   stop(): Promise<void> {
-    this.started = false;
     return this.loop.stop();
   }
 
   /** Started and not stopped: this process delivers (a `godwit api` process, or a worker without the role, does not). */
   get running(): boolean {
-    return this.started;
+    return this.loop.started;
   }
 
   /** New messages are in the outbox: look now rather than after the idle sleep. */

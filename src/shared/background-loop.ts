@@ -50,6 +50,11 @@ export class BackgroundLoop {
     this.loop = this.run();
   }
 
+  /** Started and not stopped. */
+  get started(): boolean {
+    return this.running;
+  }
+
   /** New work has arrived: do it now rather than after the idle sleep. */
   notify(): void {
     if (this.wake) this.wake();

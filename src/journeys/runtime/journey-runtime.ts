@@ -9,7 +9,7 @@ import { runEventStage } from './event-stage.ts';
 import { JourneyBatch } from './journey-batch.ts';
 import { JourneyDefinitions } from './journey-definitions.ts';
 import { loadBatchCustomers, needsHistory, RunStepper } from './run-stepper.ts';
-import { POSTPONE_FAILING_TIMER_MS, TimerPassOver } from './timer-pass-over.ts';
+import { POSTPONE_FAILING_TIMER_MS, type TimerHandling, TimerPassOver } from './timer-pass-over.ts';
 import { runTimerStage } from './timer-stage.ts';
 import { planTriggers } from './trigger-plans.ts';
 import { runTriggerStage } from './trigger-stage.ts';
@@ -307,15 +307,7 @@ export class JourneyRuntime extends LeasedStage {
    * Fires timers through `passOver`, under the timer lease: a retry takes the lease again (a try may have
    * lost it), and does nothing while another process holds it.
    */
-  private fireTimers<T>(
-    passOver: TimerPassOver,
-    timers: readonly T[],
-    how: {
-      fire: (timers: readonly T[]) => Promise<void>;
-      postpone: (timer: T) => Promise<void>;
-      describe: (timer: T) => Record<string, unknown>;
-    },
-  ): Promise<number> {
+  private fireTimers<T>(passOver: TimerPassOver, timers: readonly T[], how: TimerHandling<T>): Promise<number> {
     const { clock } = this.options;
     let tries = 0;
     const leased = (work: () => Promise<void>) => async () => {

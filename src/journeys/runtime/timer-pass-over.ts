@@ -18,6 +18,16 @@ export interface TimerPassOverOptions {
   elapsed?: () => number;
 }
 
+/** How a runtime fires, puts off and names one kind of timer. */
+export interface TimerHandling<T> {
+  /** Steps these timers and commits the batch; throws when that fails. */
+  fire: (timers: readonly T[]) => Promise<void>;
+  /** Puts the timer off for `POSTPONE_FAILING_TIMER_MS`. */
+  postpone: (timer: T) => Promise<void>;
+  /** Names the timer in the log. */
+  describe: (timer: T) => Record<string, unknown>;
+}
+
 /**
  * Fires due timers: the batch whole, and if it keeps failing while the store answers (a bug meeting
  * some timers' data), one at a time; a timer that fails twice alone is put off for an hour with an
@@ -32,17 +42,7 @@ export class TimerPassOver {
   constructor(private readonly options: TimerPassOverOptions) {}
 
   /** How many timers were handled: fired, or put off (0 when stopped part way). */
-  async fire<T>(
-    timers: readonly T[],
-    how: {
-      /** Steps these timers and commits the batch; throws when that fails. */
-      fire: (timers: readonly T[]) => Promise<void>;
-      /** Puts the timer off for `POSTPONE_FAILING_TIMER_MS`. */
-      postpone: (timer: T) => Promise<void>;
-      /** Names the timer in the log. */
-      describe: (timer: T) => Record<string, unknown>;
-    },
-  ): Promise<number> {
+  async fire<T>(timers: readonly T[], how: TimerHandling<T>): Promise<number> {
     const { retrying, maxAttempts, logger } = this.options;
     if (!this.alone) {
       const whole = await retrying(() => how.fire(timers), maxAttempts);
